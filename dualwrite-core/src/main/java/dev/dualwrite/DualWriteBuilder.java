@@ -1,0 +1,115 @@
+package dev.dualwrite;
+
+import dev.dualwrite.internal.DefaultDualWrite;
+import dev.dualwrite.jdbc.DualWriteSchema;
+import dev.dualwrite.phase.internal.CachedPhases;
+import dev.dualwrite.phase.spi.PhaseStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Builds a {@link DualWrite}. Settings are checked in {@link #build()}, which names what is wrong and how to fix it.
+ * Not thread-safe; what it builds is.
+ */
+public final class DualWriteBuilder {
+  /** Default bound on how old a node's view of a phase may be. */
+  public static final Duration DEFAULT_PHASE_STALENESS = Duration.ofSeconds(1);
+
+  private final Map<String, EntityMigration> entities = new LinkedHashMap<>();
+  private String duplicateEntity;
+  private DataSource dataSource;
+  private PhaseStore phaseStore;
+  private Duration phaseStaleness = DEFAULT_PHASE_STALENESS;
+  private boolean createSchema;
+  private Clock clock = Clock.systemUTC();
+
+  DualWriteBuilder() {}
+
+  /**
+   * The monolith's database: dualwrite keeps its tables there, so its outbox rows commit with the entity changes.
+   */
+  public DualWriteBuilder withDataSource(DataSource dataSource) {
+    this.dataSource = dataSource;
+    return this;
+  }
+
+  /** Where phases are kept; defaults to {@link PhaseStore#jdbc} over the data source. */
+  public DualWriteBuilder withPhaseStore(PhaseStore phaseStore) {
+    this.phaseStore = phaseStore;
+    return this;
+  }
+
+  /** Adds an entity to migrate. Each name may be added once. */
+  public DualWriteBuilder withEntity(EntityMigration entity) {
+    if (entity != null && entities.putIfAbsent(entity.name(), entity) != null) {
+      duplicateEntity = entity.name();
+    }
+    return this;
+  }
+
+  /**
+   * The bound on how old this node's view of a phase may be: another node's move is seen within it. Default 1 s;
+   * from 10 ms to 1 hour.
+   */
+  public DualWriteBuilder withPhaseStaleness(Duration maxStaleness) {
+    this.phaseStaleness = maxStaleness;
+    return this;
+  }
+
+  /**
+   * Whether to create dualwrite's tables at start when missing (default false). For demos and tests; in production
+   * apply {@link DualWriteSchema#resourcePath} with your migration tool.
+   */
+  public DualWriteBuilder withSchemaAutoCreate(boolean createSchema) {
+    this.createSchema = createSchema;
+    return this;
+  }
+
+  /** The clock moves are stamped with; for tests. */
+  public DualWriteBuilder withClock(Clock clock) {
+    this.clock = clock;
+    return this;
+  }
+
+  /**
+   * Checks the configuration and starts dualwrite.
+   *
+   * @throws IllegalArgumentException naming the setting at fault and what to do
+   */
+  public DualWrite build() {
+    if (entities.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no entity is configured; add one with withEntity(EntityMigration.builder(\"users\").build())");
+    }
+    if (duplicateEntity != null) {
+      throw new IllegalArgumentException(
+          "entity '" + duplicateEntity + "' is configured twice; give each entity one withEntity(...)");
+    }
+    if (phaseStaleness == null
+        || phaseStaleness.compareTo(Duration.ofMillis(10)) < 0
+        || phaseStaleness.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException(
+          "phaseStaleness is " + phaseStaleness + "; allowed: from 10 ms (PT0.01S) to 1 hour (PT1H)");
+    }
+    if (clock == null) {
+      throw new IllegalArgumentException("clock is null; leave it unset for the system clock");
+    }
+    if (phaseStore == null && dataSource == null) {
+      throw new IllegalArgumentException(
+          "neither a data source nor a phase store is configured; call withDataSource(...) with the monolith's"
+              + " database, or withPhaseStore(PhaseStore.inMemory()) for a single-node test");
+    }
+    if (createSchema) {
+      if (dataSource == null) {
+        throw new IllegalArgumentException("schemaAutoCreate needs a data source; call withDataSource(...)");
+      }
+      DualWriteSchema.createIfMissing(dataSource);
+    }
+    PhaseStore store = phaseStore != null ? phaseStore : PhaseStore.jdbc(dataSource);
+    CachedPhases phases = new CachedPhases(store, entities.keySet(), phaseStaleness, clock);
+    return new DefaultDualWrite(Map.copyOf(entities), entities.values().stream().toList(), phases);
+  }
+}

@@ -1,0 +1,69 @@
+package dev.dualwrite;
+
+import dev.failsafe.RetryPolicy;
+import java.time.Duration;
+
+/**
+ * How one entity migrates: its name (what tech leads move between phases), the new service's resource it is mirrored
+ * to, the canary share of reads in {@link dev.dualwrite.phase.MigrationPhase#NEW_READS}, the shadow-read sample rate
+ * and the delivery retry policy. Immutable and thread-safe; build one with {@link #builder(String)}.
+ */
+public final class EntityMigration {
+  /** Default delivery retries: exponential backoff from 100 ms to 30 s with 20 % jitter, 10 attempts in all. */
+  public static final RetryPolicy<Object> DEFAULT_RETRY_POLICY =
+      RetryPolicy.builder()
+          .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(30))
+          .withJitter(0.2)
+          .withMaxAttempts(10)
+          .build();
+
+  private final String name;
+  private final String resource;
+  private final double canaryPercent;
+  private final double shadowSampleRate;
+  private final RetryPolicy<Object> retryPolicy;
+
+  EntityMigration(EntityMigrationBuilder builder) {
+    this.name = builder.name;
+    this.resource = builder.resource != null ? builder.resource : builder.name;
+    this.canaryPercent = builder.canaryPercent;
+    this.shadowSampleRate = builder.shadowSampleRate;
+    this.retryPolicy = builder.retryPolicy;
+  }
+
+  /** Starts the configuration of the entity called {@code name}; see {@link EntityMigrationBuilder} for the rules. */
+  public static EntityMigrationBuilder builder(String name) {
+    return new EntityMigrationBuilder(name);
+  }
+
+  /** The entity's name, as tech leads and the phase store know it, e.g. {@code users}. */
+  public String name() {
+    return name;
+  }
+
+  /** The new service's resource path segment the entity is mirrored to; the name unless set. */
+  public String resource() {
+    return resource;
+  }
+
+  /** The configured share of keys, 0 to 100, that {@code NEW_READS} serves from the new service. */
+  public double canaryPercent() {
+    return canaryPercent;
+  }
+
+  /** The share of reads, 0 to 1, compared against the other store in the phases that compare. */
+  public double shadowSampleRate() {
+    return shadowSampleRate;
+  }
+
+  /** How deliveries to the new service are retried; after {@code maxAttempts} a change is dead-lettered. */
+  public RetryPolicy<Object> retryPolicy() {
+    return retryPolicy;
+  }
+
+  @Override
+  public String toString() {
+    return "EntityMigration[" + name + " -> /" + resource + ", canary " + canaryPercent + " %, shadow sample "
+        + shadowSampleRate + ", max attempts " + retryPolicy.getConfig().getMaxAttempts() + "]";
+  }
+}

@@ -1,0 +1,97 @@
+package dev.dualwrite;
+
+import dev.failsafe.RetryPolicy;
+import java.util.regex.Pattern;
+
+/**
+ * Builds an {@link EntityMigration}. Settings are checked in {@link #build()}, which names the field, the value and
+ * what is allowed. Not thread-safe; the built configuration is.
+ */
+public final class EntityMigrationBuilder {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.$-]{0,199}");
+  private static final Pattern RESOURCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~-]{0,199}");
+
+  final String name;
+  String resource;
+  double canaryPercent = 0;
+  double shadowSampleRate = 0.1;
+  RetryPolicy<Object> retryPolicy = EntityMigration.DEFAULT_RETRY_POLICY;
+
+  EntityMigrationBuilder(String name) {
+    this.name = name;
+  }
+
+  /**
+   * The new service's resource path segment, e.g. {@code users} for {@code /v1/users/{id}}; defaults to the name.
+   * Letters, digits and {@code . _ ~ -}, starting with a letter or digit.
+   */
+  public EntityMigrationBuilder withResource(String resource) {
+    this.resource = resource;
+    return this;
+  }
+
+  /**
+   * The share of keys, from 0 to 100, that {@code NEW_READS} serves from the new service; default 0. A tech lead can
+   * change it at run time with {@link dev.dualwrite.phase.Phases#setCanaryPercent}.
+   */
+  public EntityMigrationBuilder withCanaryPercent(double percent) {
+    this.canaryPercent = percent;
+    return this;
+  }
+
+  /** The share of reads, from 0 to 1, compared against the other store in the phases that compare; default 0.1. */
+  public EntityMigrationBuilder withShadowSampleRate(double rate) {
+    this.shadowSampleRate = rate;
+    return this;
+  }
+
+  /**
+   * How deliveries to the new service are retried: Failsafe's backoff, jitter and max attempts are used; after the
+   * last attempt the change is dead-lettered. Max attempts must be finite. Default {@link
+   * EntityMigration#DEFAULT_RETRY_POLICY}.
+   */
+  public EntityMigrationBuilder withRetryPolicy(RetryPolicy<Object> retryPolicy) {
+    this.retryPolicy = retryPolicy;
+    return this;
+  }
+
+  /**
+   * Checks every setting and builds the configuration.
+   *
+   * @throws IllegalArgumentException naming the field, its value and what is allowed, for the first invalid setting
+   */
+  public EntityMigration build() {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw invalid("name", quoted(name),
+          "1 to 200 characters: letters, digits and _ . $ -, starting with a letter or _");
+    }
+    if (resource != null && !RESOURCE.matcher(resource).matches()) {
+      throw invalid("resource", quoted(resource),
+          "one URL path segment of 1 to 200 characters: letters, digits and . _ ~ -, starting with a letter or digit");
+    }
+    if (!(canaryPercent >= 0 && canaryPercent <= 100)) {
+      throw invalid("canaryPercent", String.valueOf(canaryPercent), "a percentage from 0 to 100");
+    }
+    if (!(shadowSampleRate >= 0 && shadowSampleRate <= 1)) {
+      throw invalid("shadowSampleRate", String.valueOf(shadowSampleRate), "a fraction from 0 to 1");
+    }
+    if (retryPolicy == null) {
+      throw invalid("retryPolicy", "null", "a Failsafe RetryPolicy");
+    }
+    int maxAttempts = retryPolicy.getConfig().getMaxAttempts();
+    if (maxAttempts < 1) {
+      throw invalid("retryPolicy.maxAttempts", String.valueOf(maxAttempts),
+          "a finite number of attempts, at least 1, so that a change that keeps failing reaches the dead letters");
+    }
+    return new EntityMigration(this);
+  }
+
+  private IllegalArgumentException invalid(String field, String value, String allowed) {
+    String entity = name == null ? "" : " of entity '" + name + "'";
+    return new IllegalArgumentException(field + entity + " is " + value + "; allowed: " + allowed);
+  }
+
+  private static String quoted(String s) {
+    return s == null ? "null" : "'" + s + "'";
+  }
+}

@@ -1,0 +1,2 @@
+/** The implementation of {@link dev.dualwrite.DualWrite}. Not for direct use. */
+package dev.dualwrite.internal;

@@ -1,0 +1,76 @@
+package dev.dualwrite.jdbc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * dualwrite's own tables, as plain SQL per database. Apply {@link #resourcePath} with Flyway, Liquibase or by hand in
+ * production; {@link #createIfMissing} is the opt-in shortcut for demos and tests. Every statement uses
+ * {@code IF NOT EXISTS}, so running it again changes nothing.
+ */
+public final class DualWriteSchema {
+  private static final Logger log = LoggerFactory.getLogger(DualWriteSchema.class);
+
+  private DualWriteSchema() {}
+
+  /** The classpath resource holding the tables for {@code dialect}, e.g. {@code dev/dualwrite/jdbc/postgresql.sql}. */
+  public static String resourcePath(DatabaseDialect dialect) {
+    return "dev/dualwrite/jdbc/" + dialect.id() + ".sql";
+  }
+
+  /** The SQL statements for {@code dialect}, in order, without trailing semicolons. */
+  public static List<String> statements(DatabaseDialect dialect) {
+    String path = resourcePath(dialect);
+    try (InputStream in = DualWriteSchema.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("schema resource " + path + " is missing from the dualwrite-core jar");
+      }
+      String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return Arrays.stream(sql.split(";\\s*(\\r?\\n|$)"))
+          .map(DualWriteSchema::stripComments)
+          .filter(s -> !s.isBlank())
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read schema resource " + path, e);
+    }
+  }
+
+  /** Creates dualwrite's tables in the database behind {@code dataSource} where they do not exist yet. */
+  public static void createIfMissing(DataSource dataSource) {
+    try (Connection connection = dataSource.getConnection()) {
+      DatabaseDialect dialect = DatabaseDialect.of(connection);
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(true);
+      try (Statement statement = connection.createStatement()) {
+        for (String sql : statements(dialect)) {
+          statement.execute(sql);
+        }
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+      log.info("dualwrite tables present ({} schema from {})", dialect.id(), resourcePath(dialect));
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create dualwrite's tables: " + e.getMessage(), e);
+    }
+  }
+
+  private static String stripComments(String statement) {
+    StringBuilder out = new StringBuilder();
+    for (String line : statement.split("\\r?\\n")) {
+      if (!line.strip().startsWith("--")) {
+        out.append(line).append('\n');
+      }
+    }
+    return out.toString().strip();
+  }
+}

@@ -1,0 +1,2 @@
+/** Extension point for where phases are kept: {@link dev.dualwrite.phase.spi.PhaseStore}. */
+package dev.dualwrite.phase.spi;

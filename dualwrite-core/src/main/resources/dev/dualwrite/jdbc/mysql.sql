@@ -1,0 +1,26 @@
+-- dualwrite's own tables for MariaDB and MySQL (InnoDB). Apply with Flyway, Liquibase or the mysql client; every
+-- statement is idempotent. Timestamps are stored in UTC.
+
+-- Current phase per entity. revision grows by one with every move (compare-and-set).
+CREATE TABLE IF NOT EXISTS dualwrite_phase (
+  entity          VARCHAR(200)     NOT NULL PRIMARY KEY,
+  phase           VARCHAR(32)      NOT NULL,
+  canary_percent  DOUBLE,
+  revision        BIGINT           NOT NULL,
+  changed_at      DATETIME(6)      NOT NULL
+) ENGINE=InnoDB;
+
+-- Every move: who, why, when. (entity, revision) is unique, so a move can never be recorded twice.
+CREATE TABLE IF NOT EXISTS dualwrite_phase_history (
+  id              BIGINT           NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  entity          VARCHAR(200)     NOT NULL,
+  revision        BIGINT           NOT NULL,
+  from_phase      VARCHAR(32)      NOT NULL,
+  to_phase        VARCHAR(32)      NOT NULL,
+  canary_percent  DOUBLE,
+  actor           VARCHAR(200)     NOT NULL,
+  reason          VARCHAR(2000),
+  forced          BOOLEAN          NOT NULL,
+  moved_at        DATETIME(6)      NOT NULL,
+  CONSTRAINT dualwrite_phase_history_entity_revision UNIQUE (entity, revision)
+) ENGINE=InnoDB;
