@@ -1,11 +1,15 @@
 package dev.dualwrite;
 
+import dev.dualwrite.capture.ChangeCapture;
+import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.phase.Phases;
+import dev.dualwrite.relay.MirrorStats;
+import dev.dualwrite.relay.Relay;
 import java.util.Collection;
 
 /**
- * dualwrite in one monolith node: the configured entities, their phases, and (as later parts are configured) the
- * outbox relay and routers. Build one per node with {@link #builder()}; close it on shutdown. Thread-safe.
+ * dualwrite in one monolith node: the configured entities, their phases, the outbox and the relay that delivers it to
+ * the new service. Build one per node with {@link #builder()}; close it on shutdown. Thread-safe.
  */
 public interface DualWrite extends AutoCloseable {
 
@@ -27,7 +31,31 @@ public interface DualWrite extends AutoCloseable {
   /** Every configured entity, in the order they were added. */
   Collection<EntityMigration> entities();
 
-  /** Stops background work. */
+  /**
+   * The outbox: backlog and dead letters.
+   *
+   * @throws IllegalStateException when no data source is configured
+   */
+  Outbox outbox();
+
+  /**
+   * This node's relay.
+   *
+   * @throws IllegalStateException when no target client is configured or the relay is disabled
+   */
+  Relay relay();
+
+  /**
+   * The seam persistence integrations record changes through.
+   *
+   * @throws IllegalStateException when no data source is configured
+   */
+  ChangeCapture capture();
+
+  /** The mirror's figures for {@code entity}: this node's counters and the outbox's backlog. */
+  MirrorStats mirrorStats(String entity);
+
+  /** Stops the relay and background refreshes; closes the target client. */
   @Override
   void close();
 }

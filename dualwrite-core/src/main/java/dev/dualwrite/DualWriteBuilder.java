@@ -4,9 +4,15 @@ import dev.dualwrite.internal.DefaultDualWrite;
 import dev.dualwrite.jdbc.DualWriteSchema;
 import dev.dualwrite.phase.internal.CachedPhases;
 import dev.dualwrite.phase.spi.PhaseStore;
+import dev.dualwrite.relay.MirrorListener;
+import dev.dualwrite.relay.RelayConfig;
+import dev.dualwrite.target.HttpTargetClient;
+import dev.dualwrite.target.spi.TargetClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -25,6 +31,10 @@ public final class DualWriteBuilder {
   private Duration phaseStaleness = DEFAULT_PHASE_STALENESS;
   private boolean createSchema;
   private Clock clock = Clock.systemUTC();
+  private TargetClient targetClient;
+  private String targetUrl;
+  private RelayConfig relayConfig = RelayConfig.defaults();
+  private final List<MirrorListener> listeners = new ArrayList<>();
 
   DualWriteBuilder() {}
 
@@ -68,7 +78,38 @@ public final class DualWriteBuilder {
     return this;
   }
 
-  /** The clock moves are stamped with; for tests. */
+  /**
+   * The new service's mirror-protocol base URL, e.g. {@code http://user-service:8081/mirror}: shorthand for
+   * {@code withTargetClient(HttpTargetClient.builder(url).build())}. Use {@link HttpTargetClient#builder} for
+   * timeouts, TLS and credentials.
+   */
+  public DualWriteBuilder withTargetUrl(String baseUrl) {
+    this.targetUrl = baseUrl;
+    return this;
+  }
+
+  /** How changes reach the new service; without one (and without a URL) this node does not deliver. */
+  public DualWriteBuilder withTargetClient(TargetClient targetClient) {
+    this.targetClient = targetClient;
+    return this;
+  }
+
+  /** How this node's relay delivers the outbox; {@link RelayConfig#defaults()} unless set. */
+  public DualWriteBuilder withRelay(RelayConfig relayConfig) {
+    this.relayConfig = relayConfig;
+    return this;
+  }
+
+  /** Adds a listener for appended, delivered, retried and dead-lettered changes. */
+  public DualWriteBuilder onMirrorEvent(MirrorListener listener) {
+    if (listener == null) {
+      throw new IllegalArgumentException("mirror listener is null");
+    }
+    listeners.add(listener);
+    return this;
+  }
+
+  /** The clock moves and outbox rows are stamped with; for tests. */
   public DualWriteBuilder withClock(Clock clock) {
     this.clock = clock;
     return this;
@@ -108,8 +149,22 @@ public final class DualWriteBuilder {
       }
       DualWriteSchema.createIfMissing(dataSource);
     }
+    if (targetClient != null && targetUrl != null) {
+      throw new IllegalArgumentException(
+          "both a target URL and a target client are configured; keep one (put the URL in the client)");
+    }
+    if (relayConfig == null) {
+      throw new IllegalArgumentException("relay configuration is null; leave it unset for RelayConfig.defaults()");
+    }
+    TargetClient client = targetClient != null ? targetClient
+        : targetUrl != null ? HttpTargetClient.builder(targetUrl).build() : null;
+    if (client != null && dataSource == null) {
+      throw new IllegalArgumentException("a target is configured but no data source: the outbox lives in the"
+          + " monolith's database; call withDataSource(...)");
+    }
     PhaseStore store = phaseStore != null ? phaseStore : PhaseStore.jdbc(dataSource);
     CachedPhases phases = new CachedPhases(store, entities.keySet(), phaseStaleness, clock);
-    return new DefaultDualWrite(Map.copyOf(entities), entities.values().stream().toList(), phases);
+    return new DefaultDualWrite(
+        entities.values().stream().toList(), phases, dataSource, client, relayConfig, listeners, clock);
   }
 }

@@ -2,6 +2,7 @@ package dev.dualwrite;
 
 import dev.failsafe.RetryPolicy;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * How one entity migrates: its name (what tech leads move between phases), the new service's resource it is mirrored
@@ -22,6 +23,7 @@ public final class EntityMigration {
   private final double canaryPercent;
   private final double shadowSampleRate;
   private final RetryPolicy<Object> retryPolicy;
+  private final Set<String> sensitiveFields;
 
   EntityMigration(EntityMigrationBuilder builder) {
     this.name = builder.name;
@@ -29,6 +31,7 @@ public final class EntityMigration {
     this.canaryPercent = builder.canaryPercent;
     this.shadowSampleRate = builder.shadowSampleRate;
     this.retryPolicy = builder.retryPolicy;
+    this.sensitiveFields = Set.copyOf(builder.sensitiveFields);
   }
 
   /** Starts the configuration of the entity called {@code name}; see {@link EntityMigrationBuilder} for the rules. */
@@ -59,6 +62,14 @@ public final class EntityMigration {
   /** How deliveries to the new service are retried; after {@code maxAttempts} a change is dead-lettered. */
   public RetryPolicy<Object> retryPolicy() {
     return retryPolicy;
+  }
+
+  /**
+   * The payload fields whose values must never appear in logs, dead letters or mismatch reports (they are still sent
+   * to the new service).
+   */
+  public Set<String> sensitiveFields() {
+    return sensitiveFields;
   }
 
   @Override

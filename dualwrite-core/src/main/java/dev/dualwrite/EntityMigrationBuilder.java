@@ -1,6 +1,8 @@
 package dev.dualwrite;
 
 import dev.failsafe.RetryPolicy;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -16,6 +18,7 @@ public final class EntityMigrationBuilder {
   double canaryPercent = 0;
   double shadowSampleRate = 0.1;
   RetryPolicy<Object> retryPolicy = EntityMigration.DEFAULT_RETRY_POLICY;
+  final Set<String> sensitiveFields = new LinkedHashSet<>();
 
   EntityMigrationBuilder(String name) {
     this.name = name;
@@ -52,6 +55,20 @@ public final class EntityMigrationBuilder {
    */
   public EntityMigrationBuilder withRetryPolicy(RetryPolicy<Object> retryPolicy) {
     this.retryPolicy = retryPolicy;
+    return this;
+  }
+
+  /**
+   * Payload fields (as named in the JSON snapshot) whose values must never appear in logs, dead letters or mismatch
+   * reports. They are still sent to the new service.
+   */
+  public EntityMigrationBuilder withSensitiveFields(String... fields) {
+    for (String field : fields) {
+      if (field == null || field.isBlank()) {
+        throw invalid("sensitiveFields", field == null ? "null" : "'" + field + "'", "non-blank field names");
+      }
+      sensitiveFields.add(field);
+    }
     return this;
   }
 

@@ -2,21 +2,74 @@ package dev.dualwrite.internal;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.EntityMigration;
+import dev.dualwrite.capture.ChangeCapture;
+import dev.dualwrite.jdbc.DatabaseDialect;
+import dev.dualwrite.outbox.Backlog;
+import dev.dualwrite.outbox.Change;
+import dev.dualwrite.outbox.Outbox;
+import dev.dualwrite.outbox.internal.JdbcOutbox;
+import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.Phases;
+import dev.dualwrite.relay.MirrorListener;
+import dev.dualwrite.relay.MirrorStats;
+import dev.dualwrite.relay.Relay;
+import dev.dualwrite.relay.RelayConfig;
+import dev.dualwrite.relay.internal.DefaultRelay;
+import dev.dualwrite.target.spi.TargetClient;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The {@link DualWrite} that {@link dev.dualwrite.DualWriteBuilder} builds. Thread-safe. */
-public final class DefaultDualWrite implements DualWrite {
-  private final Map<String, EntityMigration> byName;
-  private final List<EntityMigration> inOrder;
-  private final Phases phases;
+public final class DefaultDualWrite implements DualWrite, ChangeCapture {
+  private static final Logger log = LoggerFactory.getLogger(DefaultDualWrite.class);
 
-  public DefaultDualWrite(Map<String, EntityMigration> byName, List<EntityMigration> inOrder, Phases phases) {
-    this.byName = byName;
-    this.inOrder = List.copyOf(inOrder);
+  private final Map<String, EntityMigration> entities;
+  private final Phases phases;
+  private final JdbcOutbox outbox;
+  private final TargetClient targetClient;
+  private final DefaultRelay relay;
+  private final MirrorCounters counters = new MirrorCounters();
+  private final MirrorListener listener;
+  private final Clock clock;
+
+  public DefaultDualWrite(
+      List<EntityMigration> entities,
+      Phases phases,
+      DataSource dataSource,
+      TargetClient targetClient,
+      RelayConfig relayConfig,
+      List<MirrorListener> listeners,
+      Clock clock) {
+    this.entities = entities.stream()
+        .collect(Collectors.toMap(EntityMigration::name, e -> e, (a, b) -> a, LinkedHashMap::new));
     this.phases = phases;
+    this.clock = clock;
+    this.targetClient = targetClient;
+    List<MirrorListener> all = new ArrayList<>();
+    all.add(counters);
+    all.addAll(listeners);
+    this.listener = new CompositeMirrorListener(all);
+    this.outbox = dataSource == null ? null
+        : new JdbcOutbox(dataSource, DatabaseDialect.detect(dataSource), clock);
+    if (targetClient != null && relayConfig.enabled()) {
+      this.relay = new DefaultRelay(outbox, targetClient, Map.copyOf(this.entities), relayConfig, listener, clock);
+      relay.start();
+    } else {
+      this.relay = null;
+      log.info("dualwrite: this node does not deliver the outbox ({})",
+          targetClient == null ? "no target configured" : "relay disabled");
+    }
   }
 
   @Override
@@ -26,21 +79,94 @@ public final class DefaultDualWrite implements DualWrite {
 
   @Override
   public EntityMigration entity(String name) {
-    EntityMigration entity = byName.get(name);
+    EntityMigration entity = entities.get(name);
     if (entity == null) {
       throw new IllegalArgumentException("unknown entity '" + name + "'; configured entities are "
-          + inOrder.stream().map(EntityMigration::name).toList());
+          + List.copyOf(entities.keySet()));
     }
     return entity;
   }
 
   @Override
   public Collection<EntityMigration> entities() {
-    return inOrder;
+    return List.copyOf(entities.values());
+  }
+
+  @Override
+  public Outbox outbox() {
+    return requireOutbox();
+  }
+
+  @Override
+  public Relay relay() {
+    if (relay == null) {
+      throw new IllegalStateException("this node has no relay: configure withTargetUrl(...) or withTargetClient(...),"
+          + " and keep RelayConfig enabled");
+    }
+    return relay;
+  }
+
+  @Override
+  public ChangeCapture capture() {
+    requireOutbox();
+    return this;
+  }
+
+  @Override
+  public MirrorStats mirrorStats(String name) {
+    entity(name);
+    MirrorCounters.Counts c = counters.of(name);
+    Backlog backlog = outbox == null ? Backlog.empty(name) : outbox.backlog().getOrDefault(name, Backlog.empty(name));
+    Duration age = backlog.oldestPendingCreatedAt() == null ? Duration.ZERO
+        : Duration.between(backlog.oldestPendingCreatedAt(), clock.instant());
+    return new MirrorStats(name, c.appended.sum(), c.delivered.sum(), c.retried.sum(), c.deadLettered.sum(),
+        backlog.pending(), age.isNegative() ? Duration.ZERO : age, backlog.deadLetters());
+  }
+
+  // ChangeCapture
+
+  @Override
+  public MigrationPhase phase(String entity) {
+    return phases.current(entity);
+  }
+
+  @Override
+  public boolean isConfigured(String entity) {
+    return entities.containsKey(entity);
+  }
+
+  @Override
+  public void append(Connection connection, List<Change> changes) throws SQLException {
+    requireOutbox().append(connection, changes);
+  }
+
+  @Override
+  public void committed(List<Change> changes) {
+    Map<String, Integer> perEntity = new LinkedHashMap<>();
+    for (Change change : changes) {
+      perEntity.merge(change.entity(), 1, Integer::sum);
+    }
+    perEntity.forEach(listener::onAppended);
+    if (relay != null) {
+      relay.nudge();
+    }
   }
 
   @Override
   public void close() {
+    if (relay != null) {
+      relay.close();
+    }
+    if (targetClient != null) {
+      targetClient.close();
+    }
     phases.close();
+  }
+
+  private JdbcOutbox requireOutbox() {
+    if (outbox == null) {
+      throw new IllegalStateException("no outbox: configure withDataSource(...) with the monolith's database");
+    }
+    return outbox;
   }
 }

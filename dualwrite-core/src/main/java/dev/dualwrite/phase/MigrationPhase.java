@@ -89,6 +89,14 @@ public enum MigrationPhase {
     return mirrorsLegacyToNew;
   }
 
+  /**
+   * Whether a Hibernate write of the entity is recorded in the outbox: in every phase that mirrors legacy to new, and
+   * in {@link #NEW_WRITES}, where a straggling legacy write is still mirrored (and reported) rather than lost.
+   */
+  public boolean capturesLegacyWrites() {
+    return mirrorsLegacyToNew || this == NEW_WRITES;
+  }
+
   /** Whether the new service's changes are synced back to legacy, so legacy joins and a rollback keep working. */
   public boolean reverseSyncs() {
     return reverseSync;

@@ -23,3 +23,28 @@ CREATE TABLE IF NOT EXISTS dualwrite_phase_history (
   moved_at        TIMESTAMP WITH TIME ZONE NOT NULL,
   CONSTRAINT dualwrite_phase_history_entity_revision UNIQUE (entity, revision)
 );
+
+-- The outbox: one row per mirrored change, written in the same transaction as the entity change. The relay claims
+-- PENDING rows in id order (SKIP LOCKED), leases them by pushing next_attempt_at forward, delivers them, and marks
+-- them DELIVERED, or DEAD after the last attempt or a permanent rejection. entity_version is NULL for entities
+-- without @Version: the row id, which grows with every change, is then the version.
+CREATE TABLE IF NOT EXISTS dualwrite_outbox (
+  id               BIGSERIAL        PRIMARY KEY,
+  entity           VARCHAR(200)     NOT NULL,
+  resource         VARCHAR(200)     NOT NULL,
+  entity_id        VARCHAR(200)     NOT NULL,
+  operation        VARCHAR(8)       NOT NULL,
+  entity_version   BIGINT,
+  idempotency_key  VARCHAR(64)      NOT NULL,
+  payload          TEXT,
+  origin           VARCHAR(12)      NOT NULL,
+  status           VARCHAR(12)      NOT NULL,
+  attempts         INTEGER          NOT NULL,
+  created_at       TIMESTAMP WITH TIME ZONE NOT NULL,
+  next_attempt_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+  lease_owner      VARCHAR(100),
+  delivered_at     TIMESTAMP WITH TIME ZONE,
+  last_status      INTEGER,
+  last_error       VARCHAR(1000)
+);
+CREATE INDEX IF NOT EXISTS dualwrite_outbox_status_id ON dualwrite_outbox (status, id);

@@ -19,15 +19,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class MigrationPhaseTest {
 
-  @ParameterizedTest(name = "{0}: writes {1}, reads {2}, shadow {3}, mirror {4}, reverse {5}, rejects {6}, canary {7}")
+  @ParameterizedTest(
+      name = "{0}: writes {1}, reads {2}, shadow {3}, mirror {4}, reverse {5}, rejects {6}, canary {7}, captures {8}")
   @CsvSource({
-    // phase,        writes, reads,  shadow, mirror, reverse, rejects, canary
-    "LEGACY_ONLY,    LEGACY, LEGACY, false,  false,  false,   false,   false",
-    "DUAL_WRITE,     LEGACY, LEGACY, false,  true,   false,   false,   false",
-    "SHADOW_READS,   LEGACY, LEGACY, true,   true,   false,   false,   false",
-    "NEW_READS,      LEGACY, NEW,    true,   true,   false,   false,   true",
-    "NEW_WRITES,     NEW,    NEW,    false,  false,  true,    false,   false",
-    "NEW_ONLY,       NEW,    NEW,    false,  false,  false,   true,    false",
+    // phase,        writes, reads,  shadow, mirror, reverse, rejects, canary, captures
+    "LEGACY_ONLY,    LEGACY, LEGACY, false,  false,  false,   false,   false,  false",
+    "DUAL_WRITE,     LEGACY, LEGACY, false,  true,   false,   false,   false,  true",
+    "SHADOW_READS,   LEGACY, LEGACY, true,   true,   false,   false,   false,  true",
+    "NEW_READS,      LEGACY, NEW,    true,   true,   false,   false,   true,   true",
+    "NEW_WRITES,     NEW,    NEW,    false,  false,  true,    false,   false,  true",
+    "NEW_ONLY,       NEW,    NEW,    false,  false,  false,   true,    false,  false",
   })
   void eachPhaseAnswersHowWritesMirrorAndReadsBehave(
       MigrationPhase phase,
@@ -37,7 +38,8 @@ class MigrationPhaseTest {
       boolean mirror,
       boolean reverse,
       boolean rejects,
-      boolean canary) {
+      boolean canary,
+      boolean captures) {
     assertThat(phase.writeAuthority()).isEqualTo(writes);
     assertThat(phase.readSource()).isEqualTo(reads);
     assertThat(phase.shadowCompared()).isEqualTo(shadow);
@@ -45,6 +47,7 @@ class MigrationPhaseTest {
     assertThat(phase.reverseSyncs()).isEqualTo(reverse);
     assertThat(phase.rejectsLegacyWrites()).isEqualTo(rejects);
     assertThat(phase.canaryRouted()).isEqualTo(canary);
+    assertThat(phase.capturesLegacyWrites()).isEqualTo(captures);
   }
 
   @Test

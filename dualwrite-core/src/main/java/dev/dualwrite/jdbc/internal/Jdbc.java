@@ -29,18 +29,23 @@ public final class Jdbc {
    */
   public static <T> T inTransaction(DataSource dataSource, TransactionWork<T> work) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        rollbackQuietly(connection, e);
-        throw e;
-      } finally {
-        connection.setAutoCommit(autoCommit);
-      }
+      return inTransaction(connection, work);
+    }
+  }
+
+  /** Runs {@code work} in a transaction on {@code connection}: commits when it returns, rolls back when it throws. */
+  public static <T> T inTransaction(Connection connection, TransactionWork<T> work) throws SQLException {
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      T result = work.run(connection);
+      connection.commit();
+      return result;
+    } catch (SQLException | RuntimeException | Error e) {
+      rollbackQuietly(connection, e);
+      throw e;
+    } finally {
+      connection.setAutoCommit(autoCommit);
     }
   }
 

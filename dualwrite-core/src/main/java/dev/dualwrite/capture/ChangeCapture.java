@@ -1,0 +1,34 @@
+package dev.dualwrite.capture;
+
+import dev.dualwrite.EntityMigration;
+import dev.dualwrite.outbox.Change;
+import dev.dualwrite.phase.MigrationPhase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * What a persistence framework integration (dualwrite-hibernate, or your own for plain JDBC) uses to record entity
+ * changes: ask the phase, append changes inside the application's transaction, and report the commit. Thread-safe.
+ *
+ * <p>The contract: read an entity's phase once per transaction and keep it for that transaction; append in the same
+ * transaction (same connection) as the entity change, before it commits; call {@link #committed} after it commits
+ * (never for a rollback); never do network I/O inside the application's transaction.
+ */
+public interface ChangeCapture {
+
+  /** The entity's current phase (cached; no query). */
+  MigrationPhase phase(String entity);
+
+  /** The entity's configuration; throws {@link IllegalArgumentException} naming the configured ones if unknown. */
+  EntityMigration entity(String entity);
+
+  /** Whether {@code entity} is configured. */
+  boolean isConfigured(String entity);
+
+  /** Appends changes to the outbox on the transaction's own connection. Does not commit. */
+  void append(Connection connection, List<Change> changes) throws SQLException;
+
+  /** Reports that appended changes committed: counts them and wakes the relay. */
+  void committed(List<Change> changes);
+}

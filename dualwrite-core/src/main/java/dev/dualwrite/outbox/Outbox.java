@@ -1,0 +1,46 @@
+package dev.dualwrite.outbox;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The table of changes waiting to reach the new service, in the monolith's own database. Changes are appended in the
+ * same transaction as the entity change, so a change is mirrored if and only if its transaction commits. The relay
+ * delivers them; operators read the backlog and handle dead letters here. Thread-safe.
+ */
+public interface Outbox {
+
+  /**
+   * Appends changes using {@code connection}, inside the caller's transaction: they become visible to the relay when
+   * the caller commits and vanish if it rolls back. Does not commit.
+   */
+  void append(Connection connection, List<Change> changes) throws SQLException;
+
+  /** The backlog of every entity that has undelivered changes or dead letters. */
+  Map<String, Backlog> backlog();
+
+  /** Whether the entity has undelivered changes for {@code entityId}. One indexed query. */
+  boolean hasPending(String entity, String entityId);
+
+  /** Up to {@code limit} dead letters of {@code entity}, oldest first. */
+  List<DeadLetter> deadLetters(String entity, int limit);
+
+  /**
+   * Puts one dead letter back in line for delivery, with its attempts reset.
+   *
+   * @return whether a dead letter with that id existed
+   */
+  boolean retryDeadLetter(long id);
+
+  /** Puts every dead letter of {@code entity} back in line; returns how many. */
+  int retryDeadLetters(String entity);
+
+  /**
+   * Deletes one dead letter for good: its change will never reach the new service (repair it with the verifier).
+   *
+   * @return whether a dead letter with that id existed
+   */
+  boolean discardDeadLetter(long id);
+}

@@ -1,0 +1,35 @@
+package dev.dualwrite.outbox;
+
+import java.time.Instant;
+
+/**
+ * A change as stored in the outbox and claimed by a relay.
+ *
+ * @param id the outbox row id
+ * @param entity the entity's migration name
+ * @param resource the new service's resource
+ * @param entityId the entity's id
+ * @param operation upsert or delete
+ * @param version the version sent to the new service: the entity's own, or else the row id
+ * @param idempotencyKey sent as {@code Idempotency-Key}; the same on every attempt of this row
+ * @param payload the JSON snapshot, {@code null} for a delete
+ * @param attempts the delivery attempts made so far
+ * @param createdAt when the change was appended (its transaction's flush)
+ */
+public record OutboxEntry(
+    long id,
+    String entity,
+    String resource,
+    String entityId,
+    ChangeOperation operation,
+    long version,
+    String idempotencyKey,
+    String payload,
+    int attempts,
+    Instant createdAt) {
+
+  /** Entity, id, operation and version, for logs; never the payload. */
+  public String describe() {
+    return entity + " " + entityId + " " + operation + " v" + version + " (outbox #" + id + ")";
+  }
+}

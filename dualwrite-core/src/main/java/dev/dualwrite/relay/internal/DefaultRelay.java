@@ -1,0 +1,295 @@
+package dev.dualwrite.relay.internal;
+
+import dev.dualwrite.EntityMigration;
+import dev.dualwrite.outbox.Backlog;
+import dev.dualwrite.outbox.OutboxEntry;
+import dev.dualwrite.outbox.internal.JdbcOutbox;
+import dev.dualwrite.relay.MirrorListener;
+import dev.dualwrite.relay.Relay;
+import dev.dualwrite.relay.RelayConfig;
+import dev.dualwrite.target.DeliveryResult;
+import dev.dualwrite.target.TargetException;
+import dev.dualwrite.target.spi.TargetClient;
+import dev.failsafe.CircuitBreaker;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay: {@code concurrency} delivery loops plus a purge of delivered rows. Each loop claims a batch, sends it
+ * in one request, and records each change's outcome. Thread-safe.
+ */
+public final class DefaultRelay implements Relay {
+  private static final Logger log = LoggerFactory.getLogger(DefaultRelay.class);
+  private static final int PURGE_BATCH = 1000;
+
+  private final JdbcOutbox outbox;
+  private final TargetClient client;
+  private final Map<String, EntityMigration> entities;
+  private final RelayConfig config;
+  private final MirrorListener listener;
+  private final Clock clock;
+  private final CircuitBreaker<Object> breaker;
+  private final String owner;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final AtomicBoolean nudged = new AtomicBoolean();
+  private final List<Thread> loops = new CopyOnWriteArrayList<>();
+  private volatile Instant lastPurge = Instant.EPOCH;
+
+  public DefaultRelay(
+      JdbcOutbox outbox,
+      TargetClient client,
+      Map<String, EntityMigration> entities,
+      RelayConfig config,
+      MirrorListener listener,
+      Clock clock) {
+    // listener: one that never throws (dualwrite's composite)
+    this.outbox = outbox;
+    this.client = client;
+    this.entities = entities;
+    this.config = config;
+    this.listener = listener;
+    this.clock = clock;
+    this.breaker = config.circuitBreaker();
+    this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Starts the delivery loops. */
+  public void start() {
+    for (int i = 0; i < config.concurrency(); i++) {
+      Thread loop = new Thread(this::run, "dualwrite-relay-" + i);
+      loop.setDaemon(true);
+      loops.add(loop);
+      loop.start();
+    }
+    log.info("dualwrite relay {} started: {} loop(s), batches of {}", owner, config.concurrency(), config.batchSize());
+  }
+
+  @Override
+  public void nudge() {
+    nudged.set(true);
+    for (Thread loop : loops) {
+      LockSupport.unpark(loop);
+    }
+  }
+
+  @Override
+  public boolean drain(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      if (pendingCount() == 0) {
+        return true;
+      }
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      if (loops.isEmpty()) {
+        deliverDue();
+      } else {
+        nudge();
+        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running.set(false);
+    for (Thread loop : loops) {
+      LockSupport.unpark(loop);
+    }
+    for (Thread loop : loops) {
+      try {
+        loop.join(Duration.ofSeconds(30).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    loops.clear();
+    log.info("dualwrite relay {} stopped", owner);
+  }
+
+  private void run() {
+    while (running.get()) {
+      int claimed;
+      try {
+        claimed = deliverDue();
+        purgeIfDue();
+      } catch (RuntimeException e) {
+        log.error("dualwrite relay: delivery loop failed, will try again: {}", e.toString(), e);
+        claimed = 0;
+      }
+      if (claimed < config.batchSize() && running.get() && !nudged.getAndSet(false)) {
+        Duration wait = breaker.isOpen() ? min(breaker.getRemainingDelay(), config.pollInterval())
+            : config.pollInterval();
+        LockSupport.parkNanos(Math.max(1, wait.toNanos()));
+      }
+    }
+  }
+
+  /**
+   * Claims one batch of due changes and delivers it.
+   *
+   * @return how many changes were claimed
+   */
+  public int deliverDue() {
+    if (breaker.isOpen()) {
+      return 0;
+    }
+    List<OutboxEntry> batch;
+    try {
+      batch = outbox.claim(config.batchSize(), clock.instant().plus(config.lease()), owner);
+    } catch (java.sql.SQLException e) {
+      log.warn("dualwrite relay: cannot claim changes from the outbox: {}", e.getMessage());
+      return 0;
+    }
+    if (batch.isEmpty()) {
+      return 0;
+    }
+    if (!breaker.tryAcquirePermit()) {
+      runSql(() -> outbox.release(ids(batch), clock.instant()), "release changes while the circuit is open");
+      return 0;
+    }
+    List<DeliveryResult> results;
+    try {
+      results = client.deliver(batch);
+      if (results.size() != batch.size()) {
+        throw new TargetException(null, "target client returned " + results.size() + " results for "
+            + batch.size() + " changes", null);
+      }
+      breaker.recordSuccess();
+    } catch (TargetException e) {
+      breaker.recordFailure();
+      failAll(batch, e.status(), e.getMessage());
+      return batch.size();
+    } catch (RuntimeException e) {
+      breaker.recordFailure();
+      log.error("dualwrite relay: target client failed unexpectedly", e);
+      failAll(batch, null, e.toString());
+      return batch.size();
+    }
+    record(batch, results);
+    return batch.size();
+  }
+
+  private void record(List<OutboxEntry> batch, List<DeliveryResult> results) {
+    List<OutboxEntry> delivered = new ArrayList<>(batch.size());
+    List<JdbcOutbox.FailedAttempt> failed = new ArrayList<>();
+    List<Runnable> notifications = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      OutboxEntry entry = batch.get(i);
+      DeliveryResult result = results.get(i);
+      switch (result.outcome()) {
+        case APPLIED, STALE -> delivered.add(entry);
+        case REJECTED -> failed.add(deadLetter(entry, result.status(), result.error(), notifications));
+        case RETRY -> failed.add(retry(entry, result.status(), result.error(), notifications));
+      }
+    }
+    Instant now = clock.instant();
+    runSql(() -> outbox.markDelivered(ids(delivered), !config.deliveredRetention().isZero()),
+        "mark changes delivered");
+    runSql(() -> outbox.markFailed(failed), "record failed attempts");
+    if (!delivered.isEmpty()) {
+      listener.onDelivered(delivered, now);
+    }
+    notifications.forEach(Runnable::run);
+  }
+
+  private void failAll(List<OutboxEntry> batch, Integer status, String error) {
+    List<JdbcOutbox.FailedAttempt> failed = new ArrayList<>(batch.size());
+    List<Runnable> notifications = new ArrayList<>();
+    for (OutboxEntry entry : batch) {
+      failed.add(retry(entry, status, error, notifications));
+    }
+    log.warn("dualwrite relay: delivery of {} change(s) failed, will retry: {}", batch.size(), error);
+    runSql(() -> outbox.markFailed(failed), "record failed attempts");
+    notifications.forEach(Runnable::run);
+  }
+
+  private JdbcOutbox.FailedAttempt retry(
+      OutboxEntry entry, Integer status, String error, List<Runnable> notifications) {
+    EntityMigration entity = entities.get(entry.entity());
+    int attempts = entry.attempts() + 1;
+    int maxAttempts = entity == null
+        ? EntityMigration.DEFAULT_RETRY_POLICY.getConfig().getMaxAttempts()
+        : entity.retryPolicy().getConfig().getMaxAttempts();
+    if (attempts >= maxAttempts) {
+      return deadLetter(entry, status, "gave up after " + attempts + " attempts; last error: " + error, notifications);
+    }
+    String redacted = redact(entry, error);
+    Instant next = clock.instant().plus(Backoff.delay(
+        (entity == null ? EntityMigration.DEFAULT_RETRY_POLICY : entity.retryPolicy()).getConfig(), attempts));
+    notifications.add(() -> listener.onRetryScheduled(entry, status, redacted, next));
+    return new JdbcOutbox.FailedAttempt(entry.id(), attempts, next, status, redacted, false);
+  }
+
+  private JdbcOutbox.FailedAttempt deadLetter(
+      OutboxEntry entry, Integer status, String error, List<Runnable> notifications) {
+    String redacted = redact(entry, error);
+    int attempts = entry.attempts() + 1;
+    log.error("dualwrite relay: {} is now a dead letter after {} attempt(s): status {}: {}. Fix the cause, then retry"
+        + " it (Outbox.retryDeadLetter).", entry.describe(), attempts, status, redacted);
+    notifications.add(() -> listener.onDeadLettered(entry, status, redacted));
+    return new JdbcOutbox.FailedAttempt(entry.id(), attempts, null, status, redacted, true);
+  }
+
+  private String redact(OutboxEntry entry, String error) {
+    EntityMigration entity = entities.get(entry.entity());
+    Set<String> sensitive = entity == null ? Set.of() : entity.sensitiveFields();
+    return Redactor.redact(error, entry.payload(), sensitive);
+  }
+
+  private void purgeIfDue() {
+    Duration retention = config.deliveredRetention();
+    Instant now = clock.instant();
+    if (retention.isZero() || now.isBefore(lastPurge.plus(min(retention, Duration.ofMinutes(1))))) {
+      return;
+    }
+    lastPurge = now;
+    runSql(() -> {
+      int purged;
+      do {
+        purged = outbox.purgeDelivered(now.minus(retention), PURGE_BATCH);
+      } while (purged == PURGE_BATCH && running.get());
+    }, "purge delivered changes");
+  }
+
+  private long pendingCount() {
+    return outbox.backlog().values().stream().mapToLong(Backlog::pending).sum();
+  }
+
+  @FunctionalInterface
+  private interface SqlWork {
+    void run() throws java.sql.SQLException;
+  }
+
+  private static void runSql(SqlWork work, String what) {
+    try {
+      work.run();
+    } catch (java.sql.SQLException e) {
+      // the changes stay claimed; their lease ends and they are delivered again (the version rule makes that safe)
+      log.warn("dualwrite relay: cannot {}: {}; the changes will be claimed again after their lease", what,
+          e.getMessage());
+    }
+  }
+
+  private static List<Long> ids(List<OutboxEntry> entries) {
+    return entries.stream().map(OutboxEntry::id).toList();
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

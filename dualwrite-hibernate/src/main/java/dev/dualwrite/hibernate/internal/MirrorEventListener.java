@@ -1,0 +1,151 @@
+package dev.dualwrite.hibernate.internal;
+
+import dev.dualwrite.DualWriteException;
+import dev.dualwrite.capture.ChangeCapture;
+import dev.dualwrite.outbox.Change;
+import dev.dualwrite.outbox.ChangeOperation;
+import dev.dualwrite.outbox.ChangeOrigin;
+import dev.dualwrite.phase.MigrationPhase;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.hibernate.action.spi.AfterTransactionCompletionProcess;
+import org.hibernate.action.spi.BeforeTransactionCompletionProcess;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.event.spi.PostDeleteEvent;
+import org.hibernate.event.spi.PostDeleteEventListener;
+import org.hibernate.event.spi.PostInsertEvent;
+import org.hibernate.event.spi.PostInsertEventListener;
+import org.hibernate.event.spi.PostUpdateEvent;
+import org.hibernate.event.spi.PostUpdateEventListener;
+import org.hibernate.event.spi.PreDeleteEvent;
+import org.hibernate.event.spi.PreDeleteEventListener;
+import org.hibernate.event.spi.PreInsertEvent;
+import org.hibernate.event.spi.PreInsertEventListener;
+import org.hibernate.event.spi.PreUpdateEvent;
+import org.hibernate.event.spi.PreUpdateEventListener;
+import org.hibernate.persister.entity.EntityPersister;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hears inserts, updates and deletes of {@link dev.dualwrite.hibernate.Mirrored} entities. Before a write it fixes the
+ * entity's phase for the transaction and refuses writes in {@code NEW_ONLY}; after it, it records the change in the
+ * transaction's {@link TransactionCapture}. It never does I/O: the outbox rows are written before commit by the
+ * capture, the network calls are the relay's. Thread-safe.
+ */
+final class MirrorEventListener
+    implements PreInsertEventListener,
+        PreUpdateEventListener,
+        PreDeleteEventListener,
+        PostInsertEventListener,
+        PostUpdateEventListener,
+        PostDeleteEventListener {
+  private static final Logger log = LoggerFactory.getLogger(MirrorEventListener.class);
+
+  private final Map<String, MirroredEntity> byHibernateName;
+  private final ChangeCapture capture;
+  private final Map<SharedSessionContractImplementor, TransactionCapture> transactions = new ConcurrentHashMap<>();
+
+  MirrorEventListener(Map<String, MirroredEntity> byHibernateName, ChangeCapture capture) {
+    this.byHibernateName = Map.copyOf(byHibernateName);
+    this.capture = capture;
+  }
+
+  @Override
+  public boolean onPreInsert(PreInsertEvent event) {
+    before(event.getPersister(), event.getId(), event.getSession());
+    return false;
+  }
+
+  @Override
+  public boolean onPreUpdate(PreUpdateEvent event) {
+    before(event.getPersister(), event.getId(), event.getSession());
+    return false;
+  }
+
+  @Override
+  public boolean onPreDelete(PreDeleteEvent event) {
+    before(event.getPersister(), event.getId(), event.getSession());
+    return false;
+  }
+
+  @Override
+  public void onPostInsert(PostInsertEvent event) {
+    after(event.getPersister(), event.getId(), event.getState(), ChangeOperation.UPSERT, event.getSession());
+  }
+
+  @Override
+  public void onPostUpdate(PostUpdateEvent event) {
+    after(event.getPersister(), event.getId(), event.getState(), ChangeOperation.UPSERT, event.getSession());
+  }
+
+  @Override
+  public void onPostDelete(PostDeleteEvent event) {
+    after(event.getPersister(), event.getId(), event.getDeletedState(), ChangeOperation.DELETE,
+        event.getSession());
+  }
+
+  private void before(EntityPersister persister, Object id, SharedSessionContractImplementor session) {
+    MirroredEntity entity = byHibernateName.get(persister.getEntityName());
+    if (entity == null) {
+      return;
+    }
+    MigrationPhase phase = transaction(entity, session).phase(entity.migration().name());
+    if (phase.rejectsLegacyWrites()) {
+      throw new DualWriteException("write to " + entity.migration().name() + " " + id + " (entity "
+          + entity.hibernateName() + ") rejected: the entity is in " + phase + " and the new service owns it."
+          + " Write through the new service, or move the entity back to NEW_WRITES.");
+    }
+    BulkWriteGuard.enterEntityWrite();
+  }
+
+  private void after(
+      EntityPersister persister,
+      Object id,
+      Object[] state,
+      ChangeOperation operation,
+      SharedSessionContractImplementor session) {
+    MirroredEntity entity = byHibernateName.get(persister.getEntityName());
+    if (entity == null) {
+      return;
+    }
+    BulkWriteGuard.leaveEntityWrite();
+    String name = entity.migration().name();
+    TransactionCapture transaction = transaction(entity, session);
+    MigrationPhase phase = transaction.phase(name);
+    if (!phase.capturesLegacyWrites()) {
+      return;
+    }
+    if (phase == MigrationPhase.NEW_WRITES) {
+      log.warn("dualwrite: straggling legacy write to {} {} while the entity is in NEW_WRITES; it is mirrored, but"
+          + " writes should go through the new service now", name, id);
+    }
+    Long version = entity.version(state);
+    if (operation == ChangeOperation.DELETE && version != null) {
+      version = version + 1; // a tombstone must be newer than the last version the service holds
+    }
+    String payload = operation == ChangeOperation.DELETE ? null : entity.snapshot(id, state, session);
+    transaction.record(new Change(name, entity.migration().resource(), MirroredEntity.idString(id), operation,
+        version, payload, ChangeOrigin.LIVE));
+  }
+
+  private TransactionCapture transaction(MirroredEntity entity, SharedSessionContractImplementor session) {
+    TransactionCapture existing = transactions.get(session);
+    if (existing != null) {
+      return existing;
+    }
+    if (!session.isTransactionInProgress()) {
+      throw new DualWriteException("write to mirrored entity '" + entity.migration().name() + "' outside a"
+          + " transaction: dualwrite records the change in the same transaction as the write, so it needs one."
+          + " Wrap the write in a transaction.");
+    }
+    TransactionCapture created = new TransactionCapture(capture, done -> {
+      transactions.remove(session, done);
+      BulkWriteGuard.resetEntityWrites();
+    });
+    transactions.put(session, created);
+    session.getTransactionCompletionCallbacks().registerCallback((BeforeTransactionCompletionProcess) created);
+    session.getTransactionCompletionCallbacks().registerCallback((AfterTransactionCompletionProcess) created);
+    return created;
+  }
+}

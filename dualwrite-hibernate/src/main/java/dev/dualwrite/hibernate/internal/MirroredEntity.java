@@ -1,0 +1,165 @@
+package dev.dualwrite.hibernate.internal;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dualwrite.DualWriteException;
+import dev.dualwrite.EntityMigration;
+import dev.dualwrite.hibernate.MirrorIgnore;
+import dev.dualwrite.hibernate.MirrorName;
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.persister.entity.EntityPersister;
+import org.hibernate.proxy.HibernateProxy;
+import org.hibernate.proxy.LazyInitializer;
+import org.hibernate.type.EntityType;
+import org.hibernate.type.Type;
+
+/**
+ * One {@link dev.dualwrite.hibernate.Mirrored} entity: its migration configuration and how its Hibernate state becomes
+ * a JSON snapshot. Built once per session factory; thread-safe.
+ */
+final class MirroredEntity {
+  private enum Kind { SKIP, BASIC, ASSOCIATION }
+
+  private final String hibernateName;
+  private final EntityMigration migration;
+  private final String idName;
+  private final String[] jsonNames;
+  private final Kind[] kinds;
+  private final String[] associatedEntities;
+  private final int versionIndex;
+  private final ObjectMapper mapper;
+
+  MirroredEntity(EntityPersister persister, EntityMigration migration, ObjectMapper mapper) {
+    this.hibernateName = persister.getEntityName();
+    this.migration = migration;
+    this.mapper = mapper;
+    Class<?> type = persister.getMappedClass();
+    String id = persister.getIdentifierPropertyName();
+    if (id == null) {
+      throw new DualWriteException("entity " + hibernateName + " is @Mirrored(\"" + migration.name() + "\") but has"
+          + " no single identifier property; dualwrite mirrors entities with one @Id (no @IdClass or embedded id yet)");
+    }
+    AnnotatedElement idElement = member(type, id);
+    this.idName = renamed(idElement, id);
+    String[] names = persister.getPropertyNames();
+    Type[] types = persister.getPropertyTypes();
+    this.jsonNames = new String[names.length];
+    this.kinds = new Kind[names.length];
+    this.associatedEntities = new String[names.length];
+    for (int i = 0; i < names.length; i++) {
+      AnnotatedElement member = member(type, names[i]);
+      jsonNames[i] = renamed(member, names[i]);
+      if (member != null && member.isAnnotationPresent(MirrorIgnore.class) || types[i].isCollectionType()) {
+        kinds[i] = Kind.SKIP;
+      } else if (types[i].isEntityType()) {
+        kinds[i] = Kind.ASSOCIATION;
+        associatedEntities[i] = ((EntityType) types[i]).getAssociatedEntityName();
+      } else {
+        kinds[i] = Kind.BASIC;
+      }
+    }
+    int version = -1;
+    if (persister.isVersioned()) {
+      Class<?> versionType = persister.getVersionType().getJavaType();
+      boolean numeric = Number.class.isAssignableFrom(versionType)
+          || versionType == long.class || versionType == int.class || versionType == short.class;
+      version = numeric ? persister.getVersionPropertyIndex() : -1;
+    }
+    this.versionIndex = version;
+  }
+
+  String hibernateName() {
+    return hibernateName;
+  }
+
+  EntityMigration migration() {
+    return migration;
+  }
+
+  /**
+   * The entity's own version in {@code state}, or {@code null} when it has no numeric {@code @Version} (the outbox
+   * then assigns one).
+   */
+  Long version(Object[] state) {
+    if (versionIndex < 0 || state[versionIndex] == null) {
+      return null;
+    }
+    return ((Number) state[versionIndex]).longValue();
+  }
+
+  /** The id as it travels: its string form. */
+  static String idString(Object id) {
+    return String.valueOf(id);
+  }
+
+  /**
+   * The JSON snapshot of an entity with {@code id} in {@code state}.
+   *
+   * @throws DualWriteException naming the entity, id and field when a value cannot be written as JSON
+   */
+  String snapshot(Object id, Object[] state, SharedSessionContractImplementor session) {
+    Map<String, Object> snapshot = new LinkedHashMap<>();
+    snapshot.put(idName, Snapshots.normalise(id));
+    for (int i = 0; i < state.length; i++) {
+      switch (kinds[i]) {
+        case SKIP -> { }
+        case BASIC -> snapshot.put(jsonNames[i], Snapshots.normalise(state[i]));
+        case ASSOCIATION -> snapshot.put(jsonNames[i], Snapshots.normalise(associatedId(i, state[i], session)));
+      }
+    }
+    try {
+      return mapper.writeValueAsString(snapshot);
+    } catch (JsonMappingException e) {
+      String field = e.getPath().isEmpty() ? "?" : e.getPath().get(0).getFieldName();
+      throw new DualWriteException("cannot mirror " + migration.name() + " " + id + " (entity " + hibernateName
+          + "): field '" + field + "' cannot be written as JSON: " + e.getOriginalMessage()
+          + ". Leave it out with @MirrorIgnore, or give dualwrite an ObjectMapper that can write it"
+          + " (setting dualwrite.object_mapper). Nothing of this transaction was mirrored.", e);
+    } catch (java.io.IOException e) {
+      throw new DualWriteException("cannot mirror " + migration.name() + " " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The id of a to-one association, read without loading the associated entity. */
+  private Object associatedId(int index, Object value, SharedSessionContractImplementor session) {
+    if (value == null) {
+      return null;
+    }
+    LazyInitializer lazy = HibernateProxy.extractLazyInitializer(value);
+    if (lazy != null) {
+      return lazy.getInternalIdentifier();
+    }
+    return session.getFactory().getMappingMetamodel().getEntityDescriptor(associatedEntities[index])
+        .getIdentifier(value, session);
+  }
+
+  private static String renamed(AnnotatedElement member, String name) {
+    MirrorName rename = member == null ? null : member.getAnnotation(MirrorName.class);
+    return rename == null ? name : rename.value();
+  }
+
+  /** The field, or else the getter, that holds property {@code name}, looking up the class hierarchy. */
+  private static AnnotatedElement member(Class<?> type, String name) {
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      for (Field field : c.getDeclaredFields()) {
+        if (field.getName().equals(name)) {
+          return field;
+        }
+      }
+      String suffix = name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1);
+      for (Method method : c.getDeclaredMethods()) {
+        if (method.getParameterCount() == 0
+            && (method.getName().equals("get" + suffix) || method.getName().equals("is" + suffix))) {
+          return method;
+        }
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,78 @@
+package dev.dualwrite.hibernate.internal;
+
+import dev.dualwrite.DualWriteException;
+import dev.dualwrite.capture.ChangeCapture;
+import dev.dualwrite.outbox.Change;
+import dev.dualwrite.phase.MigrationPhase;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.hibernate.action.spi.AfterTransactionCompletionProcess;
+import org.hibernate.action.spi.BeforeTransactionCompletionProcess;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+
+/**
+ * The mirrored changes of one transaction (the Envers pattern): listeners record changes here; just before the
+ * transaction completes, after Hibernate's last flush, they are appended to the outbox on the transaction's own
+ * connection; after a commit the relay is told. A rolled-back transaction appends and tells nothing.
+ *
+ * <p>Each entity's phase is read once, on first touch, and kept for the whole transaction, so a write never straddles
+ * two phases. Several changes of one entity instance coalesce into the last one. Used by one session's thread.
+ */
+final class TransactionCapture implements BeforeTransactionCompletionProcess, AfterTransactionCompletionProcess {
+  private record Key(String entity, String id) {}
+
+  private final ChangeCapture capture;
+  private final Consumer<TransactionCapture> onCompletion;
+  private final Map<String, MigrationPhase> phases = new HashMap<>();
+  private final Map<Key, Change> changes = new LinkedHashMap<>();
+  private List<Change> appended = List.of();
+
+  TransactionCapture(ChangeCapture capture, Consumer<TransactionCapture> onCompletion) {
+    this.capture = capture;
+    this.onCompletion = onCompletion;
+  }
+
+  /** The entity's phase for this transaction: read on first use, then fixed. */
+  MigrationPhase phase(String entity) {
+    return phases.computeIfAbsent(entity, capture::phase);
+  }
+
+  /** Records a change; a later change of the same entity instance replaces an earlier one. */
+  void record(Change change) {
+    Key key = new Key(change.entity(), change.entityId());
+    changes.remove(key);
+    changes.put(key, change);
+  }
+
+  @Override
+  public void doBeforeTransactionCompletion(SharedSessionContractImplementor session) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    List<Change> toAppend = new ArrayList<>(changes.values());
+    try {
+      capture.append(session.getJdbcCoordinator().getLogicalConnection().getPhysicalConnection(), toAppend);
+    } catch (SQLException e) {
+      throw new DualWriteException("cannot record " + toAppend.size() + " mirrored change(s) in dualwrite_outbox: "
+          + e.getMessage() + ". The transaction is rolled back so that no change goes unmirrored; check that"
+          + " dualwrite's tables exist (dev/dualwrite/jdbc/*.sql).", e);
+    }
+    appended = toAppend;
+  }
+
+  @Override
+  public void doAfterTransactionCompletion(boolean success, SharedSessionContractImplementor session) {
+    try {
+      if (success && !appended.isEmpty()) {
+        capture.committed(appended);
+      }
+    } finally {
+      onCompletion.accept(this);
+    }
+  }
+}
