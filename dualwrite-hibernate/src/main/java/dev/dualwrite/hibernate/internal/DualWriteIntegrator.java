@@ -3,6 +3,7 @@ package dev.dualwrite.hibernate.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.DualWriteException;
+import dev.dualwrite.EntityMigration;
 import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.hibernate.BulkWritePolicy;
 import dev.dualwrite.hibernate.DualWriteSettings;
@@ -23,7 +24,6 @@ import org.hibernate.integrator.spi.Integrator;
 import org.hibernate.mapping.Join;
 import org.hibernate.mapping.PersistentClass;
 import org.hibernate.mapping.Table;
-import org.hibernate.persister.entity.EntityPersister;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +60,7 @@ public final class DualWriteIntegrator implements Integrator {
     ObjectMapper mapper = settings.get(DualWriteSettings.OBJECT_MAPPER) instanceof ObjectMapper m
         ? m : new ObjectMapper();
 
-    Map<String, MirroredEntity> entities = new HashMap<>();
+    Map<String, EntityMigration> migrations = new HashMap<>();
     Map<String, String> entityByTable = new HashMap<>();
     for (PersistentClass binding : metadata.getEntityBindings()) {
       String name = mirroredClasses.get(binding.getEntityName());
@@ -73,9 +73,12 @@ public final class DualWriteIntegrator implements Integrator {
             + dualWrite.entities().stream().map(e -> e.name()).toList() + ". Add withEntity(EntityMigration.builder(\""
             + name + "\").build()) to its builder.");
       }
-      EntityPersister persister =
-          factory.getMappingMetamodel().getEntityDescriptor(binding.getEntityName());
-      entities.put(binding.getEntityName(), new MirroredEntity(persister, capture.entity(name), mapper));
+      if (binding.getIdentifierProperty() == null) {
+        throw new DualWriteException("entity " + binding.getEntityName() + " is @Mirrored(\"" + name + "\") but has"
+            + " no single identifier property; dualwrite mirrors entities with one @Id (no @IdClass or embedded id"
+            + " yet)");
+      }
+      migrations.put(binding.getEntityName(), capture.entity(name));
       for (Table table : binding.getTableClosure()) {
         entityByTable.put(table.getName().replaceAll("[\"`]", "").toLowerCase(Locale.ROOT), name);
       }
@@ -84,7 +87,7 @@ public final class DualWriteIntegrator implements Integrator {
       }
     }
 
-    MirrorEventListener listener = new MirrorEventListener(entities, capture);
+    MirrorEventListener listener = new MirrorEventListener(migrations, mapper, capture);
     EventListenerRegistry registry = factory.getEventListenerRegistry();
     registry.addDuplicationStrategy(new DuplicationStrategy() {
       @Override

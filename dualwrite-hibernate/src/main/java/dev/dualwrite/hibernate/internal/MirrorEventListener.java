@@ -1,6 +1,8 @@
 package dev.dualwrite.hibernate.internal;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWriteException;
+import dev.dualwrite.EntityMigration;
 import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.outbox.ChangeOperation;
@@ -42,13 +44,28 @@ final class MirrorEventListener
         PostDeleteEventListener {
   private static final Logger log = LoggerFactory.getLogger(MirrorEventListener.class);
 
-  private final Map<String, MirroredEntity> byHibernateName;
+  private final Map<String, EntityMigration> migrations;
+  private final ObjectMapper mapper;
   private final ChangeCapture capture;
+  private final Map<String, MirroredEntity> entities = new ConcurrentHashMap<>();
   private final Map<SharedSessionContractImplementor, TransactionCapture> transactions = new ConcurrentHashMap<>();
 
-  MirrorEventListener(Map<String, MirroredEntity> byHibernateName, ChangeCapture capture) {
-    this.byHibernateName = Map.copyOf(byHibernateName);
+  /**
+   * @param migrations the migration of each mirrored entity, by Hibernate entity name
+   */
+  MirrorEventListener(Map<String, EntityMigration> migrations, ObjectMapper mapper, ChangeCapture capture) {
+    this.migrations = Map.copyOf(migrations);
+    this.mapper = mapper;
     this.capture = capture;
+  }
+
+  /** The mirrored entity {@code persister} writes, or null; its mapping is built on first use from the persister. */
+  private MirroredEntity mirrored(EntityPersister persister) {
+    EntityMigration migration = migrations.get(persister.getEntityName());
+    if (migration == null) {
+      return null;
+    }
+    return entities.computeIfAbsent(persister.getEntityName(), n -> new MirroredEntity(persister, migration, mapper));
   }
 
   @Override
@@ -86,7 +103,7 @@ final class MirrorEventListener
   }
 
   private void before(EntityPersister persister, Object id, SharedSessionContractImplementor session) {
-    MirroredEntity entity = byHibernateName.get(persister.getEntityName());
+    MirroredEntity entity = mirrored(persister);
     if (entity == null) {
       return;
     }
@@ -105,7 +122,7 @@ final class MirrorEventListener
       Object[] state,
       ChangeOperation operation,
       SharedSessionContractImplementor session) {
-    MirroredEntity entity = byHibernateName.get(persister.getEntityName());
+    MirroredEntity entity = mirrored(persister);
     if (entity == null) {
       return;
     }

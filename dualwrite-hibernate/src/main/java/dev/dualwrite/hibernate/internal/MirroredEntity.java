@@ -41,10 +41,6 @@ final class MirroredEntity {
     this.mapper = mapper;
     Class<?> type = persister.getMappedClass();
     String id = persister.getIdentifierPropertyName();
-    if (id == null) {
-      throw new DualWriteException("entity " + hibernateName + " is @Mirrored(\"" + migration.name() + "\") but has"
-          + " no single identifier property; dualwrite mirrors entities with one @Id (no @IdClass or embedded id yet)");
-    }
     AnnotatedElement idElement = member(type, id);
     this.idName = renamed(idElement, id);
     String[] names = persister.getPropertyNames();
