@@ -5,6 +5,7 @@ import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.phase.Phases;
 import dev.dualwrite.relay.MirrorStats;
 import dev.dualwrite.relay.Relay;
+import dev.dualwrite.target.spi.TargetClient;
 import java.util.Collection;
 
 /**
@@ -44,6 +45,13 @@ public interface DualWrite extends AutoCloseable {
    * @throws IllegalStateException when no target client is configured or the relay is disabled
    */
   Relay relay();
+
+  /**
+   * The client of the new service, for reads (read router, verifier) as well as the relay's writes.
+   *
+   * @throws IllegalStateException when no target is configured
+   */
+  TargetClient targetClient();
 
   /**
    * The seam persistence integrations record changes through.

@@ -107,6 +107,14 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
   }
 
   @Override
+  public TargetClient targetClient() {
+    if (targetClient == null) {
+      throw new IllegalStateException("no target is configured: call withTargetUrl(...) or withTargetClient(...)");
+    }
+    return targetClient;
+  }
+
+  @Override
   public ChangeCapture capture() {
     requireOutbox();
     return this;
