@@ -58,8 +58,9 @@ public final class RelayConfigBuilder {
   }
 
   /**
-   * The circuit breaker around the new service. Default: opens after 5 failed requests in a row, stays open 5 s,
-   * closes after 1 success.
+   * The circuit breaker settings around the new service. Each relay builds a breaker of its own from these settings
+   * (breakers hold state), so one configuration can serve several nodes. Default: opens after 5 failed requests in a
+   * row, stays open 5 s, closes after 1 success.
    */
   public RelayConfigBuilder withCircuitBreaker(CircuitBreaker<Object> circuitBreaker) {
     this.circuitBreaker = circuitBreaker;

@@ -11,6 +11,8 @@ import dev.dualwrite.hibernate.entities.User;
 import dev.dualwrite.jdbc.DualWriteSchema;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.relay.RelayConfig;
+import dev.dualwrite.relay.RelayConfigBuilder;
+import dev.failsafe.CircuitBreaker;
 import dev.dualwrite.test.db.TestDatabase;
 import dev.failsafe.RetryPolicy;
 import java.sql.Connection;
@@ -36,6 +38,20 @@ final class MirrorFixture implements AutoCloseable {
   static final RetryPolicy<Object> QUICK_RETRIES =
       RetryPolicy.builder().withBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).withMaxAttempts(200).build();
 
+  /** Retries that give up soon: 3 attempts, 10 ms apart. */
+  static final RetryPolicy<Object> FEW_RETRIES =
+      RetryPolicy.builder().withDelay(Duration.ofMillis(10)).withMaxAttempts(3).build();
+
+  /** A relay that polls often and whose circuit breaker recovers quickly. */
+  static final RelayConfig QUICK_RELAY = quickRelay().build();
+
+  static RelayConfigBuilder quickRelay() {
+    return RelayConfig.builder()
+        .withPollInterval(Duration.ofMillis(50))
+        .withCircuitBreaker(CircuitBreaker.builder().withFailureThreshold(5).withDelay(Duration.ofMillis(200))
+            .build());
+  }
+
   final TestDatabase db;
   final DualWrite dualWrite;
   final SessionFactory sessions;
@@ -58,14 +74,7 @@ final class MirrorFixture implements AutoCloseable {
   static MirrorFixture start(
       TestDatabase db, String targetUrl, UnaryOperator<DualWriteBuilder> customise, Map<String, Object> extra) {
     DualWriteSchema.createIfMissing(db.dataSource());
-    DualWriteBuilder builder = DualWrite.builder()
-        .withDataSource(db.dataSource())
-        .withEntity(EntityMigration.builder("users").withSensitiveFields("email").withRetryPolicy(QUICK_RETRIES)
-            .build())
-        .withEntity(EntityMigration.builder("notes").withRetryPolicy(QUICK_RETRIES).build())
-        .withEntity(EntityMigration.builder("gadgets").build())
-        .withPhaseStaleness(Duration.ofMillis(100))
-        .withRelay(RelayConfig.builder().withPollInterval(Duration.ofMillis(50)).build());
+    DualWriteBuilder builder = node(db);
     if (targetUrl != null) {
       builder.withTargetUrl(targetUrl);
     }
@@ -77,7 +86,7 @@ final class MirrorFixture implements AutoCloseable {
     return new MirrorFixture(db, dualWrite, sessionFactory(settings));
   }
 
-  /** A second monolith node over the same database, sharing this node's session factory settings. */
+  /** A Hibernate session factory with the test entities. */
   static SessionFactory sessionFactory(Map<String, Object> settings) {
     StandardServiceRegistry registry = new StandardServiceRegistryBuilder().applySettings(settings).build();
     MetadataSources sources = new MetadataSources(registry)
@@ -87,6 +96,26 @@ final class MirrorFixture implements AutoCloseable {
         .addAnnotatedClass(Audit.class)
         .addAnnotatedClass(Gadget.class);
     return sources.buildMetadata().buildSessionFactory();
+  }
+
+  /**
+   * Another monolith node over the same database that only relays (no session factory of its own, so the entity
+   * tables are left alone), with the same entities as {@link #start}.
+   */
+  static DualWrite relayNode(TestDatabase db, UnaryOperator<DualWriteBuilder> customise) {
+    return customise.apply(node(db)).build();
+  }
+
+  /** The test monolith's dualwrite configuration: users (email sensitive), notes, and gadgets (few retries). */
+  private static DualWriteBuilder node(TestDatabase db) {
+    return DualWrite.builder()
+        .withDataSource(db.dataSource())
+        .withEntity(EntityMigration.builder("users").withSensitiveFields("email").withRetryPolicy(QUICK_RETRIES)
+            .build())
+        .withEntity(EntityMigration.builder("notes").withRetryPolicy(QUICK_RETRIES).build())
+        .withEntity(EntityMigration.builder("gadgets").withRetryPolicy(FEW_RETRIES).build())
+        .withPhaseStaleness(Duration.ofMillis(100))
+        .withRelay(QUICK_RELAY);
   }
 
   /** Removes everything dualwrite and the entities stored, so each test starts empty. */

@@ -61,7 +61,8 @@ public final class DefaultRelay implements Relay {
     this.config = config;
     this.listener = listener;
     this.clock = clock;
-    this.breaker = config.circuitBreaker();
+    // a breaker of this relay's own, with the configured settings: breakers hold state, configurations must not
+    this.breaker = CircuitBreaker.builder(config.circuitBreaker().getConfig()).build();
     this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
   }
 
@@ -132,7 +133,7 @@ public final class DefaultRelay implements Relay {
         claimed = 0;
       }
       if (claimed < config.batchSize() && running.get() && !nudged.getAndSet(false)) {
-        Duration wait = breaker.isOpen() ? min(breaker.getRemainingDelay(), config.pollInterval())
+        Duration wait = circuitOpen() ? min(breaker.getRemainingDelay(), config.pollInterval())
             : config.pollInterval();
         LockSupport.parkNanos(Math.max(1, wait.toNanos()));
       }
@@ -145,7 +146,7 @@ public final class DefaultRelay implements Relay {
    * @return how many changes were claimed
    */
   public int deliverDue() {
-    if (breaker.isOpen()) {
+    if (circuitOpen()) {
       return 0;
     }
     List<OutboxEntry> batch;
@@ -184,6 +185,14 @@ public final class DefaultRelay implements Relay {
     return batch.size();
   }
 
+  /**
+   * Whether the breaker is open and its delay has not passed. Once it has, the next {@code tryAcquirePermit} moves the
+   * breaker to half-open, so the relay must go on to claim and ask for a permit.
+   */
+  private boolean circuitOpen() {
+    return breaker.isOpen() && !breaker.getRemainingDelay().isZero();
+  }
+
   private void record(List<OutboxEntry> batch, List<DeliveryResult> results) {
     List<OutboxEntry> delivered = new ArrayList<>(batch.size());
     List<JdbcOutbox.FailedAttempt> failed = new ArrayList<>();
@@ -208,12 +217,12 @@ public final class DefaultRelay implements Relay {
   }
 
   private void failAll(List<OutboxEntry> batch, Integer status, String error) {
+    log.warn("dualwrite relay: delivery of {} change(s) failed: {}", batch.size(), error);
     List<JdbcOutbox.FailedAttempt> failed = new ArrayList<>(batch.size());
     List<Runnable> notifications = new ArrayList<>();
     for (OutboxEntry entry : batch) {
       failed.add(retry(entry, status, error, notifications));
     }
-    log.warn("dualwrite relay: delivery of {} change(s) failed, will retry: {}", batch.size(), error);
     runSql(() -> outbox.markFailed(failed), "record failed attempts");
     notifications.forEach(Runnable::run);
   }

@@ -20,6 +20,10 @@ public class Note {
     this.text = text;
   }
 
+  public Long getId() {
+    return id;
+  }
+
   public String getText() {
     return text;
   }
