@@ -1,0 +1,192 @@
+package dev.dualwrite.test.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dualwrite.jdbc.DatabaseDialect;
+import dev.dualwrite.jdbc.DualWriteSchema;
+import dev.dualwrite.outbox.Backlog;
+import dev.dualwrite.outbox.Change;
+import dev.dualwrite.outbox.ChangeOperation;
+import dev.dualwrite.outbox.ChangeOrigin;
+import dev.dualwrite.outbox.DeadLetter;
+import dev.dualwrite.outbox.OutboxEntry;
+import dev.dualwrite.outbox.internal.JdbcOutbox;
+import dev.dualwrite.test.db.DatabaseTest;
+import dev.dualwrite.test.db.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+class JdbcOutboxTest {
+  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-23T10:00:00Z"));
+  private final Clock clock = new Clock() {
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+  };
+
+  private JdbcOutbox outbox(TestDatabase db) {
+    DualWriteSchema.createIfMissing(db.dataSource());
+    db.execute("DELETE FROM dualwrite_outbox");
+    return new JdbcOutbox(db.dataSource(), DatabaseDialect.detect(db.dataSource()), clock);
+  }
+
+  private static void append(TestDatabase db, JdbcOutbox outbox, String entity, int count, Long version)
+      throws SQLException {
+    List<Change> changes = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      changes.add(new Change(entity, entity, String.valueOf(i), ChangeOperation.UPSERT, version,
+          "{\"id\":" + i + "}", ChangeOrigin.LIVE));
+    }
+    try (Connection connection = db.dataSource().getConnection()) {
+      connection.setAutoCommit(false);
+      outbox.append(connection, changes);
+      connection.commit();
+    }
+  }
+
+  @DatabaseTest
+  void aChangeWithoutItsOwnVersionTravelsWithItsRowId(TestDatabase db) throws Exception {
+    JdbcOutbox outbox = outbox(db);
+    append(db, outbox, "notes", 1, null);
+    append(db, outbox, "users", 1, 41L);
+
+    List<OutboxEntry> claimed = outbox.claim(10, now.get().plusSeconds(30), "relay-1");
+
+    assertThat(claimed).hasSize(2);
+    assertThat(claimed.get(0).version()).isEqualTo(claimed.get(0).id());
+    assertThat(claimed.get(1).version()).isEqualTo(41);
+    assertThat(claimed).extracting(OutboxEntry::idempotencyKey).doesNotHaveDuplicates();
+  }
+
+  @DatabaseTest
+  void claimedChangesAreLeasedUntilTheLeaseEnds(TestDatabase db) throws Exception {
+    JdbcOutbox outbox = outbox(db);
+    append(db, outbox, "users", 3, 1L);
+
+    assertThat(outbox.claim(2, now.get().plusSeconds(30), "relay-1")).hasSize(2);
+    assertThat(outbox.claim(10, now.get().plusSeconds(30), "relay-2")).as("only the unleased one").hasSize(1);
+    assertThat(outbox.claim(10, now.get().plusSeconds(30), "relay-2")).isEmpty();
+
+    now.set(now.get().plusSeconds(31));
+    assertThat(outbox.claim(10, now.get().plusSeconds(30), "relay-2")).as("all leases ended").hasSize(3);
+  }
+
+  @DatabaseTest
+  void theBacklogCountsPendingChangesAndTheOldestOnesAge(TestDatabase db) throws Exception {
+    JdbcOutbox outbox = outbox(db);
+    Instant first = now.get();
+    append(db, outbox, "users", 2, 1L);
+    now.set(first.plusSeconds(5));
+    append(db, outbox, "notes", 1, null);
+
+    Backlog users = outbox.backlog().get("users");
+    assertThat(users.pending()).isEqualTo(2);
+    assertThat(users.oldestPendingCreatedAt()).isEqualTo(first);
+    assertThat(outbox.backlog().get("notes").pending()).isEqualTo(1);
+    assertThat(outbox.hasPending("users", "2")).isTrue();
+    assertThat(outbox.hasPending("users", "3")).isFalse();
+
+    List<OutboxEntry> claimed = outbox.claim(10, now.get().plusSeconds(30), "relay-1");
+    outbox.markDelivered(claimed.stream().map(OutboxEntry::id).toList(), true);
+    assertThat(outbox.backlog()).isEmpty();
+    assertThat(outbox.hasPending("users", "2")).isFalse();
+  }
+
+  @DatabaseTest
+  void deliveredChangesArePurgedAfterTheRetentionInBoundedBatches(TestDatabase db) throws Exception {
+    JdbcOutbox outbox = outbox(db);
+    append(db, outbox, "users", 5, 1L);
+    List<OutboxEntry> claimed = outbox.claim(10, now.get().plusSeconds(30), "relay-1");
+    outbox.markDelivered(claimed.stream().map(OutboxEntry::id).toList(), true);
+    now.set(now.get().plusSeconds(60));
+
+    assertThat(outbox.purgeDelivered(now.get().minusSeconds(120), 2)).as("younger than the retention").isZero();
+    assertThat(outbox.purgeDelivered(now.get().minusSeconds(30), 2)).isEqualTo(2);
+    assertThat(outbox.purgeDelivered(now.get().minusSeconds(30), 2)).isEqualTo(2);
+    assertThat(outbox.purgeDelivered(now.get().minusSeconds(30), 2)).isEqualTo(1);
+    assertThat(rows(db)).isZero();
+  }
+
+  @DatabaseTest
+  void withoutRetentionADeliveredChangeIsDeletedAtOnce(TestDatabase db) throws Exception {
+    JdbcOutbox outbox = outbox(db);
+    append(db, outbox, "users", 3, 1L);
+    List<OutboxEntry> claimed = outbox.claim(10, now.get().plusSeconds(30), "relay-1");
+
+    outbox.markDelivered(claimed.stream().map(OutboxEntry::id).toList(), false);
+
+    assertThat(rows(db)).isZero();
+  }
+
+  @DatabaseTest
+  void deadLettersAreListedRetriedAndDiscarded(TestDatabase db) throws Exception {
+    JdbcOutbox outbox = outbox(db);
+    append(db, outbox, "users", 3, 7L);
+    List<OutboxEntry> claimed = outbox.claim(10, now.get().plusSeconds(30), "relay-1");
+    List<JdbcOutbox.FailedAttempt> failures = new ArrayList<>();
+    for (OutboxEntry entry : claimed) {
+      failures.add(new JdbcOutbox.FailedAttempt(entry.id(), 4, null, 422, "rejected: bad field", true));
+    }
+    outbox.markFailed(failures);
+
+    List<DeadLetter> letters = outbox.deadLetters("users", 10);
+    assertThat(letters).hasSize(3).allSatisfy(letter -> {
+      assertThat(letter.lastStatus()).isEqualTo(422);
+      assertThat(letter.lastError()).isEqualTo("rejected: bad field");
+      assertThat(letter.attempts()).isEqualTo(4);
+      assertThat(letter.version()).isEqualTo(7);
+    });
+    assertThat(outbox.backlog().get("users").deadLetters()).isEqualTo(3);
+    assertThat(outbox.claim(10, now.get(), "relay-1")).as("dead letters are not delivered").isEmpty();
+
+    assertThat(outbox.retryDeadLetter(letters.get(0).id())).isTrue();
+    assertThat(outbox.retryDeadLetter(letters.get(0).id())).as("no longer dead").isFalse();
+    assertThat(outbox.discardDeadLetter(letters.get(1).id())).isTrue();
+    assertThat(outbox.retryDeadLetters("users")).isEqualTo(1);
+
+    List<OutboxEntry> again = outbox.claim(10, now.get(), "relay-1");
+    assertThat(again).hasSize(2).allSatisfy(entry -> assertThat(entry.attempts()).isZero());
+    assertThat(outbox.deadLetters("users", 10)).isEmpty();
+  }
+
+  @DatabaseTest
+  void aFailedAttemptIsDueAgainAtItsNextAttemptTime(TestDatabase db) throws Exception {
+    JdbcOutbox outbox = outbox(db);
+    append(db, outbox, "users", 1, 1L);
+    OutboxEntry entry = outbox.claim(10, now.get().plusSeconds(30), "relay-1").get(0);
+    outbox.markFailed(List.of(new JdbcOutbox.FailedAttempt(entry.id(), 1, now.get().plusMillis(500), 503,
+        "down", false)));
+
+    assertThat(outbox.claim(10, now.get().plusSeconds(30), "relay-1")).isEmpty();
+    now.set(now.get().plus(Duration.ofMillis(500)));
+    assertThat(outbox.claim(10, now.get().plusSeconds(30), "relay-1")).singleElement()
+        .satisfies(e -> assertThat(e.attempts()).isEqualTo(1));
+  }
+
+  private static long rows(TestDatabase db) throws SQLException {
+    try (Connection c = db.dataSource().getConnection();
+        var s = c.createStatement();
+        var rs = s.executeQuery("SELECT COUNT(*) FROM dualwrite_outbox")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
