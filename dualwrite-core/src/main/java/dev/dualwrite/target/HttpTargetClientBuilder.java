@@ -1,0 +1,103 @@
+package dev.dualwrite.target;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dualwrite.target.internal.OkHttpTargetClient;
+import dev.dualwrite.target.spi.TargetClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+
+/**
+ * Builds the HTTP mirror-protocol client. Settings are checked in {@link #build()}. Not thread-safe; the client is.
+ */
+public final class HttpTargetClientBuilder {
+  private final String baseUrl;
+  private OkHttpClient okHttpClient;
+  private ObjectMapper objectMapper;
+  private Duration connectTimeout = Duration.ofSeconds(2);
+  private Duration callTimeout = Duration.ofSeconds(10);
+  private final Map<String, Supplier<String>> headers = new LinkedHashMap<>();
+
+  HttpTargetClientBuilder(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  /**
+   * An OkHttp client to start from: its TLS settings (socket factory, trust manager, certificate pinning), proxy,
+   * interceptors and connection pool are kept; the timeouts below are applied on top.
+   */
+  public HttpTargetClientBuilder withOkHttpClient(OkHttpClient okHttpClient) {
+    this.okHttpClient = okHttpClient;
+    return this;
+  }
+
+  /** The Jackson mapper used to read the service's answers; a plain one by default. */
+  public HttpTargetClientBuilder withObjectMapper(ObjectMapper objectMapper) {
+    this.objectMapper = objectMapper;
+    return this;
+  }
+
+  /** How long to wait for a connection; default 2 s. */
+  public HttpTargetClientBuilder withConnectTimeout(Duration timeout) {
+    this.connectTimeout = timeout;
+    return this;
+  }
+
+  /** How long one whole call may take, from connecting to reading the answer; default 10 s. */
+  public HttpTargetClientBuilder withCallTimeout(Duration timeout) {
+    this.callTimeout = timeout;
+    return this;
+  }
+
+  /**
+   * Sends {@code Authorization: Bearer <token>} on every request, asking {@code token} each time (so a rotated token
+   * is picked up). The token never appears in logs or errors.
+   */
+  public HttpTargetClientBuilder withBearerToken(Supplier<String> token) {
+    return withHeader("Authorization", token == null ? null : () -> "Bearer " + token.get());
+  }
+
+  /** Sends a header of your own on every request, asking {@code value} each time; never logged. */
+  public HttpTargetClientBuilder withHeader(String name, Supplier<String> value) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("header name is blank; give the header's name");
+    }
+    headers.put(name, value);
+    return this;
+  }
+
+  /**
+   * Checks the settings and builds the client.
+   *
+   * @throws IllegalArgumentException naming the setting at fault
+   */
+  public TargetClient build() {
+    HttpUrl url = baseUrl == null ? null : HttpUrl.parse(baseUrl);
+    if (url == null) {
+      throw new IllegalArgumentException(
+          "baseUrl is '" + baseUrl + "'; give the new service's http(s) URL, e.g. http://127.0.0.1:8081/mirror");
+    }
+    checkTimeout("connectTimeout", connectTimeout);
+    checkTimeout("callTimeout", callTimeout);
+    headers.forEach((name, value) -> {
+      if (value == null) {
+        throw new IllegalArgumentException("header '" + name + "' has no value supplier");
+      }
+    });
+    OkHttpClient base = okHttpClient != null ? okHttpClient : new OkHttpClient();
+    OkHttpClient client =
+        base.newBuilder().connectTimeout(connectTimeout).callTimeout(callTimeout).readTimeout(callTimeout).build();
+    return new OkHttpTargetClient(
+        url, client, objectMapper != null ? objectMapper : new ObjectMapper(), Map.copyOf(headers),
+        okHttpClient == null);
+  }
+
+  private static void checkTimeout(String name, Duration timeout) {
+    if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException(name + " is " + timeout + "; allowed: more than 0 and at most 10 minutes");
+    }
+  }
+}
