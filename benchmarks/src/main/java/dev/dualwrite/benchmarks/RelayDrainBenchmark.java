@@ -1,0 +1,55 @@
+package dev.dualwrite.benchmarks;
+
+import dev.dualwrite.DualWrite;
+import dev.dualwrite.jdbc.DatabaseDialect;
+import dev.dualwrite.outbox.Change;
+import dev.dualwrite.outbox.ChangeOperation;
+import dev.dualwrite.outbox.ChangeOrigin;
+import dev.dualwrite.outbox.internal.JdbcOutbox;
+import dev.dualwrite.relay.RelayConfig;
+import dev.dualwrite.target.HttpTargetClient;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code relay_drain_rows_per_s}: one node's relay draining a backlog of 100,000 committed changes to a loopback
+ * service, from the relay's start to the last acknowledgement.
+ */
+final class RelayDrainBenchmark {
+
+  static List<Figure> run(BenchEnvironment env, boolean quick) throws Exception {
+    env.resetDualWriteTables();
+    int rows = quick ? 2_000 : 100_000;
+    JdbcOutbox outbox = new JdbcOutbox(env.dataSource, DatabaseDialect.POSTGRESQL, Clock.systemUTC());
+    try (Connection connection = env.dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      for (int from = 1; from <= rows; from += 1000) {
+        List<Change> changes = new ArrayList<>(1000);
+        for (int id = from; id < from + 1000 && id <= rows; id++) {
+          changes.add(new Change("users", "users", Integer.toString(id), ChangeOperation.UPSERT, 1L,
+              "{\"id\":" + id + ",\"name\":\"user " + id + "\",\"email\":\"user" + id
+                  + "@example.com\",\"score\":" + id % 100 + ",\"createdAt\":\"2026-11-23T10:00:00Z\"}",
+              ChangeOrigin.LIVE));
+        }
+        outbox.append(connection, changes);
+        connection.commit();
+      }
+    }
+    AckClock acks = new AckClock(HttpTargetClient.builder(env.service.baseUrl()).build(), false);
+    RelayConfig relay = RelayConfig.builder().withBatchSize(500).withConcurrency(2).build();
+    long start = System.nanoTime();
+    try (DualWrite node = env.node(b -> b.withTargetClient(acks).withRelay(relay))) {
+      while (acks.acknowledged.get() < rows) {
+        LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return List.of(new Figure("relay_drain_rows_per_s", rows / seconds, "rows/s"));
+    }
+  }
+
+  private RelayDrainBenchmark() {}
+}
