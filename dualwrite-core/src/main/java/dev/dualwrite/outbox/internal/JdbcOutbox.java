@@ -29,7 +29,7 @@ import javax.sql.DataSource;
  *
  * <p>Claiming selects due {@code PENDING} rows in id order with {@code FOR UPDATE SKIP LOCKED} (plain
  * {@code FOR UPDATE} on H2), then leases them in the same short transaction by setting {@code lease_owner} and pushing
- * {@code next_attempt_at} to the end of the lease. Other relays skip the locked rows while the claim runs and the
+ * {@code next_attempt_at} to the end of the lease; on PostgreSQL both happen in one {@code UPDATE ... RETURNING}. Other relays skip the locked rows while the claim runs and the
  * leased rows afterwards; a relay that dies leaves its rows due again when the lease ends. Claims run at READ
  * COMMITTED so that, on InnoDB, they take no gap locks that would hold up the application's inserts. Thread-safe.
  */
@@ -46,6 +46,10 @@ public final class JdbcOutbox implements Outbox {
   private static final String SELECT_DUE =
       "SELECT " + COLUMNS + " FROM dualwrite_outbox WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY id"
           + " LIMIT ?";
+  private static final String CLAIM_RETURNING =
+      "UPDATE dualwrite_outbox SET lease_owner = ?, next_attempt_at = ? WHERE id IN (SELECT id FROM dualwrite_outbox"
+          + " WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
+          + " RETURNING " + COLUMNS;
   private static final String BACKLOG =
       "SELECT entity, status, COUNT(*) AS n, MIN(created_at) AS oldest FROM dualwrite_outbox"
           + " WHERE status IN ('PENDING', 'DEAD') GROUP BY entity, status";
@@ -113,39 +117,63 @@ public final class JdbcOutbox implements Outbox {
    */
   public List<OutboxEntry> claim(int max, Instant leaseUntil, String owner) throws SQLException {
     Instant now = clock.instant();
-    String select = SELECT_DUE + (dialect == DatabaseDialect.H2 ? " FOR UPDATE" : " FOR UPDATE SKIP LOCKED");
     try (Connection connection = dataSource.getConnection()) {
+      if (dialect == DatabaseDialect.POSTGRESQL) {
+        return claimInOneStatement(connection, max, now, leaseUntil, owner);
+      }
       int isolation = connection.getTransactionIsolation();
       connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       try {
-        return Jdbc.inTransaction(
-            connection,
-            c -> {
-              List<OutboxEntry> claimed = new ArrayList<>();
-              try (PreparedStatement statement = c.prepareStatement(select)) {
-                Jdbc.setInstant(statement, 1, now);
-                statement.setInt(2, max);
-                try (ResultSet rs = statement.executeQuery()) {
-                  while (rs.next()) {
-                    claimed.add(entry(rs));
-                  }
-                }
-              }
-              if (!claimed.isEmpty()) {
-                List<Long> ids = claimed.stream().map(OutboxEntry::id).toList();
-                updateByIds(c, "UPDATE dualwrite_outbox SET lease_owner = ?, next_attempt_at = ? WHERE id IN ",
-                    ids, s -> {
-                      s.setString(1, owner);
-                      Jdbc.setInstant(s, 2, leaseUntil);
-                      return 3;
-                    });
-              }
-              return claimed;
-            });
+        return Jdbc.inTransaction(connection, c -> selectThenLease(c, max, now, leaseUntil, owner));
       } finally {
         connection.setTransactionIsolation(isolation);
       }
     }
+  }
+
+  /** PostgreSQL: select, lock and lease in one round trip (its default isolation is already READ COMMITTED). */
+  private static List<OutboxEntry> claimInOneStatement(
+      Connection connection, int max, Instant now, Instant leaseUntil, String owner) throws SQLException {
+    connection.setAutoCommit(true);
+    try (PreparedStatement statement = connection.prepareStatement(CLAIM_RETURNING)) {
+      statement.setString(1, owner);
+      Jdbc.setInstant(statement, 2, leaseUntil);
+      Jdbc.setInstant(statement, 3, now);
+      statement.setInt(4, max);
+      List<OutboxEntry> claimed = new ArrayList<>();
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          claimed.add(entry(rs));
+        }
+      }
+      claimed.sort(java.util.Comparator.comparingLong(OutboxEntry::id)); // RETURNING has no order
+      return claimed;
+    }
+  }
+
+  /** MariaDB/MySQL and H2: select with row locks, then lease, in the caller's transaction. */
+  private List<OutboxEntry> selectThenLease(
+      Connection connection, int max, Instant now, Instant leaseUntil, String owner) throws SQLException {
+    String select = SELECT_DUE + (dialect == DatabaseDialect.H2 ? " FOR UPDATE" : " FOR UPDATE SKIP LOCKED");
+    List<OutboxEntry> claimed = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(select)) {
+      Jdbc.setInstant(statement, 1, now);
+      statement.setInt(2, max);
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          claimed.add(entry(rs));
+        }
+      }
+    }
+    if (!claimed.isEmpty()) {
+      updateByIds(connection, "UPDATE dualwrite_outbox SET lease_owner = ?, next_attempt_at = ? WHERE id IN ",
+          claimed.stream().map(OutboxEntry::id).toList(), s -> {
+            s.setString(1, owner);
+            Jdbc.setInstant(s, 2, leaseUntil);
+            return 3;
+          });
+    }
+    return claimed;
   }
 
   /** Marks changes delivered: kept (for the retention period) or deleted at once when {@code keep} is false. */
