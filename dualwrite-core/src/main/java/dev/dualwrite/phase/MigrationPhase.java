@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  *   <tr><td>{@link #LEGACY_ONLY}</td><td>legacy</td><td>none</td><td>legacy</td><td>no</td></tr>
  *   <tr><td>{@link #DUAL_WRITE}</td><td>legacy</td><td>legacy to new</td><td>legacy</td><td>no</td></tr>
  *   <tr><td>{@link #SHADOW_READS}</td><td>legacy</td><td>legacy to new</td><td>legacy</td><td>new, sampled</td></tr>
- *   <tr><td>{@link #NEW_READS}</td><td>legacy</td><td>legacy to new</td><td>new for canary keys</td><td>legacy, sampled</td></tr>
+ *   <tr><td>{@link #NEW_READS}</td><td>legacy</td><td>legacy to new</td><td>new for canary keys</td><td>the other store, sampled</td></tr>
  *   <tr><td>{@link #NEW_WRITES}</td><td>new</td><td>new to legacy (reverse sync)</td><td>new</td><td>no</td></tr>
  *   <tr><td>{@link #NEW_ONLY}</td><td>new</td><td>none; legacy writes rejected</td><td>new</td><td>no</td></tr>
  * </table>
@@ -31,7 +31,8 @@ public enum MigrationPhase {
   SHADOW_READS(Store.LEGACY, Store.LEGACY, true, true, false, false, false),
   /**
    * Legacy stays authoritative for writes; the new service serves reads for a canary share of keys (by key hash),
-   * falling back to legacy for keys with undelivered writes or when the new service fails. Legacy is the shadow.
+   * falling back to legacy for keys with undelivered writes or when the new service fails. A sample of reads is
+   * compared against the store that did not serve them (legacy for canary keys, the new service for the others).
    */
   NEW_READS(Store.LEGACY, Store.NEW, true, true, false, false, true),
   /** The new service is authoritative and serves reads; its changes are synced back to legacy. */

@@ -32,12 +32,15 @@ public final class CachedPhases implements Phases {
   private final Set<String> entities;
   private final Duration maxStaleness;
   private final Clock clock;
+  private final Map<String, PhaseState> initialStates;
   private final ScheduledExecutorService refresher;
   private volatile Snapshot snapshot;
 
   public CachedPhases(PhaseStore store, Set<String> entities, Duration maxStaleness, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.entities = Set.copyOf(entities);
+    this.initialStates = this.entities.stream()
+        .collect(java.util.stream.Collectors.toUnmodifiableMap(e -> e, PhaseState::initial));
     this.maxStaleness = Objects.requireNonNull(maxStaleness, "maxStaleness");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.snapshot = load();
@@ -70,7 +73,7 @@ public final class CachedPhases implements Phases {
       s = reloadIfStale();
     }
     PhaseState state = s.states().get(entity);
-    return state != null ? state : PhaseState.initial(entity);
+    return state != null ? state : initialStates.get(entity);
   }
 
   @Override

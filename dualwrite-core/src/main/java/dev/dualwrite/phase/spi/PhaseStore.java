@@ -36,7 +36,7 @@ public interface PhaseStore {
 
   /**
    * A store in the database behind {@code dataSource}, in the tables {@code dualwrite_phase} and
-   * {@code dualwrite_phase_history} (see {@link dev.dualwrite.schema.DualWriteSchema}). PostgreSQL, MariaDB, MySQL
+   * {@code dualwrite_phase_history} (see {@link dev.dualwrite.jdbc.DualWriteSchema}). PostgreSQL, MariaDB, MySQL
    * and H2 are supported.
    */
   static PhaseStore jdbc(DataSource dataSource) {
