@@ -6,6 +6,7 @@ import dev.dualwrite.DualWriteBuilder;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.hibernate.DualWriteHibernate;
 import dev.dualwrite.jdbc.DualWriteSchema;
+import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.test.service.ReferenceMirrorService;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -77,6 +78,13 @@ final class BenchEnvironment implements AutoCloseable {
             .withEntity(EntityMigration.builder("users").build())
             .withPhaseStaleness(Duration.ofMillis(200)))
         .build();
+  }
+
+  /** Moves {@code entity} one step to {@code phase} unless it is there already. */
+  static void moveTo(DualWrite dualWrite, String entity, MigrationPhase phase) {
+    if (dualWrite.phases().current(entity) != phase) {
+      dualWrite.phases().move(entity, phase, "benchmark", "alternate rounds");
+    }
   }
 
   /** A session factory over {@code bench_users} (dropped and created anew) wired to {@code dualWrite}. */

@@ -37,10 +37,8 @@ final class WriteOverheadBenchmark {
       round(sessions, nextId, Duration.ofMillis(quick ? 200 : 3000)); // warm-up
       for (int r = 0; r < rounds; r++) {
         boolean mirrored = r % 2 == 1;
-        MigrationPhase phase = mirrored ? MigrationPhase.DUAL_WRITE : MigrationPhase.LEGACY_ONLY;
-        if (dualWrite.phases().current("users") != phase) {
-          dualWrite.phases().move("users", phase, "benchmark", "alternate rounds");
-        }
+        BenchEnvironment.moveTo(dualWrite, "users",
+            mirrored ? MigrationPhase.DUAL_WRITE : MigrationPhase.LEGACY_ONLY);
         long done = round(sessions, nextId, round);
         if (mirrored) {
           onTransactions += done;
