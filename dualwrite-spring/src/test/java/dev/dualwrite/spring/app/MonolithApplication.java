@@ -1,0 +1,20 @@
+package dev.dualwrite.spring.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * A monolith in a test: Spring Boot with Spring Data JPA, web and Actuator, one {@code @Mirrored} entity and its own
+ * Jackson 2 {@link ObjectMapper}. dualwrite is configured by nothing but properties.
+ */
+@SpringBootApplication
+public class MonolithApplication {
+
+  /** The application's own mapper, which dualwrite uses for snapshots: it writes enums by {@code toString()}. */
+  @Bean
+  ObjectMapper objectMapper() {
+    return new ObjectMapper().enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING);
+  }
+}
