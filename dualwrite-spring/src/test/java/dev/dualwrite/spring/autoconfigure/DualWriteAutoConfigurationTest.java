@@ -8,6 +8,9 @@ import dev.dualwrite.DualWriteBuilder;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.hibernate.BulkWritePolicy;
 import dev.dualwrite.hibernate.DualWriteSettings;
+import dev.dualwrite.outbox.Change;
+import dev.dualwrite.outbox.ChangeOperation;
+import dev.dualwrite.outbox.ChangeOrigin;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.spi.PhaseStore;
 import dev.dualwrite.relay.MirrorListener;
@@ -140,10 +143,9 @@ class DualWriteAutoConfigurationTest {
     });
   }
 
-  private static DualWriteProperties.Entity bindEntity(
-      ApplicationContext context, String name) {
-    return Binder.get(context.getEnvironment())
-        .bindOrCreate("dualwrite.entities." + name, DualWriteProperties.Entity.class);
+  private static DualWriteProperties.Entity bindEntity(ApplicationContext context, String name) {
+    return Binder.get(context.getEnvironment()).bindOrCreate("dualwrite.entities." + name,
+        DualWriteProperties.Entity.class);
   }
 
   @Test
@@ -222,14 +224,23 @@ class DualWriteAutoConfigurationTest {
   @Test
   void usesTheApplicationsPhaseStoreAndMirrorListeners() {
     PhaseStore store = PhaseStore.inMemory();
-    MirrorListener listener = new MirrorListener() {};
+    AtomicInteger appended = new AtomicInteger();
+    MirrorListener listener = new MirrorListener() {
+      @Override
+      public void onAppended(String entity, int count) {
+        appended.addAndGet(count);
+      }
+    };
     runner.withUserConfiguration(ScannedEntities.class)
         .withBean(PhaseStore.class, () -> store)
         .withBean(MirrorListener.class, () -> listener)
         .run(context -> {
-          context.getBean(DualWrite.class).phases()
-              .move("customers", MigrationPhase.DUAL_WRITE, "test", "test");
+          DualWrite dualWrite = context.getBean(DualWrite.class);
+          dualWrite.phases().move("customers", MigrationPhase.DUAL_WRITE, "test", "test");
           assertThat(store.loadAll()).containsKey("customers");
+          dualWrite.capture().committed(List.of(new Change("customers", "customers", "1", ChangeOperation.UPSERT, 1L,
+              "{}", ChangeOrigin.LIVE)));
+          assertThat(appended).hasValue(1);
         });
   }
 
