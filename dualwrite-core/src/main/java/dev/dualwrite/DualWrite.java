@@ -3,6 +3,7 @@ package dev.dualwrite;
 import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.phase.Phases;
+import dev.dualwrite.read.UndeliveredWrites;
 import dev.dualwrite.relay.MirrorStats;
 import dev.dualwrite.relay.Relay;
 import dev.dualwrite.target.spi.TargetClient;
@@ -54,6 +55,12 @@ public interface DualWrite extends AutoCloseable {
   TargetClient targetClient();
 
   /**
+   * The keys this node committed changes for that may not have reached the new service yet: what keeps a node's own
+   * writes readable in {@code NEW_READS} (see {@link dev.dualwrite.read.ReadRouter}). In memory; never queries.
+   */
+  UndeliveredWrites undeliveredWrites();
+
+  /**
    * The seam persistence integrations record changes through.
    *
    * @throws IllegalStateException when no data source is configured
@@ -63,7 +70,7 @@ public interface DualWrite extends AutoCloseable {
   /** The mirror's figures for {@code entity}: this node's counters and the outbox's backlog. */
   MirrorStats mirrorStats(String entity);
 
-  /** Stops the relay and background refreshes; closes the target client. */
+  /** Stops the relay and background refreshes and sweeps; closes the target client. */
   @Override
   void close();
 }

@@ -10,6 +10,8 @@ import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.outbox.internal.JdbcOutbox;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.Phases;
+import dev.dualwrite.read.UndeliveredWrites;
+import dev.dualwrite.read.internal.LocalUndeliveredWrites;
 import dev.dualwrite.relay.MirrorListener;
 import dev.dualwrite.relay.MirrorStats;
 import dev.dualwrite.relay.Relay;
@@ -40,6 +42,7 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
   private final TargetClient targetClient;
   private final DefaultRelay relay;
   private final MirrorCounters counters = new MirrorCounters();
+  private final LocalUndeliveredWrites undeliveredWrites;
   private final MirrorListener listener;
   private final Clock clock;
 
@@ -56,12 +59,15 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
     this.phases = phases;
     this.clock = clock;
     this.targetClient = targetClient;
-    List<MirrorListener> all = new ArrayList<>();
-    all.add(counters);
-    all.addAll(listeners);
-    this.listener = new CompositeMirrorListener(all);
     this.outbox = dataSource == null ? null
         : new JdbcOutbox(dataSource, DatabaseDialect.detect(dataSource), clock);
+    this.undeliveredWrites = new LocalUndeliveredWrites(
+        this.entities.keySet(), outbox, clock, LocalUndeliveredWrites.SWEEP_INTERVAL);
+    List<MirrorListener> all = new ArrayList<>();
+    all.add(counters);
+    all.add(undeliveredWrites);
+    all.addAll(listeners);
+    this.listener = new CompositeMirrorListener(all);
     if (targetClient != null && relayConfig.enabled()) {
       this.relay = new DefaultRelay(outbox, targetClient, Map.copyOf(this.entities), relayConfig, listener, clock);
       relay.start();
@@ -115,6 +121,11 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
   }
 
   @Override
+  public UndeliveredWrites undeliveredWrites() {
+    return undeliveredWrites;
+  }
+
+  @Override
   public ChangeCapture capture() {
     requireOutbox();
     return this;
@@ -150,6 +161,7 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
 
   @Override
   public void committed(List<Change> changes) {
+    undeliveredWrites.committed(changes);
     Map<String, Integer> perEntity = new LinkedHashMap<>();
     for (Change change : changes) {
       perEntity.merge(change.entity(), 1, Integer::sum);
@@ -168,6 +180,7 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
     if (targetClient != null) {
       targetClient.close();
     }
+    undeliveredWrites.close();
     phases.close();
   }
 

@@ -1,0 +1,90 @@
+package dev.dualwrite.samples.userservice;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The service's documents, with the mirror protocol's version rule: a write is applied only when its version is
+ * newer than the one held; a delete leaves a tombstone.
+ */
+@Repository
+class DocumentStore {
+  private static final Pattern CANONICAL_INTEGER = Pattern.compile("-?(0|[1-9][0-9]{0,38})");
+
+  /** The outcome of one write, and the version held afterwards. */
+  record Outcome(boolean applied, long version) {}
+
+  private final JdbcClient jdbc;
+
+  DocumentStore(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Upserts ({@code data} not null) or deletes ({@code data} null) when {@code version} is newer than what is held. */
+  @Transactional
+  Outcome write(String resource, String id, long version, String data) {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      int updated = jdbc.sql("UPDATE documents SET version = ?, deleted = ?, data = ?"
+              + " WHERE resource = ? AND id = ? AND version < ?")
+          .params(version, data == null, data, resource, id, version)
+          .update();
+      if (updated == 1) {
+        return new Outcome(true, version);
+      }
+      Optional<Document> held = find(resource, id);
+      if (held.isPresent()) {
+        return new Outcome(false, held.get().version());
+      }
+      try {
+        jdbc.sql("INSERT INTO documents (resource, id, sort_key, version, deleted, data) VALUES (?, ?, ?, ?, ?, ?)")
+            .params(resource, id, sortKey(id), version, data == null, data)
+            .update();
+        return new Outcome(true, version);
+      } catch (DuplicateKeyException concurrentFirstWrite) {
+        // another request created it meanwhile: compare versions again
+      }
+    }
+    return new Outcome(false, find(resource, id).map(Document::version).orElse(version));
+  }
+
+  Optional<Document> find(String resource, String id) {
+    return jdbc.sql("SELECT id, version, deleted, data FROM documents WHERE resource = ? AND id = ?")
+        .params(resource, id)
+        .query(Document.class)
+        .optional();
+  }
+
+  /** Live documents after {@code afterId} in listing order, at most {@code limit}. */
+  List<Document> list(String resource, String afterId, int limit) {
+    String after = afterId == null ? "" : sortKey(afterId);
+    return jdbc.sql("SELECT id, version, deleted, data FROM documents WHERE resource = ? AND sort_key > ?"
+            + " AND deleted = FALSE ORDER BY sort_key LIMIT ?")
+        .params(resource, after, limit)
+        .query(Document.class)
+        .list();
+  }
+
+  /**
+   * A string whose order is the protocol's id order: canonical integers numerically (negative ones first), then
+   * every other id by its characters.
+   */
+  static String sortKey(String id) {
+    if (CANONICAL_INTEGER.matcher(id).matches() && !id.equals("-0")) {
+      if (id.startsWith("-")) {
+        String digits = id.substring(1);
+        StringBuilder complement = new StringBuilder();
+        for (char c : "0".repeat(40 - digits.length()).concat(digits).toCharArray()) {
+          complement.append((char) ('9' - (c - '0')));
+        }
+        return "0" + complement;
+      }
+      return "1" + "0".repeat(40 - id.length()) + id;
+    }
+    return "2" + id;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.dualwrite.samples.userservice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dualwrite.outbox.ChangeOperation;
+import dev.dualwrite.outbox.OutboxEntry;
+import dev.dualwrite.target.DeliveryResult;
+import dev.dualwrite.target.HttpTargetClient;
+import dev.dualwrite.target.TargetDocument;
+import dev.dualwrite.target.TargetPage;
+import dev.dualwrite.target.spi.TargetClient;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** The user service speaks the mirror protocol as dualwrite's own client expects it. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "spring.datasource.url=jdbc:h2:mem:user-service-test;DB_CLOSE_DELAY=-1")
+class UserServiceTest {
+  @LocalServerPort int port;
+  private TargetClient client;
+
+  @BeforeEach
+  void connect() {
+    client = HttpTargetClient.builder("http://127.0.0.1:" + port + "/mirror").build();
+  }
+
+  @AfterEach
+  void disconnect() {
+    client.close();
+  }
+
+  private static OutboxEntry change(String id, ChangeOperation op, long version, String payload) {
+    return new OutboxEntry(version, "users", "users", id, op, version, "key-" + id + "-" + version, payload, 0,
+        Instant.EPOCH);
+  }
+
+  @Test
+  void appliesOnlyNewerVersionsAndKeepsTombstones() {
+    assertThat(client.deliver(List.of(change("7", ChangeOperation.UPSERT, 2, "{\"id\":7,\"name\":\"v2\"}"))))
+        .containsExactly(DeliveryResult.applied());
+    assertThat(client.deliver(List.of(change("7", ChangeOperation.UPSERT, 1, "{\"id\":7,\"name\":\"v1\"}"))))
+        .containsExactly(DeliveryResult.stale());
+    assertThat(client.get("users", "7").orElseThrow().data().path("name").asText()).isEqualTo("v2");
+
+    assertThat(client.deliver(List.of(change("7", ChangeOperation.DELETE, 3, null))))
+        .containsExactly(DeliveryResult.applied());
+    assertThat(client.deliver(List.of(change("7", ChangeOperation.UPSERT, 2, "{\"id\":7}"))))
+        .as("an older upsert cannot resurrect a deleted user").containsExactly(DeliveryResult.stale());
+    assertThat(client.get("users", "7")).isEmpty();
+  }
+
+  @Test
+  void takesBatchesAndListsInProtocolOrder() {
+    List<DeliveryResult> results = client.deliver(List.of(
+        change("10", ChangeOperation.UPSERT, 1, "{\"id\":10}"),
+        change("9", ChangeOperation.UPSERT, 1, "{\"id\":9}"),
+        change("abc", ChangeOperation.UPSERT, 1, "{\"id\":\"abc\"}"),
+        change("-3", ChangeOperation.UPSERT, 1, "{\"id\":-3}")));
+    assertThat(results).allMatch(r -> r.outcome().delivered());
+
+    TargetPage first = client.list("users", null, 2);
+    TargetPage second = client.list("users", first.next(), 10);
+    assertThat(first.items()).extracting(TargetDocument::id).containsExactly("-3", "9");
+    assertThat(second.items()).extracting(TargetDocument::id).startsWith("10").endsWith("abc");
+    assertThat(client.getMany("users", List.of("abc", "missing", "9")))
+        .extracting(TargetDocument::id).containsExactly("abc", "9");
+  }
+}
