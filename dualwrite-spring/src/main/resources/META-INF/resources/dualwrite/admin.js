@@ -41,6 +41,17 @@
     return Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
   }
 
+  // The shadow mismatch rate from the application's read router for the entity, if it has one.
+  function mismatch(reads) {
+    if (!reads) {
+      return '–';
+    }
+    if (reads.compared === 0) {
+      return 'none compared';
+    }
+    return (reads.mismatchRate * 100).toFixed(1) + ' % of ' + reads.compared;
+  }
+
   // Spring Security's cookie CSRF token, when the application uses one.
   function csrfHeaders() {
     var match = document.cookie.match(/(?:^|;\s*)XSRF-TOKEN=([^;]*)/);
@@ -89,6 +100,8 @@
     cell(row, entity.canaryPercent + ' %', 'canary number');
     cell(row, String(entity.backlog), 'backlog number');
     cell(row, lag(entity.oldestUndeliveredAgeMillis), 'lag number');
+    cell(row, mismatch(entity.reads), 'mismatch number').title = entity.reads
+      ? 'shadow reads compared by this node, since start' : 'no read router for ' + entity.name;
     cell(row, String(entity.delivered), 'delivered number');
     cell(row, String(entity.retried), 'retried number');
     cell(row, String(entity.deadLetters), 'dead-letters number');

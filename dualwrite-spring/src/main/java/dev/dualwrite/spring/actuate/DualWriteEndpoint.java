@@ -8,22 +8,28 @@ import dev.dualwrite.phase.PhaseConflictException;
 import dev.dualwrite.phase.PhaseMove;
 import dev.dualwrite.phase.PhaseMoveException;
 import dev.dualwrite.phase.PhaseState;
+import dev.dualwrite.read.ReadRouter;
+import dev.dualwrite.read.ReadStats;
 import dev.dualwrite.relay.MirrorStats;
 import java.security.Principal;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The {@code dualwrite} Actuator endpoint: every entity's phase, mirror figures and oldest dead letters; and, when
+ * The {@code dualwrite} Actuator endpoint: every entity's phase, mirror figures, oldest dead letters and (when the
+ * application has a {@link ReadRouter} bean for it) read counters with the shadow mismatch rate; and, when
  * {@code dualwrite.endpoint.write-operations-enabled=true}, moving an entity's phase and retrying its dead letters.
  * Over HTTP:
  *
@@ -51,15 +57,19 @@ public final class DualWriteEndpoint {
   private static final String ANONYMOUS_ACTOR = "actuator";
 
   private final DualWrite dualWrite;
+  private final Map<String, ReadRouter> readRouters;
   private final boolean writeOperationsEnabled;
 
   /**
    * An endpoint over {@code dualWrite}.
    *
+   * @param readRouters the application's read routers, whose counters the status shows (the first of each entity)
    * @param writeOperationsEnabled whether phases may be moved and dead letters retried through it
    */
-  public DualWriteEndpoint(DualWrite dualWrite, boolean writeOperationsEnabled) {
+  public DualWriteEndpoint(DualWrite dualWrite, Collection<ReadRouter> readRouters, boolean writeOperationsEnabled) {
     this.dualWrite = dualWrite;
+    this.readRouters = readRouters.stream()
+        .collect(Collectors.toUnmodifiableMap(ReadRouter::entity, router -> router, (first, second) -> first));
     this.writeOperationsEnabled = writeOperationsEnabled;
   }
 
@@ -153,6 +163,7 @@ public final class DualWriteEndpoint {
         stats.retried(),
         stats.deadLettered(),
         stats.deadLetters() == 0 ? List.of() : dualWrite.outbox().deadLetters(name, DEAD_LETTERS_LISTED),
+        readRouters.containsKey(name) ? Reads.of(readRouters.get(name).stats()) : null,
         history);
   }
 
@@ -207,6 +218,7 @@ public final class DualWriteEndpoint {
    * @param deadLettered changes this node's relay gave up on
    * @param oldestDeadLetters up to {@value DualWriteEndpoint#DEAD_LETTERS_LISTED} of the oldest dead letters (their
    *     errors are redacted; no payloads)
+   * @param reads this node's read-router counters; {@code null} when the application has no read router for it
    * @param history the recorded moves, oldest first; {@code null} in the overview of every entity
    */
   public record EntityStatus(
@@ -225,8 +237,35 @@ public final class DualWriteEndpoint {
       long retried,
       long deadLettered,
       List<DeadLetter> oldestDeadLetters,
+      Reads reads,
       List<PhaseMove> history)
       implements OperationResponseBody {}
+
+  /**
+   * One entity's read-router counters on this node since start, per key read.
+   *
+   * @param servedByLegacy keys served by legacy (fallbacks included)
+   * @param servedByNew keys served by the new service
+   * @param fallbacks canary keys served by legacy because the new service failed
+   * @param compared comparisons that came to an outcome
+   * @param mismatched comparisons where the stores disagreed
+   * @param mismatchRate mismatched ÷ compared, 0 to 1; 0 when nothing was compared
+   * @param dropped shadow reads not run because the shadow executor was full
+   */
+  public record Reads(
+      long servedByLegacy,
+      long servedByNew,
+      long fallbacks,
+      long compared,
+      long mismatched,
+      double mismatchRate,
+      long dropped) {
+
+    static Reads of(ReadStats stats) {
+      return new Reads(stats.servedByLegacy(), stats.servedByNew(), stats.fallbacks(), stats.compared().count(),
+          stats.mismatched().count(), stats.mismatchRate(), stats.dropped());
+    }
+  }
 
   /**
    * A phase move that was made.

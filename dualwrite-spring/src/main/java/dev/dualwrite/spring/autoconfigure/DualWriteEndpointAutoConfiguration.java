@@ -1,9 +1,11 @@
 package dev.dualwrite.spring.autoconfigure;
 
 import dev.dualwrite.DualWrite;
+import dev.dualwrite.read.ReadRouter;
 import dev.dualwrite.spring.DualWriteProperties;
 import dev.dualwrite.spring.actuate.DualWriteEndpoint;
 import dev.dualwrite.spring.actuate.DualWriteEndpointWebExtension;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -30,8 +32,10 @@ public final class DualWriteEndpointAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
-  DualWriteEndpoint dualWriteEndpoint(DualWrite dualWrite, DualWriteProperties properties) {
-    return new DualWriteEndpoint(dualWrite, properties.endpoint().writeOperationsEnabled());
+  DualWriteEndpoint dualWriteEndpoint(
+      DualWrite dualWrite, ObjectProvider<ReadRouter> readRouters, DualWriteProperties properties) {
+    return new DualWriteEndpoint(
+        dualWrite, readRouters.orderedStream().toList(), properties.endpoint().writeOperationsEnabled());
   }
 
   @Bean

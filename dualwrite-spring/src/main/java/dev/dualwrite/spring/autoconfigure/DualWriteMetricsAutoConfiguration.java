@@ -1,8 +1,11 @@
 package dev.dualwrite.spring.autoconfigure;
 
 import dev.dualwrite.DualWrite;
+import dev.dualwrite.read.ReadRouter;
 import dev.dualwrite.spring.metrics.DualWriteMetrics;
+import dev.dualwrite.spring.metrics.ReadRouterMetrics;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -11,8 +14,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Registers {@link DualWriteMetrics} when Micrometer is present. Spring Boot binds every {@link MeterBinder} bean to
- * the application's meter registries.
+ * Registers {@link DualWriteMetrics}, and {@link ReadRouterMetrics} over the application's {@link ReadRouter} beans,
+ * when Micrometer is present. Spring Boot binds every {@link MeterBinder} bean to the application's meter registries.
  */
 @AutoConfiguration(after = DualWriteAutoConfiguration.class)
 @ConditionalOnClass(MeterBinder.class)
@@ -24,5 +27,11 @@ public final class DualWriteMetricsAutoConfiguration {
   @ConditionalOnMissingBean
   DualWriteMetrics dualWriteMetrics(DualWrite dualWrite) {
     return new DualWriteMetrics(dualWrite);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  ReadRouterMetrics dualWriteReadRouterMetrics(ObjectProvider<ReadRouter> readRouters) {
+    return new ReadRouterMetrics(readRouters.orderedStream().toList());
   }
 }

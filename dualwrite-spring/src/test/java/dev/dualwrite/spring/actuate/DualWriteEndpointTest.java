@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dualwrite.phase.MigrationPhase;
+import dev.dualwrite.read.ReadMismatchException;
+import dev.dualwrite.read.ReadRouter;
 import dev.dualwrite.spring.H2Node;
 import dev.dualwrite.spring.actuate.DualWriteEndpoint.EntityStatus;
 import dev.dualwrite.spring.actuate.DualWriteEndpointException.Refusal;
 import java.security.Principal;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -17,8 +21,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 /** The endpoint's operations, and how its web extension answers refusals. */
 class DualWriteEndpointTest {
   private final H2Node node = new H2Node();
-  private final DualWriteEndpoint readOnly = new DualWriteEndpoint(node.dualWrite(), false);
-  private final DualWriteEndpoint writable = new DualWriteEndpoint(node.dualWrite(), true);
+  private final DualWriteEndpoint readOnly = new DualWriteEndpoint(node.dualWrite(), List.of(), false);
+  private final DualWriteEndpoint writable = new DualWriteEndpoint(node.dualWrite(), List.of(), true);
 
   @AfterEach
   void close() {
@@ -44,6 +48,25 @@ class DualWriteEndpointTest {
     assertThat(orders.appended()).isEqualTo(1);
     assertThat(orders.oldestUndeliveredAgeMillis()).isNotNegative();
     assertThat(orders.oldestDeadLetters()).isEmpty();
+    assertThat(orders.reads()).as("no read router").isNull();
+  }
+
+  @Test
+  void showsTheReadRoutersCountersAndMismatchRate() {
+    node.dualWrite().phases().forceMove("users", MigrationPhase.SHADOW_READS, "lead", "test");
+    try (ReadRouter users = ReadRouter.builder(node.dualWrite(), "users").withTestMode(true).build()) {
+      users.read("1", () -> Map.of("name", "Ada"), () -> Map.of("name", "Ada"));
+      assertThatThrownBy(() -> users.read("2", () -> Map.of("name", "Bob"), () -> Map.of("name", "Rob")))
+          .isInstanceOf(ReadMismatchException.class);
+      DualWriteEndpoint endpoint = new DualWriteEndpoint(node.dualWrite(), List.of(users), false);
+      DualWriteEndpoint.Reads reads = endpoint.entity("users").reads();
+      assertThat(reads.servedByLegacy()).isEqualTo(2);
+      assertThat(reads.servedByNew()).isZero();
+      assertThat(reads.compared()).isEqualTo(2);
+      assertThat(reads.mismatched()).isEqualTo(1);
+      assertThat(reads.mismatchRate()).isEqualTo(0.5);
+      assertThat(endpoint.entity("orders").reads()).isNull();
+    }
   }
 
   @Test

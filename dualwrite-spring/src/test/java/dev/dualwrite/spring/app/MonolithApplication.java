@@ -2,12 +2,14 @@ package dev.dualwrite.spring.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.dualwrite.DualWrite;
+import dev.dualwrite.read.ReadRouter;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A monolith in a test: Spring Boot with Spring Data JPA, web and Actuator, one {@code @Mirrored} entity and its own
- * Jackson 2 {@link ObjectMapper}. dualwrite is configured by nothing but properties.
+ * A monolith in a test: Spring Boot with Spring Data JPA, web and Actuator, one {@code @Mirrored} entity, its own
+ * Jackson 2 {@link ObjectMapper} and a {@link ReadRouter}. dualwrite is configured by nothing but properties.
  */
 @SpringBootApplication
 public class MonolithApplication {
@@ -16,5 +18,11 @@ public class MonolithApplication {
   @Bean
   ObjectMapper objectMapper() {
     return new ObjectMapper().enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING);
+  }
+
+  /** The customers' read router: the endpoint, the admin page and the meters show its counters. */
+  @Bean
+  ReadRouter customerReads(DualWrite dualWrite) {
+    return ReadRouter.builder(dualWrite, "customers").build();
   }
 }

@@ -72,6 +72,7 @@ class MonolithApplicationTest {
         assertThat(status.path("delivered").asLong()).isEqualTo(1);
         assertThat(status.path("backlog").asLong()).isZero();
         assertThat(status.path("deadLetters").asLong()).isZero();
+        assertThat(status.path("reads").path("compared").asLong()).as("the read router's counters").isZero();
       });
       JsonNode history = json(app.get("actuator/dualwrite/customers"), 200).path("history");
       assertThat(history).hasSize(1);
@@ -80,6 +81,8 @@ class MonolithApplicationTest {
 
       JsonNode delivered = json(app.get("actuator/metrics/dualwrite.changes.delivered?tag=entity:customers"), 200);
       assertThat(delivered.path("measurements").get(0).path("value").asDouble()).isEqualTo(1.0);
+      assertThat(json(app.get("actuator/metrics/dualwrite.reads?tag=entity:customers&tag=store:legacy"), 200)
+          .path("measurements").get(0).path("value").asDouble()).as("the read router's meters are bound").isZero();
       JsonNode phase = json(app.get("actuator/metrics/dualwrite.phase?tag=entity:customers"), 200);
       assertThat(phase.path("measurements").get(0).path("value").asDouble())
           .isEqualTo(MigrationPhase.DUAL_WRITE.ordinal());

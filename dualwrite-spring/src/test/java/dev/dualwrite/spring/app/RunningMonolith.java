@@ -18,7 +18,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * {@link MonolithApplication} running on a test class's PostgreSQL schema and a free loopback port, mirroring to a
- * {@link ReferenceMirrorService}, with quick retries and the endpoint's write operations on (unless overridden).
+ * {@link ReferenceMirrorService}, with quick retries, every read compared in the comparing phases and the endpoint's
+ * write operations on (unless overridden).
  */
 public final class RunningMonolith implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -52,6 +53,7 @@ public final class RunningMonolith implements AutoCloseable {
         "dualwrite.phase-staleness=100ms",
         "dualwrite.relay.poll-interval=50ms",
         "dualwrite.entities.customers.sensitive-fields=email",
+        "dualwrite.entities.customers.shadow-sample-rate=1",
         "dualwrite.entities.customers.retry.delay=20ms",
         "dualwrite.entities.customers.retry.max-delay=200ms",
         "dualwrite.entities.customers.retry.max-attempts=50",

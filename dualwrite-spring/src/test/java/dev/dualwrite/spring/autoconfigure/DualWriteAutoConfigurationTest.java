@@ -22,6 +22,7 @@ import dev.dualwrite.spring.app.Customer;
 import dev.dualwrite.spring.app.Invoice;
 import dev.dualwrite.spring.internal.DualWriteFactory;
 import dev.dualwrite.spring.metrics.DualWriteMetrics;
+import dev.dualwrite.spring.metrics.ReadRouterMetrics;
 import dev.dualwrite.target.spi.TargetClient;
 import dev.failsafe.RetryPolicyConfig;
 import java.time.Duration;
@@ -80,6 +81,7 @@ class DualWriteAutoConfigurationTest {
               .hasSingleBean(DualWrite.class)
               .hasSingleBean(TargetClient.class)
               .hasSingleBean(DualWriteMetrics.class)
+              .hasSingleBean(ReadRouterMetrics.class)
               .hasSingleBean(DualWriteEndpoint.class)
               .hasSingleBean(DualWriteEndpointWebExtension.class)
               .hasSingleBean(HibernatePropertiesCustomizer.class);

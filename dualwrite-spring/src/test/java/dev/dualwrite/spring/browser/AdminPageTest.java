@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.phase.MigrationPhase;
+import dev.dualwrite.read.ReadRouter;
 import dev.dualwrite.spring.app.Customer;
 import dev.dualwrite.spring.app.CustomerRepository;
 import dev.dualwrite.spring.app.RunningMonolith;
@@ -16,6 +17,7 @@ import dev.dualwrite.test.db.TestDatabase;
 import dev.dualwrite.test.service.ReferenceMirrorService;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -23,8 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The admin page shipped in the jar, in a real headless Chromium over the running monolith: it renders every entity
- * from the Actuator endpoint, and its retry button puts the dead letter back in line, so that the change reaches the
- * new service. Needs Debian's {@code chromium} on the {@code PATH}; without it the test is skipped, or fails when
+ * from the Actuator endpoint (phase, backlog, dead letters, shadow mismatch rate), and its retry button puts the dead
+ * letter back in line, so that the change reaches the new service. Needs Debian's {@code chromium} on the {@code PATH}; without it the test is skipped, or fails when
  * {@code CI=true}.
  */
 class AdminPageTest {
@@ -57,7 +59,11 @@ class AdminPageTest {
   void pageShowsEveryEntityAndItsRetryButtonRedeliversTheDeadLetter(TestDatabase db) throws Exception {
     try (RunningMonolith app = RunningMonolith.start(db, service)) {
       DualWrite dualWrite = app.bean(DualWrite.class);
-      dualWrite.phases().move("customers", MigrationPhase.DUAL_WRITE, "lead@example.com", "start mirroring");
+      dualWrite.phases().forceMove("customers", MigrationPhase.SHADOW_READS, "lead@example.com", "backfilled");
+      ReadRouter reads = app.bean(ReadRouter.class);
+      reads.read("1", () -> Map.of("name", "Ada"), () -> Map.of("name", "Ada"));
+      reads.read("2", () -> Map.of("name", "Bob"), () -> Map.of("name", "Rob"));
+      await().atMost(WAIT).until(() -> reads.stats().compared().count() == 2);
       service.failNextRequests(1, 422);
       Customer grace = app.bean(CustomerRepository.class).save(new Customer("Grace", "grace@example.com", Tier.GOLD));
       String id = grace.getId().toString();
@@ -68,7 +74,8 @@ class AdminPageTest {
         await().atMost(WAIT).until(() -> "ready".equals(page.evaluate("document.body.dataset.state").asText()));
         JsonNode row = page.evaluate(cellsOf(CUSTOMERS_ROW));
         assertThat(row.path("name").asText()).isEqualTo("customers");
-        assertThat(row.path("phase").asText()).isEqualTo("DUAL_WRITE");
+        assertThat(row.path("phase").asText()).isEqualTo("SHADOW_READS");
+        assertThat(row.path("mismatch").asText()).isEqualTo("50.0 % of 2");
         assertThat(row.path("backlog").asText()).isEqualTo("0");
         assertThat(row.path("dead-letters").asText()).isEqualTo("1");
         assertThat(row.path("button").asText()).isEqualTo("Retry 1 dead letters");
