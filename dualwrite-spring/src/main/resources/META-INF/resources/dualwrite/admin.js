@@ -26,6 +26,10 @@
     return td;
   }
 
+  function letters(count) {
+    return count + (count === 1 ? ' dead letter' : ' dead letters');
+  }
+
   function lag(millis) {
     if (millis < 1000) {
       return millis + ' ms';
@@ -81,7 +85,7 @@
         });
       }
       return response.json().then(function (result) {
-        say(result.retried + ' dead letters of ' + entity + ' put back in line', false);
+        say(letters(result.retried) + ' of ' + entity + ' put back in line', false);
       });
     }, function (failure) {
       say('Dead letters of ' + entity + ' were not retried: ' + failure, true);
@@ -111,7 +115,7 @@
       button.type = 'button';
       button.className = 'retry';
       button.dataset.entity = entity.name;
-      button.textContent = 'Retry ' + entity.deadLetters + ' dead letters';
+      button.textContent = 'Retry ' + letters(entity.deadLetters);
       button.disabled = !writable;
       button.title = writable ? 'Put every dead letter of ' + entity.name + ' back in line for delivery'
         : 'Write operations are off: set dualwrite.endpoint.write-operations-enabled=true';

@@ -78,7 +78,7 @@ class AdminPageTest {
         assertThat(row.path("mismatch").asText()).isEqualTo("50.0 % of 2");
         assertThat(row.path("backlog").asText()).isEqualTo("0");
         assertThat(row.path("dead-letters").asText()).isEqualTo("1");
-        assertThat(row.path("button").asText()).isEqualTo("Retry 1 dead letters");
+        assertThat(row.path("button").asText()).isEqualTo("Retry 1 dead letter");
         JsonNode letter = page.evaluate(cellsOf("#dead-letters div[data-entity=\"customers\"] tr[data-id]"));
         assertThat(letter.path("entity-id").asText()).isEqualTo(id);
         assertThat(letter.path("operation").asText()).isEqualTo("UPSERT");
@@ -91,7 +91,7 @@ class AdminPageTest {
         await().atMost(WAIT).untilAsserted(() -> {
           assertThat(page.evaluate(cellsOf(CUSTOMERS_ROW)).path("dead-letters").asText()).isEqualTo("0");
           assertThat(page.evaluate("document.getElementById('message').textContent").asText())
-              .isEqualTo("1 dead letters of customers put back in line");
+              .isEqualTo("1 dead letter of customers put back in line");
         });
         assertThat(page.evaluate("document.querySelectorAll('#dead-letters tr[data-id]').length").asInt()).isZero();
       }
