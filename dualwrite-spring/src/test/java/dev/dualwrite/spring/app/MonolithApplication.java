@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.read.ReadRouter;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -20,8 +21,12 @@ public class MonolithApplication {
     return new ObjectMapper().enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING);
   }
 
-  /** The customers' read router: the endpoint, the admin page and the meters show its counters. */
+  /**
+   * The customers' read router: the endpoint, the admin page and the meters show its counters. Only while dualwrite
+   * is on, as it needs the {@link DualWrite} bean.
+   */
   @Bean
+  @ConditionalOnBooleanProperty(name = "dualwrite.enabled", matchIfMissing = true)
   ReadRouter customerReads(DualWrite dualWrite) {
     return ReadRouter.builder(dualWrite, "customers").build();
   }
