@@ -1,0 +1,7 @@
+/**
+ * Spring Boot auto-configuration: dualwrite itself, its Hibernate settings, the Micrometer meters and the Actuator
+ * endpoint, each in its own class, registered in
+ * {@code META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports}. Every default bean backs
+ * off when the application defines its own; {@code dualwrite.enabled=false} switches all of it off.
+ */
+package dev.dualwrite.spring.autoconfigure;

@@ -1,0 +1,14 @@
+package dev.dualwrite.spring.app;
+
+import java.util.Locale;
+
+/** A customer's tier; written lowercase by the test application's ObjectMapper. */
+public enum Tier {
+  BASIC,
+  GOLD;
+
+  @Override
+  public String toString() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,290 @@
+package dev.dualwrite.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dualwrite.DualWrite;
+import dev.dualwrite.DualWriteBuilder;
+import dev.dualwrite.EntityMigration;
+import dev.dualwrite.hibernate.BulkWritePolicy;
+import dev.dualwrite.hibernate.DualWriteSettings;
+import dev.dualwrite.outbox.Change;
+import dev.dualwrite.outbox.ChangeOperation;
+import dev.dualwrite.outbox.ChangeOrigin;
+import dev.dualwrite.phase.MigrationPhase;
+import dev.dualwrite.phase.spi.PhaseStore;
+import dev.dualwrite.relay.MirrorListener;
+import dev.dualwrite.relay.RelayConfig;
+import dev.dualwrite.spring.DualWriteProperties;
+import dev.dualwrite.spring.actuate.DualWriteEndpoint;
+import dev.dualwrite.spring.actuate.DualWriteEndpointWebExtension;
+import dev.dualwrite.spring.app.Customer;
+import dev.dualwrite.spring.app.Invoice;
+import dev.dualwrite.spring.internal.DualWriteFactory;
+import dev.dualwrite.spring.metrics.DualWriteMetrics;
+import dev.dualwrite.spring.metrics.ReadRouterMetrics;
+import dev.dualwrite.target.spi.TargetClient;
+import dev.failsafe.RetryPolicyConfig;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.hibernate.cfg.AvailableSettings;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.orm.jpa.persistenceunit.PersistenceManagedTypes;
+
+/** The auto-configuration's beans, their back-off, the properties and the off switch. */
+class DualWriteAutoConfigurationTest {
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(
+          DataSourceAutoConfiguration.class,
+          DualWriteAutoConfiguration.class,
+          DualWriteHibernateAutoConfiguration.class,
+          DualWriteMetricsAutoConfiguration.class,
+          DualWriteEndpointAutoConfiguration.class))
+      .withPropertyValues(
+          "spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+          "dualwrite.schema.auto-create=true",
+          "management.endpoints.web.exposure.include=dualwrite");
+
+  /** Stands in for the persistence unit Spring Boot's JPA auto-configuration scans. */
+  @Configuration(proxyBeanMethods = false)
+  static class ScannedEntities {
+    @Bean
+    PersistenceManagedTypes persistenceManagedTypes() {
+      return PersistenceManagedTypes.of(Customer.class.getName(), Invoice.class.getName());
+    }
+  }
+
+  @Test
+  void anAnnotatedEntityAndATargetUrlAreAllItTakes() {
+    runner.withUserConfiguration(ScannedEntities.class)
+        .withPropertyValues("dualwrite.target.url=http://127.0.0.1:9/mirror")
+        .run(context -> {
+          assertThat(context).hasNotFailed()
+              .hasSingleBean(DualWrite.class)
+              .hasSingleBean(TargetClient.class)
+              .hasSingleBean(DualWriteMetrics.class)
+              .hasSingleBean(ReadRouterMetrics.class)
+              .hasSingleBean(DualWriteEndpoint.class)
+              .hasSingleBean(DualWriteEndpointWebExtension.class)
+              .hasSingleBean(HibernatePropertiesCustomizer.class);
+          DualWrite dualWrite = context.getBean(DualWrite.class);
+          assertThat(dualWrite.entities()).extracting(EntityMigration::name).containsExactly("customers");
+          assertThat(dualWrite.targetClient()).isSameAs(context.getBean(TargetClient.class));
+        });
+  }
+
+  @Test
+  void withoutATargetUrlTheNodeAppendsButDoesNotDeliver() {
+    runner.withUserConfiguration(ScannedEntities.class).run(context -> {
+      assertThat(context).hasNotFailed().hasSingleBean(DualWrite.class).doesNotHaveBean(TargetClient.class);
+      assertThat(context.getBean(DualWrite.class).capture()).isNotNull();
+    });
+  }
+
+  @Test
+  void everyMirroredEntityGetsTheDefaultsAndConfiguredOnesTheirSettings() {
+    runner.withUserConfiguration(ScannedEntities.class)
+        .withPropertyValues(
+            "dualwrite.phase-staleness=250ms",
+            "dualwrite.entities.orders.resource=purchase-orders",
+            "dualwrite.entities.orders.canary-percent=5",
+            "dualwrite.entities.orders.shadow-sample-rate=0.5",
+            "dualwrite.entities.orders.sensitive-fields=card,address",
+            "dualwrite.entities.orders.retry.max-attempts=3",
+            "dualwrite.entities.orders.retry.delay=1s",
+            "dualwrite.entities.orders.retry.max-delay=1s")
+        .run(context -> {
+          DualWrite dualWrite = context.getBean(DualWrite.class);
+          assertThat(dualWrite.entities()).extracting(EntityMigration::name).containsExactly("orders", "customers");
+          EntityMigration orders = dualWrite.entity("orders");
+          assertThat(orders.resource()).isEqualTo("purchase-orders");
+          assertThat(orders.canaryPercent()).isEqualTo(5);
+          assertThat(orders.shadowSampleRate()).isEqualTo(0.5);
+          assertThat(orders.sensitiveFields()).containsExactlyInAnyOrder("card", "address");
+          RetryPolicyConfig<Object> retry = orders.retryPolicy().getConfig();
+          assertThat(retry.getMaxAttempts()).isEqualTo(3);
+          assertThat(retry.getDelay()).isEqualTo(Duration.ofSeconds(1));
+          assertThat(retry.getMaxDelay()).as("equal delays: a fixed delay").isNull();
+          assertThat(dualWrite.phases().maxStaleness()).isEqualTo(Duration.ofMillis(250));
+        });
+  }
+
+  @Test
+  void propertyDefaultsAreDualWritesDefaults() {
+    runner.withUserConfiguration(ScannedEntities.class).run(context -> {
+      DualWriteProperties properties = context.getBean(DualWriteProperties.class);
+      EntityMigration core = EntityMigration.builder("customers").build();
+      EntityMigration bound = context.getBean(DualWrite.class).entity("customers");
+      assertThat(bound).usingRecursiveComparison().ignoringFields("retryPolicy").isEqualTo(core);
+      assertThat(bound.retryPolicy().getConfig()).usingRecursiveComparison()
+          .isEqualTo(core.retryPolicy().getConfig());
+      assertThat(DualWriteFactory.relay(properties.relay())).usingRecursiveComparison()
+          .ignoringFields("circuitBreaker").isEqualTo(RelayConfig.defaults());
+      assertThat(properties.phaseStaleness()).isEqualTo(DualWriteBuilder.DEFAULT_PHASE_STALENESS);
+      assertThat(properties.bulkWrites()).isEqualTo(BulkWritePolicy.REJECT);
+      assertThat(properties.endpoint().writeOperationsEnabled()).isFalse();
+      assertThat(DualWriteProperties.Entity.defaults()).isEqualTo(bindEntity(context, "customers"));
+    });
+  }
+
+  private static DualWriteProperties.Entity bindEntity(ApplicationContext context, String name) {
+    return Binder.get(context.getEnvironment()).bindOrCreate("dualwrite.entities." + name,
+        DualWriteProperties.Entity.class);
+  }
+
+  @Test
+  void handsDualWriteTheApplicationsObjectMapperAndBulkWritePolicyToHibernate() {
+    ObjectMapper mapper = new ObjectMapper();
+    runner.withUserConfiguration(ScannedEntities.class)
+        .withBean(ObjectMapper.class, () -> mapper)
+        .withPropertyValues("dualwrite.bulk-writes=warn")
+        .run(context -> {
+          Map<String, Object> settings = new HashMap<>();
+          context.getBean(HibernatePropertiesCustomizer.class).customize(settings);
+          assertThat(settings)
+              .containsEntry(DualWriteSettings.INSTANCE, context.getBean(DualWrite.class))
+              .containsEntry(DualWriteSettings.OBJECT_MAPPER, mapper)
+              .containsEntry(DualWriteSettings.BULK_WRITES, BulkWritePolicy.WARN)
+              .containsKey(AvailableSettings.STATEMENT_INSPECTOR)
+              .doesNotContainKey(DualWriteSettings.ENABLED);
+        });
+  }
+
+  @Test
+  void withoutAnApplicationObjectMapperHibernateKeepsDualWritesOwn() {
+    runner.withUserConfiguration(ScannedEntities.class).run(context -> {
+      Map<String, Object> settings = new HashMap<>();
+      context.getBean(HibernatePropertiesCustomizer.class).customize(settings);
+      assertThat(settings).containsKey(DualWriteSettings.INSTANCE).doesNotContainKey(DualWriteSettings.OBJECT_MAPPER);
+    });
+  }
+
+  @Test
+  void theTargetClientStartsFromTheApplicationsOkHttpClient() {
+    AtomicInteger intercepted = new AtomicInteger();
+    OkHttpClient okHttp = new OkHttpClient.Builder().addInterceptor(chain -> {
+      intercepted.incrementAndGet();
+      return new Response.Builder().request(chain.request()).protocol(Protocol.HTTP_1_1).code(404).message("Not Found")
+          .body(ResponseBody.create("{}", MediaType.get("application/json"))).build();
+    }).build();
+    runner.withUserConfiguration(ScannedEntities.class)
+        .withBean(OkHttpClient.class, () -> okHttp)
+        .withPropertyValues("dualwrite.target.url=http://127.0.0.1:9/mirror")
+        .run(context -> {
+          assertThat(context.getBean(TargetClient.class).get("customers", "1")).isEmpty();
+          assertThat(intercepted).hasValue(1);
+        });
+  }
+
+  @Test
+  void backsOffWhenTheApplicationDefinesItsOwnDualWrite() {
+    runner.withUserConfiguration(ScannedEntities.class)
+        .withBean("myDualWrite", DualWrite.class, () -> DualWrite.builder()
+            .withPhaseStore(PhaseStore.inMemory())
+            .withEntity(EntityMigration.builder("customers").build())
+            .build())
+        .withPropertyValues("dualwrite.target.url=http://127.0.0.1:9/mirror")
+        .run(context -> {
+          assertThat(context).hasNotFailed().hasSingleBean(DualWrite.class).hasBean("myDualWrite");
+          assertThat(context.getBean(DualWriteEndpoint.class).report().entities()).hasSize(1);
+          Map<String, Object> settings = new HashMap<>();
+          context.getBean(HibernatePropertiesCustomizer.class).customize(settings);
+          assertThat(settings).containsEntry(DualWriteSettings.INSTANCE, context.getBean("myDualWrite"));
+        });
+  }
+
+  @Test
+  void backsOffWhenTheApplicationDefinesItsOwnTargetClient() {
+    TargetClient mine = changes -> List.of();
+    runner.withUserConfiguration(ScannedEntities.class)
+        .withBean(TargetClient.class, () -> mine)
+        .withPropertyValues("dualwrite.target.url=http://127.0.0.1:9/mirror")
+        .run(context -> {
+          assertThat(context).hasSingleBean(TargetClient.class);
+          assertThat(context.getBean(DualWrite.class).targetClient()).isSameAs(mine);
+        });
+  }
+
+  @Test
+  void usesTheApplicationsPhaseStoreAndMirrorListeners() {
+    PhaseStore store = PhaseStore.inMemory();
+    AtomicInteger appended = new AtomicInteger();
+    MirrorListener listener = new MirrorListener() {
+      @Override
+      public void onAppended(String entity, int count) {
+        appended.addAndGet(count);
+      }
+    };
+    runner.withUserConfiguration(ScannedEntities.class)
+        .withBean(PhaseStore.class, () -> store)
+        .withBean(MirrorListener.class, () -> listener)
+        .run(context -> {
+          DualWrite dualWrite = context.getBean(DualWrite.class);
+          dualWrite.phases().move("customers", MigrationPhase.DUAL_WRITE, "test", "test");
+          assertThat(store.loadAll()).containsKey("customers");
+          dualWrite.capture().committed(List.of(new Change("customers", "customers", "1", ChangeOperation.UPSERT, 1L,
+              "{}", ChangeOrigin.LIVE)));
+          assertThat(appended).hasValue(1);
+        });
+  }
+
+  @Test
+  void switchedOffEverythingStandsDownIncludingTheHibernateIntegrator() {
+    runner.withUserConfiguration(ScannedEntities.class)
+        .withPropertyValues("dualwrite.enabled=false", "dualwrite.target.url=http://127.0.0.1:9/mirror")
+        .run(context -> {
+          assertThat(context).hasNotFailed()
+              .doesNotHaveBean(DualWrite.class)
+              .doesNotHaveBean(TargetClient.class)
+              .doesNotHaveBean(DualWriteMetrics.class)
+              .doesNotHaveBean(DualWriteEndpoint.class)
+              .doesNotHaveBean(DualWriteProperties.class);
+          Map<String, Object> settings = new HashMap<>();
+          context.getBean(HibernatePropertiesCustomizer.class).customize(settings);
+          assertThat(settings).isEqualTo(Map.of(DualWriteSettings.ENABLED, "false"));
+        });
+  }
+
+  @Test
+  void withoutAnyEntityStartupSaysWhatToDo() {
+    runner.run(context -> assertThat(context).getFailure().rootCause()
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("@Mirrored(\"users\")")
+        .hasMessageContaining("dualwrite.entities")
+        .hasMessageContaining("dualwrite.enabled=false"));
+  }
+
+  @Test
+  void withoutADataSourceThereIsNoDualWrite() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(DualWriteAutoConfiguration.class,
+            DualWriteMetricsAutoConfiguration.class, DualWriteEndpointAutoConfiguration.class))
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(DualWrite.class)
+            .doesNotHaveBean(DualWriteEndpoint.class).doesNotHaveBean(DualWriteMetrics.class));
+  }
+
+  @Test
+  void theEndpointIsLeftOutWhenItIsNotExposed() {
+    runner.withUserConfiguration(ScannedEntities.class)
+        .withPropertyValues("management.endpoints.web.exposure.include=health")
+        .run(context -> assertThat(context).hasSingleBean(DualWrite.class).doesNotHaveBean(DualWriteEndpoint.class));
+  }
+}
