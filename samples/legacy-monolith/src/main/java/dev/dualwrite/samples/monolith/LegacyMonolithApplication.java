@@ -1,0 +1,29 @@
+package dev.dualwrite.samples.monolith;
+
+import dev.dualwrite.DualWrite;
+import dev.dualwrite.read.IgnoreRule;
+import dev.dualwrite.read.ReadRouter;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The legacy monolith of the samples: users and orders in its own database, on Spring Boot with JPA. Users are being
+ * moved to the user service; dualwrite's Spring Boot starter mirrors them, configured in
+ * {@code application.properties}. Tech leads move phases through the Actuator endpoint {@code dualwrite}.
+ */
+@SpringBootApplication
+public class LegacyMonolithApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(LegacyMonolithApplication.class, args);
+  }
+
+  /** Routes user reads by the phase of {@code users}; its counters show on the endpoint and as meters. */
+  @Bean
+  ReadRouter userReads(DualWrite dualWrite) {
+    return ReadRouter.builder(dualWrite, "users")
+        .withIgnoreRule(IgnoreRule.failures())   // compare data, not availability: an outage is no mismatch
+        .build();
+  }
+}
