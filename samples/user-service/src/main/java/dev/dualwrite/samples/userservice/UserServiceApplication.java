@@ -1,7 +1,7 @@
 package dev.dualwrite.samples.userservice;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /**
  * The new service of the samples: it will own users. It implements the mirror protocol v1 (docs/protocol.md) over
@@ -9,7 +9,16 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  */
 @SpringBootApplication
 public class UserServiceApplication {
+  /** The name of its configuration file, {@code user-service.properties}. */
+  public static final String CONFIG_NAME = "user-service";
+
   public static void main(String[] args) {
-    SpringApplication.run(UserServiceApplication.class, args);
+    application().run(args);
+  }
+
+  /** The application, configured by {@code user-service.properties} (and, as usual, arguments and environment). */
+  public static SpringApplicationBuilder application() {
+    return new SpringApplicationBuilder(UserServiceApplication.class)
+        .properties("spring.config.name=" + CONFIG_NAME);
   }
 }

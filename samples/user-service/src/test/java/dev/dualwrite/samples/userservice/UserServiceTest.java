@@ -18,8 +18,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The user service speaks the mirror protocol as dualwrite's own client expects it. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = "spring.datasource.url=jdbc:h2:mem:user-service-test;DB_CLOSE_DELAY=-1")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "spring.config.name=" + UserServiceApplication.CONFIG_NAME,
+    "spring.datasource.url=jdbc:h2:mem:user-service-test;DB_CLOSE_DELAY=-1"})
 class UserServiceTest {
   @LocalServerPort int port;
   private TargetClient client;
