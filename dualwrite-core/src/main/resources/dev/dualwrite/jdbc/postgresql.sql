@@ -48,3 +48,14 @@ CREATE TABLE IF NOT EXISTS dualwrite_outbox (
   last_error       VARCHAR(1000)
 );
 CREATE INDEX IF NOT EXISTS dualwrite_outbox_status_id ON dualwrite_outbox (status, id);
+
+-- Shadow comparisons per entity, node and phase revision, added up by each node every few seconds: the evidence of
+-- the gate into NEW_READS (mismatch rate since entering SHADOW_READS, all nodes together).
+CREATE TABLE IF NOT EXISTS dualwrite_shadow_stats (
+  entity          VARCHAR(200)     NOT NULL,
+  node            VARCHAR(100)     NOT NULL,
+  revision        BIGINT           NOT NULL,
+  compared        BIGINT           NOT NULL,
+  mismatched      BIGINT           NOT NULL,
+  PRIMARY KEY (entity, node, revision)
+);
