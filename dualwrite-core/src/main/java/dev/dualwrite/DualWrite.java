@@ -1,6 +1,7 @@
 package dev.dualwrite;
 
 import dev.dualwrite.capture.ChangeCapture;
+import dev.dualwrite.gate.ShadowComparisons;
 import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.phase.Phases;
 import dev.dualwrite.read.UndeliveredWrites;
@@ -59,6 +60,9 @@ public interface DualWrite extends AutoCloseable {
    * writes readable in {@code NEW_READS} (see {@link dev.dualwrite.read.ReadRouter}). In memory; never queries.
    */
   UndeliveredWrites undeliveredWrites();
+
+  /** Where read routers report shadow comparisons for the mismatch-rate gate; records nothing without a data source. */
+  ShadowComparisons shadowComparisons();
 
   /**
    * The seam persistence integrations record changes through.

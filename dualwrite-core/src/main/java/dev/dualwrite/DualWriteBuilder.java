@@ -2,7 +2,7 @@ package dev.dualwrite;
 
 import dev.dualwrite.internal.DefaultDualWrite;
 import dev.dualwrite.jdbc.DualWriteSchema;
-import dev.dualwrite.phase.internal.CachedPhases;
+import dev.dualwrite.gate.PhaseGates;
 import dev.dualwrite.phase.spi.PhaseStore;
 import dev.dualwrite.relay.MirrorListener;
 import dev.dualwrite.relay.RelayConfig;
@@ -35,6 +35,7 @@ public final class DualWriteBuilder {
   private String targetUrl;
   private RelayConfig relayConfig = RelayConfig.defaults();
   private final List<MirrorListener> listeners = new ArrayList<>();
+  private PhaseGates phaseGates = PhaseGates.defaults();
 
   DualWriteBuilder() {}
 
@@ -100,6 +101,15 @@ public final class DualWriteBuilder {
     return this;
   }
 
+  /**
+   * The gates forward phase moves must pass; {@link PhaseGates#defaults()} unless set. The built-in gates read their
+   * evidence from dualwrite's tables, so they apply only when a data source is configured.
+   */
+  public DualWriteBuilder withPhaseGates(PhaseGates phaseGates) {
+    this.phaseGates = phaseGates;
+    return this;
+  }
+
   /** Adds a listener for appended, delivered, retried and dead-lettered changes. */
   public DualWriteBuilder onMirrorEvent(MirrorListener listener) {
     if (listener == null) {
@@ -162,9 +172,11 @@ public final class DualWriteBuilder {
       throw new IllegalArgumentException("a target is configured but no data source: the outbox lives in the"
           + " monolith's database; call withDataSource(...)");
     }
+    if (phaseGates == null) {
+      throw new IllegalArgumentException("phase gates are null; leave them unset for PhaseGates.defaults()");
+    }
     PhaseStore store = phaseStore != null ? phaseStore : PhaseStore.jdbc(dataSource);
-    CachedPhases phases = new CachedPhases(store, entities.keySet(), phaseStaleness, clock);
-    return new DefaultDualWrite(
-        entities.values().stream().toList(), phases, dataSource, client, relayConfig, listeners, clock);
+    return new DefaultDualWrite(entities.values().stream().toList(), store, phaseStaleness, phaseGates, dataSource,
+        client, relayConfig, listeners, clock);
   }
 }

@@ -3,6 +3,10 @@ package dev.dualwrite.internal;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.capture.ChangeCapture;
+import dev.dualwrite.gate.PhaseGates;
+import dev.dualwrite.gate.ShadowComparisons;
+import dev.dualwrite.gate.internal.GateKeeper;
+import dev.dualwrite.gate.internal.JdbcShadowComparisons;
 import dev.dualwrite.jdbc.DatabaseDialect;
 import dev.dualwrite.outbox.Backlog;
 import dev.dualwrite.outbox.Change;
@@ -10,6 +14,8 @@ import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.outbox.internal.JdbcOutbox;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.Phases;
+import dev.dualwrite.phase.internal.CachedPhases;
+import dev.dualwrite.phase.spi.PhaseStore;
 import dev.dualwrite.read.UndeliveredWrites;
 import dev.dualwrite.read.internal.LocalUndeliveredWrites;
 import dev.dualwrite.relay.MirrorListener;
@@ -18,6 +24,7 @@ import dev.dualwrite.relay.Relay;
 import dev.dualwrite.relay.RelayConfig;
 import dev.dualwrite.relay.internal.DefaultRelay;
 import dev.dualwrite.target.spi.TargetClient;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -27,6 +34,10 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -35,6 +46,11 @@ import org.slf4j.LoggerFactory;
 /** The {@link DualWrite} that {@link dev.dualwrite.DualWriteBuilder} builds. Thread-safe. */
 public final class DefaultDualWrite implements DualWrite, ChangeCapture {
   private static final Logger log = LoggerFactory.getLogger(DefaultDualWrite.class);
+  /** This process's name among the nodes: in relay leases and shadow statistics. */
+  private static final String NODE =
+      ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+  private static final Duration SHADOW_FLUSH = Duration.ofSeconds(5);
+  private static final ShadowComparisons NO_SHADOW_LOG = (entity, mismatched) -> { };
 
   private final Map<String, EntityMigration> entities;
   private final Phases phases;
@@ -45,10 +61,16 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
   private final LocalUndeliveredWrites undeliveredWrites;
   private final MirrorListener listener;
   private final Clock clock;
+  private final JdbcShadowComparisons shadowComparisons;
+  /** Set once in the constructor, after the phases it and the shadow log read through (they refer to each other). */
+  private volatile GateKeeper gateKeeper;
+  private final ScheduledExecutorService housekeeping;
 
   public DefaultDualWrite(
       List<EntityMigration> entities,
-      Phases phases,
+      PhaseStore phaseStore,
+      Duration phaseStaleness,
+      PhaseGates phaseGates,
       DataSource dataSource,
       TargetClient targetClient,
       RelayConfig relayConfig,
@@ -56,11 +78,23 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
       Clock clock) {
     this.entities = entities.stream()
         .collect(Collectors.toMap(EntityMigration::name, e -> e, (a, b) -> a, LinkedHashMap::new));
-    this.phases = phases;
     this.clock = clock;
     this.targetClient = targetClient;
     this.outbox = dataSource == null ? null
         : new JdbcOutbox(dataSource, DatabaseDialect.detect(dataSource), clock);
+    this.phases = new CachedPhases(phaseStore, this.entities.keySet(), phaseStaleness, clock,
+        (entity, from, to) -> this.gateKeeper.check(entity, from, to));
+    this.shadowComparisons = dataSource == null ? null : new JdbcShadowComparisons(dataSource, phases, NODE);
+    this.gateKeeper = new GateKeeper(phaseGates, dataSource, phaseStore, outbox, shadowComparisons, clock);
+    this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "dualwrite-housekeeping");
+      t.setDaemon(true);
+      return t;
+    });
+    if (shadowComparisons != null) {
+      housekeeping.scheduleWithFixedDelay(shadowComparisons::flush, SHADOW_FLUSH.toMillis(), SHADOW_FLUSH.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
     this.undeliveredWrites = new LocalUndeliveredWrites(
         this.entities.keySet(), outbox, clock, LocalUndeliveredWrites.SWEEP_INTERVAL);
     List<MirrorListener> all = new ArrayList<>();
@@ -69,7 +103,8 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
     all.addAll(listeners);
     this.listener = new CompositeMirrorListener(all);
     if (targetClient != null && relayConfig.enabled()) {
-      this.relay = new DefaultRelay(outbox, targetClient, Map.copyOf(this.entities), relayConfig, listener, clock);
+      this.relay = new DefaultRelay(outbox, targetClient, Map.copyOf(this.entities), relayConfig, listener, clock,
+          NODE);
       relay.start();
     } else {
       this.relay = null;
@@ -126,6 +161,11 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
   }
 
   @Override
+  public ShadowComparisons shadowComparisons() {
+    return shadowComparisons != null ? shadowComparisons : NO_SHADOW_LOG;
+  }
+
+  @Override
   public ChangeCapture capture() {
     requireOutbox();
     return this;
@@ -174,6 +214,10 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
 
   @Override
   public void close() {
+    housekeeping.shutdownNow();
+    if (shadowComparisons != null) {
+      shadowComparisons.flush();
+    }
     if (relay != null) {
       relay.close();
     }

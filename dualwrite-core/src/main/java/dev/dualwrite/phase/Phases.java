@@ -1,5 +1,6 @@
 package dev.dualwrite.phase;
 
+import dev.dualwrite.gate.GateResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -27,18 +28,20 @@ public interface Phases extends AutoCloseable {
   PhaseState state(String entity);
 
   /**
-   * Moves the entity one step forward or back.
+   * Moves the entity one step forward or back. A forward move must pass its gates ({@link #checkGates}).
    *
    * @param actor who moves it (recorded), not blank
    * @param reason why (recorded), may be null
    * @return the recorded move
-   * @throws PhaseMoveException when {@code target} is not one step away, naming the allowed moves
+   * @throws PhaseMoveException when {@code target} is not one step away, naming the allowed moves, or when a gate
+   *     fails, naming the gate and its measured value
    * @throws PhaseConflictException when another move of this entity won meanwhile
    */
   PhaseMove move(String entity, MigrationPhase target, String actor, String reason);
 
   /**
-   * Moves the entity to any phase, skipping steps (and gates). The reason is required and recorded with the move.
+   * Moves the entity to any phase, skipping steps and overriding failing gates. The reason is required and recorded
+   * with the move, together with the gates it overrode.
    *
    * @throws PhaseMoveException when {@code reason} is blank
    * @throws PhaseConflictException when another move of this entity won meanwhile
@@ -53,6 +56,12 @@ public interface Phases extends AutoCloseable {
    * @throws IllegalArgumentException when {@code percent} is outside 0 to 100
    */
   PhaseMove setCanaryPercent(String entity, double percent, String actor, String reason);
+
+  /**
+   * Checks, without moving, the gates a forward move of the entity to {@code target} must pass (see
+   * {@link dev.dualwrite.gate.PhaseGates}); empty for a backward move.
+   */
+  List<GateResult> checkGates(String entity, MigrationPhase target);
 
   /** The entity's recorded moves, oldest first. Reads the store. */
   List<PhaseMove> history(String entity);

@@ -49,3 +49,49 @@ CREATE TABLE IF NOT EXISTS dualwrite_outbox (
   last_error       VARCHAR(1000),
   INDEX dualwrite_outbox_status_id (status, id)
 ) ENGINE=InnoDB;
+
+-- The backfill's checkpoint per entity: the last id copied in key order and the rows copied. Each chunk locks this row
+-- (SELECT ... FOR UPDATE) and advances it in the transaction that appends the chunk's snapshots to the outbox, so a
+-- restarted backfill resumes exactly after the last committed chunk. finished_at is set when a run finds no row left.
+CREATE TABLE IF NOT EXISTS dualwrite_backfill (
+  entity          VARCHAR(200)     NOT NULL PRIMARY KEY,
+  last_id         VARCHAR(200),
+  rows_done       BIGINT           NOT NULL,
+  started_at      DATETIME(6)      NOT NULL,
+  updated_at      DATETIME(6)      NOT NULL,
+  finished_at     DATETIME(6)
+) ENGINE=InnoDB;
+
+-- One row per verification run: where it stands (stage, and the last legacy id and new-service listing cursor
+-- checked), its counts and a bounded sample of the keys of each kind (JSON, sensitive fields masked). An unfinished
+-- run is resumed; the latest finished run of an entity is its last verification result.
+CREATE TABLE IF NOT EXISTS dualwrite_verification (
+  id              BIGINT           NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  entity          VARCHAR(200)     NOT NULL,
+  repair          BOOLEAN          NOT NULL,
+  sample_rate     DOUBLE           NOT NULL,
+  stage           VARCHAR(16)      NOT NULL,
+  legacy_after    VARCHAR(200),
+  new_after       VARCHAR(200),
+  compared        BIGINT           NOT NULL,
+  missing         BIGINT           NOT NULL,
+  extra           BIGINT           NOT NULL,
+  different       BIGINT           NOT NULL,
+  in_flight       BIGINT           NOT NULL,
+  repaired        BIGINT           NOT NULL,
+  not_repaired    BIGINT           NOT NULL,
+  samples         LONGTEXT,
+  started_at      DATETIME(6)      NOT NULL,
+  updated_at      DATETIME(6)      NOT NULL,
+  finished_at     DATETIME(6),
+  INDEX dualwrite_verification_entity_id (entity, id)
+-- Shadow comparisons per entity, node and phase revision, added up by each node every few seconds: the evidence of
+-- the gate into NEW_READS (mismatch rate since entering SHADOW_READS, all nodes together).
+CREATE TABLE IF NOT EXISTS dualwrite_shadow_stats (
+  entity          VARCHAR(200)     NOT NULL,
+  node            VARCHAR(100)     NOT NULL,
+  revision        BIGINT           NOT NULL,
+  compared        BIGINT           NOT NULL,
+  mismatched      BIGINT           NOT NULL,
+  PRIMARY KEY (entity, node, revision)
+) ENGINE=InnoDB;

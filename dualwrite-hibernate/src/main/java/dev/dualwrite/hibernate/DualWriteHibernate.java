@@ -2,7 +2,10 @@ package dev.dualwrite.hibernate;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.hibernate.internal.BulkWriteGuard;
+import dev.dualwrite.hibernate.internal.HibernateLegacySource;
+import dev.dualwrite.legacy.spi.LegacySource;
 import java.util.Map;
+import org.hibernate.SessionFactory;
 import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.resource.jdbc.spi.StatementInspector;
 
@@ -39,6 +42,33 @@ public final class DualWriteHibernate {
       settings.put(AvailableSettings.STATEMENT_INSPECTOR, new BulkWriteGuard(inspector(existing)));
     }
     return settings;
+  }
+
+  /**
+   * The legacy rows of the entity that is {@code @Mirrored(entity)} in {@code sessionFactory}, for the backfill and the
+   * verifier. Its rows are the snapshots and versions the live write path sends for the same state, byte for byte.
+   *
+   * <pre>{@code
+   * LegacySource users = DualWriteHibernate.legacySource(sessionFactory, "users");
+   * Backfill.builder(dualWrite, users).build().run();
+   * Verifier.builder(dualWrite, users).build().verify();
+   * }</pre>
+   *
+   * <p>The result is thread-safe; each transaction it runs opens its own session. To-one associations are sent as
+   * the associated id, as in live writes; eager ones are still loaded by Hibernate, so prefer {@code LAZY} on mirrored
+   * entities.
+   *
+   * @param sessionFactory a session factory configured with {@link #configure}
+   * @param entity the migration entity's name, e.g. {@code users}
+   * @throws IllegalArgumentException naming the mirrored entities when none is {@code @Mirrored(entity)}, or when
+   *     the {@code DualWrite} instance does not configure {@code entity}
+   * @throws dev.dualwrite.DualWriteException when the session factory was not configured with {@link #configure}
+   */
+  public static LegacySource legacySource(SessionFactory sessionFactory, String entity) {
+    if (sessionFactory == null) {
+      throw new IllegalArgumentException("sessionFactory is null");
+    }
+    return HibernateLegacySource.of(sessionFactory, entity);
   }
 
   private static StatementInspector inspector(Object setting) {

@@ -18,9 +18,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -55,6 +57,8 @@ public final class JdbcOutbox implements Outbox {
           + " WHERE status IN ('PENDING', 'DEAD') GROUP BY entity, status";
   private static final String HAS_PENDING =
       "SELECT 1 FROM dualwrite_outbox WHERE status = 'PENDING' AND entity = ? AND entity_id = ?";
+  private static final String PENDING_IDS =
+      "SELECT DISTINCT entity_id FROM dualwrite_outbox WHERE status = 'PENDING' AND entity = ? AND entity_id IN ";
   private static final String DEAD_LETTERS =
       "SELECT id, entity, entity_id, operation, entity_version, attempts, last_status, last_error, created_at"
           + " FROM dualwrite_outbox WHERE status = 'DEAD' AND entity = ? ORDER BY id LIMIT ?";
@@ -313,6 +317,34 @@ public final class JdbcOutbox implements Outbox {
       throw new IllegalStateException("cannot read the outbox for " + entity + " " + entityId + ": "
           + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The ids among {@code entityIds} of {@code entity} that have undelivered changes, read on {@code connection} inside
+   * the caller's transaction: the verifier asks in the transaction that reads the legacy rows (dualwrite's tables live
+   * in the legacy database). One query per 500 ids.
+   */
+  public static Set<String> pendingIds(Connection connection, String entity, Collection<String> entityIds)
+      throws SQLException {
+    Set<String> pending = new HashSet<>();
+    List<String> all = new ArrayList<>(entityIds);
+    for (int from = 0; from < all.size(); from += 500) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+      String sql = PENDING_IDS + "(" + "?,".repeat(chunk.size() - 1) + "?)";
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        statement.setString(1, entity);
+        int index = 2;
+        for (String id : chunk) {
+          statement.setString(index++, id);
+        }
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            pending.add(rs.getString(1));
+          }
+        }
+      }
+    }
+    return pending;
   }
 
   @Override

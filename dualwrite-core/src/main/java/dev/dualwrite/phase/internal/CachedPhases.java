@@ -1,8 +1,10 @@
 package dev.dualwrite.phase.internal;
 
 import dev.dualwrite.DualWriteException;
+import dev.dualwrite.gate.GateResult;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseMove;
+import dev.dualwrite.phase.PhaseMoveException;
 import dev.dualwrite.phase.PhaseState;
 import dev.dualwrite.phase.Phases;
 import dev.dualwrite.phase.spi.PhaseStore;
@@ -15,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,17 +35,20 @@ public final class CachedPhases implements Phases {
   private final Set<String> entities;
   private final Duration maxStaleness;
   private final Clock clock;
+  private final MoveCheck gates;
   private final Map<String, PhaseState> initialStates;
   private final ScheduledExecutorService refresher;
   private volatile Snapshot snapshot;
 
-  public CachedPhases(PhaseStore store, Set<String> entities, Duration maxStaleness, Clock clock) {
+  public CachedPhases(
+      PhaseStore store, Set<String> entities, Duration maxStaleness, Clock clock, MoveCheck gates) {
     this.store = Objects.requireNonNull(store, "store");
     this.entities = Set.copyOf(entities);
     this.initialStates = this.entities.stream()
         .collect(java.util.stream.Collectors.toUnmodifiableMap(e -> e, PhaseState::initial));
     this.maxStaleness = Objects.requireNonNull(maxStaleness, "maxStaleness");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.gates = Objects.requireNonNull(gates, "gates");
     this.snapshot = load();
     long periodMillis = Math.max(5, maxStaleness.toMillis() / 2);
     this.refresher =
@@ -110,6 +116,20 @@ public final class CachedPhases implements Phases {
     }
     Double canaryAfter = canary != null ? canary : current.canaryPercent();
     boolean forced = force && !current.phase().allowedMoves().contains(to);
+    if (target != null && target.ordinal() > current.phase().ordinal()) {
+      List<GateResult> failed = gates.check(entity, current.phase(), target).stream()
+          .filter(g -> !g.passed()).toList();
+      if (!failed.isEmpty()) {
+        String failures = failed.stream().map(GateResult::describe).collect(Collectors.joining("; "));
+        if (!force) {
+          throw new PhaseMoveException(entity, current.phase(), target, "cannot move entity '" + entity + "' from "
+              + current.phase() + " to " + target + ": gate " + failures
+              + ". Meet the gate, or force the move with a reason.");
+        }
+        forced = true;
+        reason = reason + " [overrode gate " + failures + "]";
+      }
+    }
     PhaseMove move =
         new PhaseMove(entity, current.phase(), to, canaryAfter, actor, reason, forced, clock.instant());
     PhaseState next = new PhaseState(entity, to, canaryAfter, current.revision() + 1, move.at());
@@ -125,6 +145,13 @@ public final class CachedPhases implements Phases {
         reason == null ? "" : ": " + reason);
     refresh();
     return move;
+  }
+
+  @Override
+  public List<GateResult> checkGates(String entity, MigrationPhase target) {
+    checkKnown(entity);
+    MigrationPhase from = state(entity).phase();
+    return target.ordinal() > from.ordinal() ? gates.check(entity, from, target) : List.of();
   }
 
   @Override

@@ -69,7 +69,7 @@ public final class DefaultReadRouter implements ReadRouter {
     this.outbox = readYourWrites == ReadYourWrites.ALL_NODES ? dualWrite.outbox() : null;
     this.fallbackToLegacy = config.fallbackToLegacy();
     this.testMode = config.testMode();
-    this.events = new ReadEvents(entity, config.listeners());
+    this.events = new ReadEvents(entity, config.listeners(), dualWrite.shadowComparisons());
     this.comparer = new Comparer(config, events);
     this.shadows = new ShadowRunner(entity, config.shadowExecutor(), config.shadowTimeout(), testMode,
         ReadRouterBuilder.DEFAULT_SHADOW_THREADS, ReadRouterBuilder.DEFAULT_SHADOW_QUEUE, events);

@@ -1,5 +1,6 @@
 package dev.dualwrite.read.internal;
 
+import dev.dualwrite.gate.ShadowComparisons;
 import dev.dualwrite.read.ComparedRead;
 import dev.dualwrite.read.ComparisonCount;
 import dev.dualwrite.read.Mismatch;
@@ -61,6 +62,7 @@ final class ReadEvents {
 
   private final String entity;
   private final List<ReadListener> listeners;
+  private final ShadowComparisons comparisons;
   private final LongAdder servedByLegacy = new LongAdder();
   private final LongAdder servedByNew = new LongAdder();
   private final LongAdder undeliveredWrites = new LongAdder();
@@ -75,9 +77,10 @@ final class ReadEvents {
   private final Throttle dropWarnings = new Throttle();
   private final Throttle errorWarnings = new Throttle();
 
-  ReadEvents(String entity, List<ReadListener> listeners) {
+  ReadEvents(String entity, List<ReadListener> listeners, ShadowComparisons comparisons) {
     this.entity = entity;
     this.listeners = listeners;
+    this.comparisons = comparisons;
   }
 
   void servedByLegacy(int keys) {
@@ -95,6 +98,7 @@ final class ReadEvents {
   void matched(ComparedRead read) {
     compared.add(read);
     matched.add(read);
+    comparisons.record(entity, false);
     tell(l -> l.onMatched(read));
   }
 
@@ -107,6 +111,7 @@ final class ReadEvents {
   void mismatched(Mismatch mismatch) {
     compared.add(mismatch.read());
     mismatched.add(mismatch.read());
+    comparisons.record(entity, true);
     MISMATCHES.warn("dualwrite: {}", mismatch.describe());
     tell(l -> l.onMismatched(mismatch));
   }

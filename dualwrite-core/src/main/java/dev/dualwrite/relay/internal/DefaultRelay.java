@@ -11,7 +11,6 @@ import dev.dualwrite.target.DeliveryResult;
 import dev.dualwrite.target.TargetException;
 import dev.dualwrite.target.spi.TargetClient;
 import dev.failsafe.CircuitBreaker;
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -53,7 +51,8 @@ public final class DefaultRelay implements Relay {
       Map<String, EntityMigration> entities,
       RelayConfig config,
       MirrorListener listener,
-      Clock clock) {
+      Clock clock,
+      String node) {
     // listener: one that never throws (dualwrite's composite)
     this.outbox = outbox;
     this.client = client;
@@ -63,7 +62,7 @@ public final class DefaultRelay implements Relay {
     this.clock = clock;
     // a breaker of this relay's own, with the configured settings: breakers hold state, configurations must not
     this.breaker = CircuitBreaker.builder(config.circuitBreaker().getConfig()).build();
-    this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    this.owner = node;
   }
 
   /** Starts the delivery loops. */

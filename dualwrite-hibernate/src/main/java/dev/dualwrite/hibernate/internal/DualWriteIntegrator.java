@@ -57,8 +57,7 @@ public final class DualWriteIntegrator implements Integrator {
     }
     DualWrite dualWrite = instance(settings, mirroredClasses);
     ChangeCapture capture = dualWrite.capture();
-    ObjectMapper mapper = settings.get(DualWriteSettings.OBJECT_MAPPER) instanceof ObjectMapper m
-        ? m : new ObjectMapper();
+    ObjectMapper mapper = MirroredEntity.objectMapper(settings);
 
     Map<String, EntityMigration> migrations = new HashMap<>();
     Map<String, String> entityByTable = new HashMap<>();

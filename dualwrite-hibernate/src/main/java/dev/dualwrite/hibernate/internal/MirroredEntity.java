@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWriteException;
 import dev.dualwrite.EntityMigration;
+import dev.dualwrite.hibernate.DualWriteSettings;
 import dev.dualwrite.hibernate.MirrorIgnore;
 import dev.dualwrite.hibernate.MirrorName;
 import java.lang.reflect.AnnotatedElement;
@@ -70,12 +71,26 @@ final class MirroredEntity {
     this.versionIndex = version;
   }
 
+  /**
+   * The mapper that writes snapshots for a session factory with {@code settings}: the one set under
+   * {@link DualWriteSettings#OBJECT_MAPPER}, else a plain one. The live write path and the legacy source both use it,
+   * so their snapshots are byte for byte the same.
+   */
+  static ObjectMapper objectMapper(Map<String, Object> settings) {
+    return settings.get(DualWriteSettings.OBJECT_MAPPER) instanceof ObjectMapper m ? m : new ObjectMapper();
+  }
+
   String hibernateName() {
     return hibernateName;
   }
 
   EntityMigration migration() {
     return migration;
+  }
+
+  /** Whether the entity has a numeric {@code @Version} that its snapshots carry. */
+  boolean hasOwnVersion() {
+    return versionIndex >= 0;
   }
 
   /**

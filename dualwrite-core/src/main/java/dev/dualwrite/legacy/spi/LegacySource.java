@@ -1,0 +1,46 @@
+package dev.dualwrite.legacy.spi;
+
+import java.sql.SQLException;
+
+/**
+ * Reads one mirrored entity's rows from the legacy database, for the backfill and the verifier.
+ *
+ * <p>The contract that keeps the backfill and the verifier honest:
+ * <ul>
+ *   <li>Rows are produced as the live write path sends them: the same JSON snapshot, byte for byte, and the same
+ *       version (the entity's own {@code @Version}, or {@code null} when it has none).
+ *   <li>The legacy database is the one that holds dualwrite's tables: {@link LegacyTransaction#connection()} is used to
+ *       append outbox rows in the same transaction as the rows were read.
+ *   <li>{@link RowLock#SHARED} really takes shared row locks, held until the transaction ends.
+ * </ul>
+ *
+ * <p>Implementations must be thread-safe: the backfill and the verifier may run transactions from several threads at
+ * once, each with its own {@link LegacyTransaction}.
+ */
+public interface LegacySource {
+
+  /** The migration entity the rows belong to, e.g. {@code users}, as configured in {@code DualWrite}. */
+  String entity();
+
+  /**
+   * Whether the rows carry their own version (a numeric {@code @Version}). When they do not, the outbox row id is the
+   * version, and the backfill reads with {@link RowLock#SHARED} so that no live write can slip in between the read and
+   * the outbox append.
+   */
+  boolean hasOwnVersion();
+
+  /**
+   * Runs {@code work} in a new transaction: commits when it returns, rolls back when it throws.
+   *
+   * @throws SQLException when the database fails, including a deadlock or serialization failure (SQLState class
+   *     {@code 40}), which dualwrite retries; implementations must keep the {@link SQLException} in the cause chain of
+   *     whatever they throw
+   */
+  <T> T inTransaction(LegacyWork<T> work) throws SQLException;
+
+  /** Work done in one legacy transaction. */
+  @FunctionalInterface
+  interface LegacyWork<T> {
+    T run(LegacyTransaction transaction) throws SQLException;
+  }
+}

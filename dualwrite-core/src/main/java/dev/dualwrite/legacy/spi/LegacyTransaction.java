@@ -1,0 +1,61 @@
+package dev.dualwrite.legacy.spi;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One transaction on the legacy database, opened by {@link LegacySource#inTransaction}. Valid only inside that call
+ * and only on its thread.
+ *
+ * <p>Ids travel as strings (the form the mirror sends); implementations turn them back into the entity's id type.
+ * The key order is the database's order of the id column; it need not match the mirror protocol's listing order.
+ */
+public interface LegacyTransaction {
+
+  /**
+   * The transaction's JDBC connection. dualwrite appends outbox rows and writes its checkpoints on it, so they commit
+   * or roll back with the rows read. Do not commit, roll back or close it.
+   */
+  Connection connection();
+
+  /**
+   * Up to {@code limit} rows whose ids come after {@code afterId} in key order, in key order: keyset pagination
+   * ({@code WHERE id > ? ORDER BY id LIMIT ?}), never an offset.
+   *
+   * @param afterId the last id of the previous page, or {@code null} for the first page
+   * @param limit at least 1
+   * @param lock the row locks to take on the rows read
+   * @throws IllegalArgumentException when {@code afterId} is not a valid id of the entity
+   */
+  List<LegacyRow> scan(String afterId, int limit, RowLock lock) throws SQLException;
+
+  /**
+   * The rows with the given ids, in any order; ids without a row are left out.
+   *
+   * @param ids at most 1000 ids
+   * @throws IllegalArgumentException when an id is not a valid id of the entity
+   */
+  List<LegacyRow> read(Collection<String> ids, RowLock lock) throws SQLException;
+
+  /**
+   * How many rows come after {@code afterId} in key order ({@code null}: all rows), for progress estimates. May be an
+   * estimate.
+   */
+  long countAfter(String afterId) throws SQLException;
+
+  /**
+   * Raises the row's own version by one without changing its data, when the row still holds {@code expectedVersion},
+   * and locks it until the transaction ends. The repair uses it when the new service holds a different copy under the
+   * row's current version: the raised version makes a fresh snapshot newer than that copy while keeping every later
+   * live write newer still. This is an ordinary legacy write (an optimistic-locking version bump): application
+   * transactions that loaded the row before it fail their optimistic check as they would on any concurrent change.
+   *
+   * @return the row after the raise, or empty when the row is gone or holds another version (it changed meanwhile)
+   * @throws UnsupportedOperationException when the entity has no own version ({@link LegacySource#hasOwnVersion()} is
+   *     false); dualwrite never asks then
+   */
+  Optional<LegacyRow> raiseVersion(String id, long expectedVersion) throws SQLException;
+}

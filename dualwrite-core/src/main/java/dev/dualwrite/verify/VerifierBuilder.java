@@ -1,0 +1,119 @@
+package dev.dualwrite.verify;
+
+import dev.dualwrite.DualWrite;
+import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.verify.internal.DefaultVerifier;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Builds a {@link Verifier}. Settings are checked in {@link #build()}, which names the field, the value and what is
+ * allowed. Not thread-safe; what it builds is.
+ */
+public final class VerifierBuilder {
+  /** Default keys per chunk. */
+  public static final int DEFAULT_CHUNK_SIZE = 500;
+  /** The largest chunk: the mirror protocol reads at most 1000 ids at once. */
+  public static final int MAX_CHUNK_SIZE = 1000;
+  /** Default settle timeout. */
+  public static final Duration DEFAULT_SETTLE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final DualWrite dualWrite;
+  private final LegacySource source;
+  int chunkSize = DEFAULT_CHUNK_SIZE;
+  double sampleRate = 1;
+  Duration settleTimeout = DEFAULT_SETTLE_TIMEOUT;
+  int sampleLimit = 10;
+  final Set<String> ignoredFields = new LinkedHashSet<>();
+
+  VerifierBuilder(DualWrite dualWrite, LegacySource source) {
+    this.dualWrite = dualWrite;
+    this.source = source;
+  }
+
+  /** Keys per chunk, from 1 to {@value #MAX_CHUNK_SIZE}; default {@value #DEFAULT_CHUNK_SIZE}. */
+  public VerifierBuilder withChunkSize(int chunkSize) {
+    this.chunkSize = chunkSize;
+    return this;
+  }
+
+  /**
+   * The share of keys to check, picked at random, from above 0 to 1; default 1 (every key). A sampled run estimates;
+   * only a full run proves.
+   */
+  public VerifierBuilder withSampleRate(double sampleRate) {
+    this.sampleRate = sampleRate;
+    return this;
+  }
+
+  /**
+   * How long a key with undelivered changes, or one that keeps changing, is re-checked before it is reported in
+   * flight, from 0 to 1 hour; default 30 seconds. A difference is always checked a second time; 0 waits for nothing.
+   */
+  public VerifierBuilder withSettleTimeout(Duration settleTimeout) {
+    this.settleTimeout = settleTimeout;
+    return this;
+  }
+
+  /** How many example keys of each kind a report keeps, from 0 to 1000; default 10. */
+  public VerifierBuilder withSampleLimit(int sampleLimit) {
+    this.sampleLimit = sampleLimit;
+    return this;
+  }
+
+  /**
+   * Snapshot fields left out of the comparison, e.g. a column the new service does not keep: top-level names
+   * ({@code updatedAt}) or JSON Pointers ({@code /address/geo}), as the read router takes them. Not blank.
+   */
+  public VerifierBuilder withIgnoredFields(String... fields) {
+    for (String field : fields) {
+      if (field == null || field.isBlank()) {
+        throw new IllegalArgumentException("ignoredFields of the verifier of '" + entityName() + "' holds "
+            + (field == null ? "null" : "'" + field + "'") + "; allowed: non-blank field names");
+      }
+      ignoredFields.add(field);
+    }
+    return this;
+  }
+
+  /**
+   * Checks the settings and builds the verifier.
+   *
+   * @throws IllegalArgumentException naming the field, its value and what is allowed, for the first invalid setting,
+   *     or when the source's entity is not configured in {@code dualWrite}
+   * @throws IllegalStateException when {@code dualWrite} has no data source or no target client
+   */
+  public Verifier build() {
+    if (dualWrite == null) {
+      throw new IllegalArgumentException("dualWrite is null; build one with DualWrite.builder()");
+    }
+    if (source == null) {
+      throw new IllegalArgumentException("legacy source is null; for a Hibernate entity use"
+          + " DualWriteHibernate.legacySource(sessionFactory, \"<entity>\")");
+    }
+    dualWrite.entity(source.entity());
+    if (chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
+      throw invalid("chunkSize", String.valueOf(chunkSize), "1 to " + MAX_CHUNK_SIZE + " keys");
+    }
+    if (!(sampleRate > 0 && sampleRate <= 1)) {
+      throw invalid("sampleRate", String.valueOf(sampleRate), "a fraction above 0 and at most 1 (every key)");
+    }
+    if (settleTimeout == null || settleTimeout.isNegative() || settleTimeout.compareTo(Duration.ofHours(1)) > 0) {
+      throw invalid("settleTimeout", String.valueOf(settleTimeout), "from 0 (PT0S) to 1 hour (PT1H)");
+    }
+    if (sampleLimit < 0 || sampleLimit > 1000) {
+      throw invalid("sampleLimit", String.valueOf(sampleLimit), "0 to 1000 keys per kind");
+    }
+    return new DefaultVerifier(dualWrite, source, new VerifierConfig(this));
+  }
+
+  private String entityName() {
+    return source == null ? "?" : source.entity();
+  }
+
+  private IllegalArgumentException invalid(String field, String value, String allowed) {
+    return new IllegalArgumentException(field + " of the verifier of '" + entityName() + "' is " + value
+        + "; allowed: " + allowed);
+  }
+}

@@ -1,0 +1,70 @@
+package dev.dualwrite.verify.internal;
+
+import dev.dualwrite.verify.RowDifference;
+import dev.dualwrite.verify.VerificationReport;
+import dev.dualwrite.verify.VerificationSamples;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One verification run as it progresses: where it stands, its counts and samples. Mutable; used by one thread.
+ */
+final class VerificationRun {
+  /** Which walk a run is in. */
+  enum Stage {
+    /** Walking legacy keys: missing and different. */
+    LEGACY,
+    /** Walking the new service's listing: extra. */
+    NEW,
+    /** Finished. */
+    DONE
+  }
+
+  long id;
+  final String entity;
+  final boolean repair;
+  final double sampleRate;
+  Stage stage = Stage.LEGACY;
+  String legacyAfter;
+  String newAfter;
+  long compared;
+  long missing;
+  long extra;
+  long different;
+  long inFlight;
+  long repaired;
+  long notRepaired;
+  final List<String> missingSamples = new ArrayList<>();
+  final List<String> extraSamples = new ArrayList<>();
+  final List<RowDifference> differentSamples = new ArrayList<>();
+  final List<String> inFlightSamples = new ArrayList<>();
+  final List<String> notRepairedSamples = new ArrayList<>();
+  final Instant startedAt;
+  Instant finishedAt;
+
+  VerificationRun(String entity, boolean repair, double sampleRate, Instant startedAt) {
+    this.entity = entity;
+    this.repair = repair;
+    this.sampleRate = sampleRate;
+    this.startedAt = startedAt;
+  }
+
+  VerificationSamples samples() {
+    return new VerificationSamples(missingSamples, extraSamples, differentSamples, inFlightSamples,
+        notRepairedSamples);
+  }
+
+  void restoreSamples(VerificationSamples samples) {
+    missingSamples.addAll(samples.missing());
+    extraSamples.addAll(samples.extra());
+    differentSamples.addAll(samples.different());
+    inFlightSamples.addAll(samples.inFlight());
+    notRepairedSamples.addAll(samples.notRepaired());
+  }
+
+  VerificationReport report() {
+    return new VerificationReport(entity, repair, sampleRate, compared, missing, extra, different, inFlight, repaired,
+        notRepaired, samples(), startedAt, finishedAt);
+  }
+}

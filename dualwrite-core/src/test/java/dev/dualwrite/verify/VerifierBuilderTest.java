@@ -1,0 +1,65 @@
+package dev.dualwrite.verify;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dualwrite.DualWrite;
+import dev.dualwrite.EntityMigration;
+import dev.dualwrite.legacy.spi.StubLegacySource;
+import dev.dualwrite.phase.spi.PhaseStore;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class VerifierBuilderTest {
+  private final DualWrite withoutTarget = DualWrite.builder()
+      .withPhaseStore(PhaseStore.inMemory())
+      .withEntity(EntityMigration.builder("users").build())
+      .build();
+
+  @AfterEach
+  void close() {
+    withoutTarget.close();
+  }
+
+  private VerifierBuilder users() {
+    return Verifier.builder(withoutTarget, StubLegacySource.of("users"));
+  }
+
+  @Test
+  void boundsTheChunkSizeToWhatTheProtocolReadsAtOnce() {
+    for (int bad : new int[] {0, 1001}) {
+      assertThatThrownBy(() -> users().withChunkSize(bad).build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("chunkSize of the verifier of 'users' is " + bad + "; allowed: 1 to 1000 keys");
+    }
+  }
+
+  @Test
+  void boundsTheSampleRate() {
+    for (double bad : new double[] {0, -0.1, 1.5, Double.NaN}) {
+      assertThatThrownBy(() -> users().withSampleRate(bad).build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("sampleRate of the verifier of 'users' is " + bad
+              + "; allowed: a fraction above 0 and at most 1 (every key)");
+    }
+  }
+
+  @Test
+  void boundsTheSettleTimeoutAndTheSamples() {
+    assertThatThrownBy(() -> users().withSettleTimeout(Duration.ofSeconds(-1)).build())
+        .hasMessage("settleTimeout of the verifier of 'users' is PT-1S; allowed: from 0 (PT0S) to 1 hour (PT1H)");
+    assertThatThrownBy(() -> users().withSampleLimit(1001).build())
+        .hasMessage("sampleLimit of the verifier of 'users' is 1001; allowed: 0 to 1000 keys per kind");
+    assertThatThrownBy(() -> users().withIgnoredFields("updatedAt", " "))
+        .hasMessage("ignoredFields of the verifier of 'users' holds ' '; allowed: non-blank field names");
+  }
+
+  @Test
+  void needsATargetThatCanRead() {
+    assertThatThrownBy(() -> users().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("no target is configured: call withTargetUrl(...) or withTargetClient(...)");
+    assertThatThrownBy(() -> Verifier.builder(withoutTarget, StubLegacySource.of("orders")).build())
+        .hasMessage("unknown entity 'orders'; configured entities are [users]");
+  }
+}

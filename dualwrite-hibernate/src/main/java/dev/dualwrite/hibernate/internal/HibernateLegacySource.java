@@ -1,0 +1,230 @@
+package dev.dualwrite.hibernate.internal;
+
+import dev.dualwrite.DualWrite;
+import dev.dualwrite.DualWriteException;
+import dev.dualwrite.EntityMigration;
+import dev.dualwrite.hibernate.DualWriteSettings;
+import dev.dualwrite.hibernate.Mirrored;
+import dev.dualwrite.legacy.spi.LegacyRow;
+import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.spi.LegacyTransaction;
+import dev.dualwrite.legacy.spi.RowLock;
+import jakarta.persistence.LockModeType;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.Transaction;
+import org.hibernate.engine.config.spi.ConfigurationService;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.engine.spi.SessionImplementor;
+import org.hibernate.persister.entity.EntityPersister;
+import org.hibernate.query.SelectionQuery;
+import org.hibernate.type.descriptor.java.JavaType;
+
+/**
+ * The legacy rows of one {@link Mirrored} entity, read through Hibernate. Each row becomes the snapshot and version
+ * the live write path sends ({@link MirroredEntity#snapshot} of {@code persister.getValues(entity)}), so a backfilled
+ * or repaired snapshot is byte for byte what a live write of the same state sends. Queries are HQL with keyset
+ * pagination on the id; {@link RowLock#SHARED} is {@code PESSIMISTIC_READ} ({@code FOR SHARE}, {@code LOCK IN SHARE
+ * MODE}). Each transaction has its own session, cleared after every read so that memory stays bounded. Thread-safe.
+ */
+public final class HibernateLegacySource implements LegacySource {
+  private final SessionFactoryImplementor factory;
+  private final EntityPersister persister;
+  private final MirroredEntity mirrored;
+  private final Class<Object> type;
+  private final JavaType<?> idType;
+  private final String firstPage;
+  private final String nextPage;
+  private final String byIds;
+  private final String countAll;
+  private final String countAfter;
+
+  private HibernateLegacySource(SessionFactoryImplementor factory, EntityPersister persister, MirroredEntity mirrored) {
+    this.factory = factory;
+    this.persister = persister;
+    this.mirrored = mirrored;
+    @SuppressWarnings("unchecked")
+    Class<Object> mappedClass = (Class<Object>) persister.getMappedClass();
+    this.type = mappedClass;
+    this.idType = persister.getIdentifierMapping().getJavaType();
+    String from = "from " + persister.getEntityName() + " e";
+    String id = "e." + persister.getIdentifierPropertyName();
+    this.firstPage = "select e " + from + " order by " + id;
+    this.nextPage = "select e " + from + " where " + id + " > :after order by " + id;
+    this.byIds = "select e " + from + " where " + id + " in (:ids)";
+    this.countAll = "select count(e) " + from;
+    this.countAfter = "select count(e) " + from + " where " + id + " > :after";
+  }
+
+  /**
+   * The source of the entity that is {@code @Mirrored(entity)} in {@code sessionFactory}.
+   *
+   * @throws IllegalArgumentException naming the mirrored entities when none is {@code @Mirrored(entity)}
+   * @throws DualWriteException when the session factory was not configured with {@code DualWriteHibernate.configure}
+   */
+  public static HibernateLegacySource of(SessionFactory sessionFactory, String entity) {
+    SessionFactoryImplementor factory = sessionFactory.unwrap(SessionFactoryImplementor.class);
+    Map<String, Object> settings =
+        factory.getServiceRegistry().requireService(ConfigurationService.class).getSettings();
+    if (!(settings.get(DualWriteSettings.INSTANCE) instanceof DualWrite dualWrite)) {
+      throw new DualWriteException("the session factory has no DualWrite instance under " + DualWriteSettings.INSTANCE
+          + "; configure it with DualWriteHibernate.configure(settings, dualWrite) before building it");
+    }
+    Map<String, EntityPersister> mirroredPersisters = new TreeMap<>();
+    factory.getMappingMetamodel().forEachEntityDescriptor(p -> {
+      Mirrored mirroredAs = p.getMappedClass() == null ? null : p.getMappedClass().getAnnotation(Mirrored.class);
+      if (mirroredAs != null) {
+        mirroredPersisters.put(mirroredAs.value(), p);
+      }
+    });
+    EntityPersister persister = mirroredPersisters.get(entity);
+    if (persister == null) {
+      throw new IllegalArgumentException("no entity of this session factory is @Mirrored(\"" + entity
+          + "\"); mirrored entities: " + mirroredPersisters.keySet());
+    }
+    EntityMigration migration = dualWrite.entity(entity);
+    return new HibernateLegacySource(factory, persister,
+        new MirroredEntity(persister, migration, MirroredEntity.objectMapper(settings)));
+  }
+
+  @Override
+  public String entity() {
+    return mirrored.migration().name();
+  }
+
+  @Override
+  public boolean hasOwnVersion() {
+    return mirrored.hasOwnVersion();
+  }
+
+  @Override
+  public <T> T inTransaction(LegacyWork<T> work) throws SQLException {
+    try (Session session = factory.openSession()) {
+      Transaction transaction = session.beginTransaction();
+      try {
+        T result = work.run(new HibernateTransaction(session.unwrap(SessionImplementor.class)));
+        transaction.commit();
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        if (transaction.isActive()) {
+          try {
+            transaction.rollback();
+          } catch (RuntimeException rollbackFailure) {
+            e.addSuppressed(rollbackFailure);
+          }
+        }
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HibernateLegacySource[" + entity() + " <- " + persister.getEntityName() + "]";
+  }
+
+  /** One transaction's reads, on its own session. */
+  private final class HibernateTransaction implements LegacyTransaction {
+    private final SessionImplementor session;
+
+    HibernateTransaction(SessionImplementor session) {
+      this.session = session;
+    }
+
+    @Override
+    public Connection connection() {
+      return session.getJdbcCoordinator().getLogicalConnection().getPhysicalConnection();
+    }
+
+    @Override
+    public List<LegacyRow> scan(String afterId, int limit, RowLock lock) {
+      SelectionQuery<Object> query = afterId == null
+          ? session.createSelectionQuery(firstPage, type)
+          : session.createSelectionQuery(nextPage, type).setParameter("after", parseId(afterId));
+      return rows(locked(query, lock).setMaxResults(limit).setFetchSize(limit).getResultList());
+    }
+
+    @Override
+    public List<LegacyRow> read(Collection<String> ids, RowLock lock) {
+      if (ids.isEmpty()) {
+        return List.of();
+      }
+      List<Object> parsed = new ArrayList<>(ids.size());
+      for (String id : ids) {
+        parsed.add(parseId(id));
+      }
+      return rows(locked(session.createSelectionQuery(byIds, type).setParameterList("ids", parsed), lock)
+          .getResultList());
+    }
+
+    @Override
+    public long countAfter(String afterId) {
+      SelectionQuery<Long> query = afterId == null
+          ? session.createSelectionQuery(countAll, Long.class)
+          : session.createSelectionQuery(countAfter, Long.class).setParameter("after", parseId(afterId));
+      return query.getSingleResult();
+    }
+
+    @Override
+    public Optional<LegacyRow> raiseVersion(String id, long expectedVersion) {
+      if (!mirrored.hasOwnVersion()) {
+        throw new UnsupportedOperationException(entity() + " has no @Version to raise");
+      }
+      Object entity = session.find(type, parseId(id), LockModeType.PESSIMISTIC_WRITE);
+      if (entity == null) {
+        return Optional.empty();
+      }
+      Long version = mirrored.version(persister.getValues(entity));
+      if (version == null || version != expectedVersion) {
+        return Optional.empty();
+      }
+      // Hibernate's own version increment: an UPDATE of the version column only, which the bulk-write guard must
+      // not take for a bulk write
+      BulkWriteGuard.enterEntityWrite();
+      try {
+        session.lock(entity, LockModeType.PESSIMISTIC_FORCE_INCREMENT);
+      } finally {
+        BulkWriteGuard.leaveEntityWrite();
+      }
+      LegacyRow raised = row(entity);
+      session.clear();
+      return Optional.of(raised);
+    }
+
+    private SelectionQuery<Object> locked(SelectionQuery<Object> query, RowLock lock) {
+      return lock == RowLock.SHARED ? query.setLockMode(LockModeType.PESSIMISTIC_READ) : query.setReadOnly(true);
+    }
+
+    private List<LegacyRow> rows(List<Object> entities) {
+      List<LegacyRow> rows = new ArrayList<>(entities.size());
+      for (Object entity : entities) {
+        rows.add(row(entity));
+      }
+      session.clear();
+      return rows;
+    }
+
+    private LegacyRow row(Object entity) {
+      Object id = persister.getIdentifier(entity, session);
+      Object[] state = persister.getValues(entity);
+      return new LegacyRow(MirroredEntity.idString(id), mirrored.version(state), mirrored.snapshot(id, state, session));
+    }
+
+    private Object parseId(String id) {
+      try {
+        return idType.fromString(id);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("'" + id + "' is not an id of " + entity() + " (entity "
+            + persister.getEntityName() + ", id type " + idType.getJavaTypeClass().getSimpleName() + ")", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,363 @@
+package dev.dualwrite.hibernate;
+
+import static dev.dualwrite.phase.MigrationPhase.DUAL_WRITE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dualwrite.DualWrite;
+import dev.dualwrite.DualWriteException;
+import dev.dualwrite.EntityMigration;
+import dev.dualwrite.backfill.Backfill;
+import dev.dualwrite.backfill.BackfillCheckpoint;
+import dev.dualwrite.backfill.BackfillListener;
+import dev.dualwrite.backfill.BackfillProgress;
+import dev.dualwrite.hibernate.DualWriteTables.OutboxRow;
+import dev.dualwrite.hibernate.entities.Note;
+import dev.dualwrite.hibernate.entities.User;
+import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.relay.RelayConfig;
+import dev.dualwrite.test.DualWriteAssertions;
+import dev.dualwrite.test.db.DatabaseTest;
+import dev.dualwrite.test.db.TestDatabase;
+import dev.dualwrite.test.service.ReferenceMirrorService;
+import dev.dualwrite.test.service.StoredDocument;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The backfill end to end: legacy rows on a real database reach a real loopback service through the outbox. */
+class BackfillTest {
+  private static final Logger log = LoggerFactory.getLogger(BackfillTest.class);
+  private static final Duration WAIT = Duration.ofMinutes(2);
+
+  private ReferenceMirrorService service;
+
+  @BeforeEach
+  void startService() {
+    service = ReferenceMirrorService.start();
+  }
+
+  @AfterEach
+  void stopService() {
+    service.close();
+  }
+
+  @DatabaseTest
+  void aHundredThousandRowsAreCopiedInBoundedHeapAndBothStoresAgree(TestDatabase db) {
+    DualWriteTables.reset(db);
+    int rows = 100_000;
+    // the backfill's node does not deliver, so that the heap measured is the backfill's alone (the reference
+    // service keeps what it receives in this JVM's heap); a second node delivers afterwards
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl(),
+        b -> b.withRelay(RelayConfig.builder().withEnabled(false).build()), Map.of())) {
+      app.moveTo("users", DUAL_WRITE);
+      LegacyRows.insertUsers(db, 1, rows);
+      LegacySource users = DualWriteHibernate.legacySource(app.sessions, "users");
+      HeapSampler heap = new HeapSampler(10_000);
+      Backfill backfill = Backfill.builder(app.dualWrite, users).withChunkSize(1000).onProgress(heap).build();
+
+      long started = System.nanoTime();
+      BackfillCheckpoint done = backfill.run();
+      double backfillSeconds = (System.nanoTime() - started) / 1e9;
+      assertThat(service.requestCount()).as("nothing delivered while the heap was measured").isZero();
+      try (DualWrite relayNode = relayNode(db)) {
+        long deliveryStarted = System.nanoTime();
+        assertThat(relayNode.relay().drain(WAIT)).isTrue();
+        double deliverySeconds = (System.nanoTime() - deliveryStarted) / 1e9;
+
+        assertThat(done.finished()).isTrue();
+        assertThat(done.rowsDone()).isEqualTo(rows);
+        assertThat(app.outboxRows("users")).isEqualTo(rows);
+        DualWriteAssertions.assertStoresAgree(relayNode, users, WAIT);
+        assertThat(service.liveDocuments("users")).hasSize(rows);
+        log.info("backfill of {} rows on {}: {} rows/s; heap used after GC: baseline {} MB, growth every 10,000 rows"
+                + " {} MB; relay delivered {} rows/s", rows, db, Math.round(rows / backfillSeconds), heap.baselineMb(),
+            heap.growthMb(), Math.round(rows / deliverySeconds));
+        assertThat(heap.growthMb()).hasSize(rows / 10_000);
+        // what grows is this node's read-your-writes tracker (dev.dualwrite.read), about 120 bytes per undelivered
+        // key and capped at 100,000 keys per entity; the backfill itself holds one chunk at a time. Holding the
+        // 100,000 rows as entities and snapshots would take well over 100 MB.
+        assertThat(heap.peakGrowthMb()).as("heap growth during the backfill, MB").isLessThan(32);
+      }
+    }
+  }
+
+  @DatabaseTest
+  void concurrentUpdatesAndDeletesDuringTheBackfillEndWithBothStoresAgreeing(TestDatabase db) throws Exception {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      app.moveTo("users", DUAL_WRITE);
+      app.moveTo("notes", DUAL_WRITE);
+      int rows = 5_000;
+      LegacyRows.insertUsers(db, 1, rows);
+      LegacyRows.insertNotes(db, 1, rows);
+      LegacySource users = DualWriteHibernate.legacySource(app.sessions, "users");
+      LegacySource notes = DualWriteHibernate.legacySource(app.sessions, "notes");
+
+      LiveTraffic traffic = new LiveTraffic(app, rows);
+      traffic.start(3);
+      try {
+        for (LegacySource source : List.of(users, notes)) {
+          Backfill.builder(app.dualWrite, source).withChunkSize(100).withRowsPerSecond(10_000).build().run();
+        }
+      } finally {
+        traffic.stop();
+      }
+
+      assertThat(traffic.updates.get()).as("updates made while the backfills ran").isGreaterThan(50);
+      assertThat(traffic.deletes.get()).as("deletes made while the backfills ran").isGreaterThan(10);
+      DualWriteAssertions.assertStoresAgree(app.dualWrite, users, WAIT);
+      DualWriteAssertions.assertStoresAgree(app.dualWrite, notes, WAIT);
+    }
+  }
+
+  @DatabaseTest
+  void aStaleSnapshotOfAVersionedRowLosesToTheNewerLiveWrite(TestDatabase db) throws Exception {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      app.moveTo("users", DUAL_WRITE);
+      LegacyRows.insertUsers(db, 1, 10);
+      ExecutorService writer = Executors.newSingleThreadExecutor();
+      AtomicBoolean written = new AtomicBoolean();
+      // once the chunk has read user 3 at version 0, a live write commits version 1 before the chunk appends its
+      // snapshot: the stale snapshot gets the higher outbox id and is delivered last
+      RecordingSource users = new RecordingSource(DualWriteHibernate.legacySource(app.sessions, "users"))
+          .afterScan(chunk -> {
+            if (!chunk.isEmpty() && written.compareAndSet(false, true)) {
+              join(writer.submit(() -> app.sessions.inTransaction(s -> s.find(User.class, 3L).setName("Renamed"))));
+            }
+          });
+
+      Backfill.builder(app.dualWrite, users).build().run();
+      writer.shutdown();
+
+      assertThat(app.dualWrite.relay().drain(WAIT)).isTrue();
+      OutboxRow snapshot = DualWriteTables.lastOutboxRow(db, "users", "3");
+      assertThat(snapshot.origin()).as("the backfill's snapshot was appended after the live write")
+          .isEqualTo("BACKFILL");
+      assertThat(snapshot.entityVersion()).isZero();
+      StoredDocument held = service.document("users", "3").orElseThrow();
+      assertThat(held.version()).isEqualTo(1);
+      assertThat(held.data().path("name").asText()).isEqualTo("Renamed");
+      assertThat(service.staleCount()).as("the stale snapshot was answered STALE").isEqualTo(1);
+      DualWriteAssertions.assertStoresAgree(app.dualWrite, users, WAIT);
+    }
+  }
+
+  @DatabaseTest
+  void aLiveWriteToAnUnversionedRowWaitsForTheChunkThatReadItAndWins(TestDatabase db) throws Exception {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      app.moveTo("notes", DUAL_WRITE);
+      LegacyRows.insertNotes(db, 1, 10);
+      ExecutorService writer = Executors.newSingleThreadExecutor();
+      List<Future<?>> update = new ArrayList<>();
+      AtomicBoolean blocked = new AtomicBoolean();
+      // a note's version is its outbox row id: the chunk's shared locks make a live write to a row it read wait,
+      // so that the write commits after the chunk's snapshot and gets the higher outbox id
+      RecordingSource notes = new RecordingSource(DualWriteHibernate.legacySource(app.sessions, "notes"))
+          .afterScan(chunk -> {
+            if (!chunk.isEmpty() && update.isEmpty()) {
+              update.add(writer.submit(
+                  () -> app.sessions.inTransaction(s -> s.find(Note.class, 3L).setText("edited"))));
+              blocked.set(waitsAtLeast(update.get(0), Duration.ofMillis(500)));
+            }
+          });
+
+      Backfill.builder(app.dualWrite, notes).build().run();
+      join(update.get(0));
+      writer.shutdown();
+
+      assertThat(blocked).as("the live update waited for the chunk's shared row lock").isTrue();
+      assertThat(app.dualWrite.relay().drain(WAIT)).isTrue();
+      OutboxRow last = DualWriteTables.lastOutboxRow(db, "notes", "3");
+      assertThat(last.origin()).as("the live write got the higher outbox id").isEqualTo("LIVE");
+      assertThat(service.document("notes", "3").orElseThrow().data().path("text").asText()).isEqualTo("edited");
+      DualWriteAssertions.assertStoresAgree(app.dualWrite, notes, WAIT);
+    }
+  }
+
+  @DatabaseTest
+  void aBackfillKilledHalfWayResumesFromItsCheckpointWithoutRereadingRows(TestDatabase db) {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      app.moveTo("users", DUAL_WRITE);
+      LegacyRows.insertUsers(db, 1, 10_000);
+      LegacySource users = DualWriteHibernate.legacySource(app.sessions, "users");
+      RecordingSource crashing = new RecordingSource(users).crashingAtScan(6);
+
+      assertThatThrownBy(() -> Backfill.builder(app.dualWrite, crashing).withChunkSize(1000).build().run())
+          .isInstanceOf(DualWriteException.class)
+          .hasMessageContaining("users: backfill chunk after id 5000 failed")
+          .hasStackTraceContaining("simulated crash in scan 6");
+      Backfill backfill = Backfill.builder(app.dualWrite, users).build();
+      BackfillCheckpoint halfWay = backfill.checkpoint().orElseThrow();
+      RecordingSource resumed = new RecordingSource(users);
+      BackfillCheckpoint done = Backfill.builder(app.dualWrite, resumed).withChunkSize(1000).build().run();
+
+      assertThat(halfWay.lastId()).isEqualTo("5000");
+      assertThat(halfWay.rowsDone()).isEqualTo(5000);
+      assertThat(halfWay.finished()).isFalse();
+      assertThat(resumed.scans().get(0).afterId()).isEqualTo("5000");
+      assertThat(resumed.scans()).flatMap(RecordingSource.Scan::ids).hasSize(5000)
+          .allMatch(id -> Long.parseLong(id) > 5000);
+      assertThat(done.finished()).isTrue();
+      assertThat(done.rowsDone()).isEqualTo(10_000);
+      assertThat(app.count("SELECT COUNT(*) FROM dualwrite_outbox WHERE origin = 'BACKFILL'"))
+          .as("every row appended once: the crashed chunk rolled back").isEqualTo(10_000);
+      assertThat(backfill.run()).as("a finished backfill does nothing").isEqualTo(done);
+      DualWriteAssertions.assertStoresAgree(app.dualWrite, users, WAIT);
+    }
+  }
+
+  @DatabaseTest
+  void aStoppedBackfillResumesAndReportsRowsRateAndTimeLeft(TestDatabase db) {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      app.moveTo("notes", DUAL_WRITE);
+      LegacyRows.insertNotes(db, 1, 3000);
+      LegacySource notes = DualWriteHibernate.legacySource(app.sessions, "notes");
+      List<BackfillProgress> progress = new ArrayList<>();
+      AtomicInteger finished = new AtomicInteger();
+      AtomicReference<Backfill> backfill = new AtomicReference<>();
+      backfill.set(Backfill.builder(app.dualWrite, notes).withChunkSize(500).withRowsPerSecond(2000)
+          .onProgress(new BackfillListener() {
+            @Override
+            public void onProgress(BackfillProgress p) {
+              progress.add(p);
+              if (p.rowsDone() == 1000 && progress.size() == 2) {
+                backfill.get().stop();
+              }
+            }
+
+            @Override
+            public void onFinished(BackfillProgress p) {
+              progress.add(p);
+              finished.incrementAndGet();
+            }
+          })
+          .build());
+
+      BackfillCheckpoint stopped = backfill.get().run();
+      long started = System.nanoTime();
+      BackfillCheckpoint done = backfill.get().run();
+      Duration resumedIn = Duration.ofNanos(System.nanoTime() - started);
+
+      assertThat(stopped.rowsDone()).isEqualTo(1000);
+      assertThat(stopped.finished()).isFalse();
+      assertThat(done.rowsDone()).isEqualTo(3000);
+      assertThat(finished).hasValue(1);
+      assertThat(progress).extracting(BackfillProgress::rowsDone)
+          .containsExactly(500L, 1000L, 1500L, 2000L, 2500L, 3000L, 3000L);
+      BackfillProgress afterResume = progress.get(2);
+      assertThat(afterResume.rowsThisRun()).isEqualTo(500);
+      assertThat(afterResume.rowsLeft()).isEqualTo(1500);
+      assertThat(afterResume.timeLeft()).isNotNull();
+      assertThat(afterResume.rowsPerSecond()).isPositive();
+      assertThat(progress.get(progress.size() - 1).finished()).isTrue();
+      assertThat(progress.get(progress.size() - 1).rowsPerSecond()).as("throttled to 2000 rows/s").isLessThan(2100);
+      assertThat(resumedIn).as("2000 rows at 2000 rows/s, the first chunk's permits free")
+          .isGreaterThan(Duration.ofMillis(700));
+      DualWriteAssertions.assertStoresAgree(app.dualWrite, notes, WAIT);
+    }
+  }
+
+  @DatabaseTest
+  void aBackfillIsRefusedWhileTheEntityIsNotMirrored(TestDatabase db) {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      LegacySource users = DualWriteHibernate.legacySource(app.sessions, "users");
+
+      assertThatThrownBy(() -> Backfill.builder(app.dualWrite, users).build().run())
+          .isInstanceOf(DualWriteException.class)
+          .hasMessage("backfill of users refused: the entity is in LEGACY_ONLY, where legacy writes are not mirrored"
+              + " to the new service, so rows changed after their copy would go stale there. Move users to DUAL_WRITE"
+              + " (or SHADOW_READS, NEW_READS) first.");
+      assertThat(app.outboxRows("users")).isZero();
+    }
+  }
+
+  /** A node that only delivers the outbox, over the same database, to the same service. */
+  private DualWrite relayNode(TestDatabase db) {
+    return DualWrite.builder()
+        .withDataSource(db.dataSource())
+        .withEntity(EntityMigration.builder("users").withSensitiveFields("email")
+            .withRetryPolicy(MirrorFixture.QUICK_RETRIES).build())
+        .withTargetUrl(service.baseUrl())
+        .withRelay(RelayConfig.builder().withBatchSize(500).withPollInterval(Duration.ofMillis(50)).build())
+        .build();
+  }
+
+  /** Whether {@code task} is still running after {@code wait}: it is blocked. */
+  private static boolean waitsAtLeast(Future<?> task, Duration wait) {
+    try {
+      task.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return false;
+    } catch (TimeoutException stillWaiting) {
+      return true;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void join(Future<?> task) {
+    try {
+      task.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Samples the heap used after a full GC every {@code everyRows} rows copied. */
+  private static final class HeapSampler implements BackfillListener {
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final long everyRows;
+    private final long baseline;
+    private final List<Long> growthMb = new ArrayList<>();
+
+    HeapSampler(long everyRows) {
+      this.everyRows = everyRows;
+      this.baseline = usedAfterGc();
+    }
+
+    @Override
+    public void onProgress(BackfillProgress progress) {
+      if (progress.rowsThisRun() % everyRows == 0) {
+        growthMb.add(Math.max(0, usedAfterGc() - baseline) >> 20);
+      }
+    }
+
+    private long usedAfterGc() {
+      System.gc();
+      return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    long baselineMb() {
+      return baseline >> 20;
+    }
+
+    /** The heap growth over the baseline at each sample, in MB. */
+    List<Long> growthMb() {
+      return growthMb;
+    }
+
+    long peakGrowthMb() {
+      return growthMb.stream().mapToLong(Long::longValue).max().orElse(0);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.dualwrite.hibernate;
+
+import static dev.dualwrite.phase.MigrationPhase.DUAL_WRITE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dualwrite.hibernate.DualWriteTables.OutboxRow;
+import dev.dualwrite.hibernate.entities.Note;
+import dev.dualwrite.hibernate.entities.Team;
+import dev.dualwrite.hibernate.entities.User;
+import dev.dualwrite.legacy.spi.LegacyRow;
+import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.spi.RowLock;
+import dev.dualwrite.test.db.DatabaseTest;
+import dev.dualwrite.test.db.TestDatabase;
+import java.time.LocalDate;
+import java.util.List;
+
+/** The Hibernate legacy source reads rows as the live write path would send them. */
+class HibernateLegacySourceTest {
+
+  @DatabaseTest
+  void rowsCarryTheSnapshotAndVersionALiveWriteSendsByteForByte(TestDatabase db) throws Exception {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, null)) {
+      app.moveTo("users", DUAL_WRITE);
+      app.moveTo("notes", DUAL_WRITE);
+      app.sessions.inTransaction(s -> {
+        s.persist(new Team(7, "core"));
+        User user = new User(1, "ada@example.com", "Ada");
+        user.setPasswordHash("never-mirrored");
+        user.setBirthday(LocalDate.of(1815, 12, 10));
+        user.setTeam(s.getReference(Team.class, 7L));
+        s.persist(user);
+        s.persist(new Note(5, "hello"));
+      });
+      app.sessions.inTransaction(s -> s.find(User.class, 1L).setName("Ada Lovelace"));
+      LegacySource users = DualWriteHibernate.legacySource(app.sessions, "users");
+      LegacySource notes = DualWriteHibernate.legacySource(app.sessions, "notes");
+
+      List<LegacyRow> user = users.inTransaction(tx -> tx.read(List.of("1"), RowLock.NONE));
+      List<LegacyRow> note = notes.inTransaction(tx -> tx.read(List.of("5"), RowLock.SHARED));
+
+      OutboxRow liveUser = DualWriteTables.lastOutboxRow(db, "users", "1");
+      assertThat(user).containsExactly(new LegacyRow("1", 1L, liveUser.payload()));
+      assertThat(liveUser.entityVersion()).isEqualTo(1L);
+      assertThat(users.hasOwnVersion()).isTrue();
+      assertThat(note).containsExactly(new LegacyRow("5", null, DualWriteTables.lastOutboxRow(db, "notes", "5")
+          .payload()));
+      assertThat(notes.hasOwnVersion()).isFalse();
+    }
+  }
+
+  @DatabaseTest
+  void scansPageInKeyOrderAfterAnIdAndCountWhatIsLeft(TestDatabase db) throws Exception {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, null)) {
+      LegacyRows.insertNotes(db, 1, 25);
+      LegacySource notes = DualWriteHibernate.legacySource(app.sessions, "notes");
+
+      List<LegacyRow> first = notes.inTransaction(tx -> tx.scan(null, 10, RowLock.NONE));
+      List<LegacyRow> third = notes.inTransaction(tx -> tx.scan("20", 10, RowLock.SHARED));
+      long left = notes.inTransaction(tx -> tx.countAfter("20"));
+
+      assertThat(first).extracting(LegacyRow::id).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+      assertThat(third).extracting(LegacyRow::id).containsExactly("21", "22", "23", "24", "25");
+      assertThat(left).isEqualTo(5);
+      long all = notes.inTransaction(tx -> tx.countAfter(null));
+      assertThat(all).isEqualTo(25);
+      assertThatThrownBy(() -> notes.inTransaction(tx -> tx.scan("twenty", 10, RowLock.NONE)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'twenty' is not an id of notes");
+    }
+  }
+
+  @DatabaseTest
+  void raisingAVersionBumpsTheLegacyRowWithoutALiveChangeOrABulkWriteRejection(TestDatabase db) throws Exception {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, null)) {
+      app.moveTo("users", DUAL_WRITE);
+      LegacyRows.insertUsers(db, 1, 3);
+      LegacySource users = DualWriteHibernate.legacySource(app.sessions, "users");
+
+      LegacyRow raised = users.inTransaction(tx -> tx.raiseVersion("2", 0)).orElseThrow();
+      boolean raisedFromAStaleVersion = users.inTransaction(tx -> tx.raiseVersion("2", 0)).isPresent();
+
+      assertThat(raised.version()).isEqualTo(1L);
+      assertThat(raised.payload()).contains("\"version\":1").contains("\"name\":\"User 2\"");
+      assertThat(LegacyRows.userVersion(db, 2)).isEqualTo(1);
+      assertThat(raisedFromAStaleVersion).isFalse();
+      assertThat(app.outboxRows("users")).as("a raise is not a live change").isZero();
+    }
+  }
+
+  @DatabaseTest
+  void anEntityThatIsNotMirroredIsRefusedNamingTheMirroredOnes(TestDatabase db) {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, null)) {
+      assertThatThrownBy(() -> DualWriteHibernate.legacySource(app.sessions, "audits"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("no entity of this session factory is @Mirrored(\"audits\"); mirrored entities: [gadgets, notes,"
+              + " users]");
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.dualwrite.hibernate;
+
+import dev.dualwrite.hibernate.entities.Note;
+import dev.dualwrite.hibernate.entities.User;
+import jakarta.persistence.OptimisticLockException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.hibernate.HibernateException;
+
+/**
+ * Live write traffic on users and notes through Hibernate, from several threads until stopped: updates and deletes of
+ * random rows among the first {@code rows} ids, and inserts of new ids above them. Deleted ids are never inserted
+ * again.
+ */
+final class LiveTraffic {
+  private final MirrorFixture app;
+  private final int rows;
+  private final AtomicLong nextId;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final List<CompletableFuture<Void>> writers = new ArrayList<>();
+  final AtomicLong updates = new AtomicLong();
+  final AtomicLong deletes = new AtomicLong();
+  final AtomicLong inserts = new AtomicLong();
+
+  LiveTraffic(MirrorFixture app, int rows) {
+    this.app = app;
+    this.rows = rows;
+    this.nextId = new AtomicLong(rows);
+  }
+
+  /** Starts {@code threads} writers. */
+  LiveTraffic start(int threads) {
+    for (int i = 0; i < threads; i++) {
+      writers.add(CompletableFuture.runAsync(this::write));
+    }
+    return this;
+  }
+
+  /** Every committed write so far. */
+  long writes() {
+    return updates.get() + deletes.get() + inserts.get();
+  }
+
+  /** Stops the writers and waits for them. */
+  void stop() throws Exception {
+    running.set(false);
+    CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(1, TimeUnit.MINUTES);
+  }
+
+  private void write() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    while (running.get()) {
+      int kind = random.nextInt(20);
+      boolean user = random.nextBoolean();
+      try {
+        if (kind == 0) {
+          long id = nextId.incrementAndGet();
+          app.sessions.inTransaction(s -> s.persist(user ? new User(id, "new" + id + "@example.com", "New " + id)
+              : new Note(id, "new " + id)));
+          inserts.incrementAndGet();
+          continue;
+        }
+        long id = 1 + random.nextInt(rows);
+        boolean delete = kind == 1;
+        boolean[] found = new boolean[1];
+        app.sessions.inTransaction(s -> {
+          Object row = user ? s.find(User.class, id) : s.find(Note.class, id);
+          found[0] = row != null;
+          if (row == null) {
+            return;
+          }
+          if (delete) {
+            s.remove(row);
+          } else if (row instanceof User u) {
+            u.setName("renamed " + random.nextInt());
+          } else {
+            ((Note) row).setText("edited " + random.nextInt());
+          }
+        });
+        if (found[0]) {
+          (delete ? deletes : updates).incrementAndGet();
+        }
+      } catch (OptimisticLockException | HibernateException e) {
+        // another writer, or a deadlock with the backfill's shared locks, rolled this transaction back: as in
+        // production, nothing of it was mirrored
+      }
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.dualwrite.hibernate;
+
+import dev.dualwrite.legacy.spi.LegacyRow;
+import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.spi.LegacyTransaction;
+import dev.dualwrite.legacy.spi.RowLock;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A legacy source that records what it scans, and can act inside a scan's transaction: run a hook once the rows are
+ * read (while their locks are held), or crash on the n-th scan as a killed process would, rolling its transaction back.
+ */
+final class RecordingSource implements LegacySource {
+  /** One scan: the id it read after and the ids it read. */
+  record Scan(String afterId, List<String> ids) {}
+
+  private final LegacySource delegate;
+  private final List<Scan> scans = new CopyOnWriteArrayList<>();
+  private final AtomicInteger scanCount = new AtomicInteger();
+  private volatile int crashAtScan = -1;
+  private volatile Consumer<List<LegacyRow>> afterScan = rows -> {};
+
+  RecordingSource(LegacySource delegate) {
+    this.delegate = delegate;
+  }
+
+  /** Makes the {@code n}-th scan (from 1) fail after reading its rows, inside its transaction. */
+  RecordingSource crashingAtScan(int n) {
+    this.crashAtScan = n;
+    return this;
+  }
+
+  /** Runs {@code hook} after every scan, inside its transaction. */
+  RecordingSource afterScan(Consumer<List<LegacyRow>> hook) {
+    this.afterScan = hook;
+    return this;
+  }
+
+  /** The scans that returned rows to a transaction that committed or not, in order. */
+  List<Scan> scans() {
+    return List.copyOf(scans);
+  }
+
+  /** How many rows all scans read. */
+  long rowsScanned() {
+    return scans.stream().mapToLong(s -> s.ids().size()).sum();
+  }
+
+  @Override
+  public String entity() {
+    return delegate.entity();
+  }
+
+  @Override
+  public boolean hasOwnVersion() {
+    return delegate.hasOwnVersion();
+  }
+
+  @Override
+  public <T> T inTransaction(LegacyWork<T> work) throws SQLException {
+    return delegate.inTransaction(tx -> work.run(new LegacyTransaction() {
+      @Override
+      public Connection connection() {
+        return tx.connection();
+      }
+
+      @Override
+      public List<LegacyRow> scan(String afterId, int limit, RowLock lock) throws SQLException {
+        List<LegacyRow> rows = tx.scan(afterId, limit, lock);
+        scans.add(new Scan(afterId, rows.stream().map(LegacyRow::id).toList()));
+        if (scanCount.incrementAndGet() == crashAtScan) {
+          throw new IllegalStateException("simulated crash in scan " + crashAtScan + " after id " + afterId);
+        }
+        afterScan.accept(rows);
+        return rows;
+      }
+
+      @Override
+      public List<LegacyRow> read(Collection<String> ids, RowLock lock) throws SQLException {
+        return tx.read(ids, lock);
+      }
+
+      @Override
+      public long countAfter(String afterId) throws SQLException {
+        return tx.countAfter(afterId);
+      }
+
+      @Override
+      public Optional<LegacyRow> raiseVersion(String id, long expectedVersion) throws SQLException {
+        return tx.raiseVersion(id, expectedVersion);
+      }
+    }));
+  }
+}

@@ -1,0 +1,243 @@
+package dev.dualwrite.hibernate;
+
+import static dev.dualwrite.phase.MigrationPhase.DUAL_WRITE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dualwrite.DualWriteException;
+import dev.dualwrite.backfill.Backfill;
+import dev.dualwrite.hibernate.entities.User;
+import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.test.DualWriteAssertions;
+import dev.dualwrite.test.db.DatabaseTest;
+import dev.dualwrite.test.db.TestDatabase;
+import dev.dualwrite.test.service.ReferenceMirrorService;
+import dev.dualwrite.test.service.StoredDocument;
+import dev.dualwrite.verify.FieldDifference;
+import dev.dualwrite.verify.RowDifference;
+import dev.dualwrite.verify.VerificationReport;
+import dev.dualwrite.verify.Verifier;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** The verifier and its repair end to end, on a real database and a real loopback service. */
+class VerificationTest {
+  private static final Duration WAIT = Duration.ofMinutes(1);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ReferenceMirrorService service;
+
+  @BeforeEach
+  void startService() {
+    service = ReferenceMirrorService.start();
+  }
+
+  @AfterEach
+  void stopService() {
+    service.close();
+  }
+
+  /** Legacy rows 1..{@code rows} of the entity, backfilled and delivered. */
+  private LegacySource migrated(MirrorFixture app, TestDatabase db, String entity, int rows) {
+    app.moveTo(entity, DUAL_WRITE);
+    if (entity.equals("users")) {
+      LegacyRows.insertUsers(db, 1, rows);
+    } else {
+      LegacyRows.insertNotes(db, 1, rows);
+    }
+    LegacySource source = DualWriteHibernate.legacySource(app.sessions, entity);
+    Backfill.builder(app.dualWrite, source).build().run();
+    assertThat(app.dualWrite.relay().drain(WAIT)).isTrue();
+    return source;
+  }
+
+  @DatabaseTest
+  void verificationFindsEachPlantedDifferenceAndRepairFixesThem(TestDatabase db) {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      LegacySource users = migrated(app, db, "users", 1000);
+      app.sessions.inTransaction(s -> s.find(User.class, 50L).setName("Fifty"));
+      assertThat(app.dualWrite.relay().drain(WAIT)).isTrue();
+      Verifier verifier = Verifier.builder(app.dualWrite, users).withChunkSize(200).build();
+      assertThat(verifier.verify().summary()).isEqualTo("verify users: compared=1000 missing=0 extra=0 different=0");
+
+      service.remove("users", "10");
+      service.plant("users", "5000", 3, json("{\"id\":5000,\"name\":\"Ghost\"}"));
+      plantChanged("users", "20", "name", "Planted", 0);
+      plantChanged("users", "30", "email", "leaked@example.com", 0);
+      plantChanged("users", "50", "name", "User 50", 0);
+      VerificationReport found = verifier.verify();
+
+      assertThat(found.summary()).isEqualTo("verify users: compared=1000 missing=1 extra=1 different=3");
+      assertThat(found.samples().missing()).containsExactly("10");
+      assertThat(found.samples().extra()).containsExactly("5000");
+      assertThat(found.samples().different()).containsExactly(
+          new RowDifference("20", 0L, 0, List.of(new FieldDifference("/name", "\"User 20\"", "\"Planted\""))),
+          new RowDifference("30", 0L, 0, List.of(new FieldDifference("/email", "***", "***"))),
+          new RowDifference("50", 1L, 0, List.of(new FieldDifference("/name", "\"Fifty\"", "\"User 50\""))));
+      assertThat(found.describe()).doesNotContain("leaked").doesNotContain("user30@example.com");
+      assertThat(found.isClean()).isFalse();
+
+      VerificationReport repair = verifier.repair();
+      assertThat(app.dualWrite.relay().drain(WAIT)).isTrue();
+      VerificationReport after = verifier.verify();
+
+      assertThat(repair.summary()).isEqualTo(found.summary());
+      assertThat(repair.repaired()).isEqualTo(5);
+      assertThat(repair.notRepaired()).isZero();
+      assertThat(after.summary()).isEqualTo("verify users: compared=1000 missing=0 extra=0 different=0");
+      assertThat(after.isClean()).isTrue();
+      assertThat(verifier.lastReport()).contains(after);
+      assertThat(app.count("SELECT COUNT(*) FROM dualwrite_outbox WHERE origin = 'REPAIR'")).isEqualTo(5);
+      // the copies planted under the legacy row's own version were beaten by raising that version by one
+      assertThat(LegacyRows.userVersion(db, 20)).isEqualTo(1);
+      assertThat(service.document("users", "20").orElseThrow().version()).isEqualTo(1);
+      assertThat(service.document("users", "20").orElseThrow().data().path("name").asText()).isEqualTo("User 20");
+      assertThat(LegacyRows.userVersion(db, 50)).as("a copy behind legacy needs no raise").isEqualTo(1);
+      assertThat(service.document("users", "5000")).hasValueSatisfying(d -> {
+        assertThat(d.deleted()).isTrue();
+        assertThat(d.version()).isEqualTo(4);
+      });
+    }
+  }
+
+  @DatabaseTest
+  void anEntityWithoutVersionIsVerifiedAndRepairedWithOutboxVersions(TestDatabase db) {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      LegacySource notes = migrated(app, db, "notes", 300);
+      Verifier verifier = Verifier.builder(app.dualWrite, notes).build();
+      service.remove("notes", "7");
+      service.plant("notes", "900", 1, json("{\"id\":900,\"text\":\"ghost\"}"));
+      plantChanged("notes", "8", "text", "changed", service.document("notes", "8").orElseThrow().version());
+
+      VerificationReport found = verifier.repair();
+      assertThat(app.dualWrite.relay().drain(WAIT)).isTrue();
+
+      assertThat(found.summary()).isEqualTo("verify notes: compared=300 missing=1 extra=1 different=1");
+      assertThat(found.samples().different()).extracting(RowDifference::legacyVersion).containsOnlyNulls();
+      assertThat(found.repaired()).isEqualTo(3);
+      assertThat(verifier.verify().isClean()).isTrue();
+      assertThat(service.document("notes", "8").orElseThrow().data().path("text").asText()).isEqualTo("note 8");
+    }
+  }
+
+  @DatabaseTest
+  void aCopyNewerThanLegacyIsNotRepairedAndIsReportedWithWhatToDo(TestDatabase db) {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      LegacySource users = migrated(app, db, "users", 100);
+      Verifier verifier = Verifier.builder(app.dualWrite, users).build();
+      plantChanged("users", "20", "name", "From the future", 7);
+
+      VerificationReport repair = verifier.repair();
+      assertThat(app.dualWrite.relay().drain(WAIT)).isTrue();
+      VerificationReport stillDifferent = verifier.verify();
+      service.remove("users", "20");
+      verifier.repair();
+      assertThat(app.dualWrite.relay().drain(WAIT)).isTrue();
+
+      assertThat(repair.different()).isEqualTo(1);
+      assertThat(repair.repaired()).isZero();
+      assertThat(repair.notRepaired()).isEqualTo(1);
+      assertThat(repair.samples().notRepaired()).containsExactly("20");
+      assertThat(repair.describe())
+          .contains("not repaired: the new service holds a newer version than legacy (1, first 1): 20");
+      assertThat(stillDifferent.different()).isEqualTo(1);
+      assertThat(verifier.verify().isClean()).as("after the copy is removed, repair re-sends it").isTrue();
+    }
+  }
+
+  @DatabaseTest
+  void verificationUnderLiveWriteTrafficReportsNoFalseDifferences(TestDatabase db) throws Exception {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      int rows = 2000;
+      LegacySource users = migrated(app, db, "users", rows);
+      LegacySource notes = migrated(app, db, "notes", rows);
+      Verifier usersVerifier = Verifier.builder(app.dualWrite, users).withChunkSize(100).build();
+      Verifier notesVerifier = Verifier.builder(app.dualWrite, notes).withChunkSize(100).build();
+
+      LiveTraffic traffic = new LiveTraffic(app, rows).start(3);
+      long writesBefore;
+      long writesDuring;
+      try {
+        for (int round = 0; round < 2; round++) {
+          writesBefore = traffic.writes();
+          for (Verifier verifier : List.of(usersVerifier, notesVerifier)) {
+            VerificationReport report = verifier.verify();
+            assertThat(report.describe()).as("round " + round).isEqualTo(report.summary());
+            assertThat(report.isClean()).isTrue();
+            assertThat(report.compared()).isGreaterThan(rows * 9 / 10);
+          }
+          writesDuring = traffic.writes() - writesBefore;
+          assertThat(writesDuring).as("live writes while verifying, round " + round).isGreaterThan(100);
+        }
+      } finally {
+        traffic.stop();
+      }
+      DualWriteAssertions.assertStoresAgree(app.dualWrite, users, WAIT);
+      DualWriteAssertions.assertStoresAgree(app.dualWrite, notes, WAIT);
+    }
+  }
+
+  @DatabaseTest
+  void aSampledVerificationChecksAboutTheGivenShareOfKeys(TestDatabase db) {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      LegacySource notes = migrated(app, db, "notes", 2000);
+
+      VerificationReport sampled = Verifier.builder(app.dualWrite, notes).withSampleRate(0.1).build().verify();
+
+      assertThat(sampled.compared()).isBetween(100L, 320L);
+      assertThat(sampled.isClean()).isTrue();
+      assertThat(sampled.describe()).contains("sampled: 10.0 % of the keys were checked");
+    }
+  }
+
+  @DatabaseTest
+  void aVerificationKilledHalfWayResumesWhereItStopped(TestDatabase db) {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      LegacySource users = migrated(app, db, "users", 2000);
+      service.remove("users", "100");
+      service.remove("users", "1900");
+      RecordingSource crashing = new RecordingSource(users).crashingAtScan(3);
+
+      assertThatThrownBy(() -> Verifier.builder(app.dualWrite, crashing).build().verify())
+          .isInstanceOf(DualWriteException.class)
+          .hasMessageContaining("users: verification chunk after id 1000 failed");
+      RecordingSource resumed = new RecordingSource(users);
+      Verifier verifier = Verifier.builder(app.dualWrite, resumed).build();
+      assertThat(verifier.lastReport()).as("the stopped run is not a result").isEmpty();
+      VerificationReport report = verifier.verify();
+
+      assertThat(resumed.scans().get(0).afterId()).isEqualTo("1000");
+      assertThat(resumed.rowsScanned()).isEqualTo(1000);
+      assertThat(report.summary()).isEqualTo("verify users: compared=2000 missing=2 extra=0 different=0");
+      assertThat(report.samples().missing()).containsExactly("100", "1900");
+      assertThat(verifier.lastReport()).contains(report);
+    }
+  }
+
+  /** Plants a copy of the held document with {@code field} changed, at {@code version}. */
+  private void plantChanged(String resource, String id, String field, String value, long version) {
+    StoredDocument held = service.document(resource, id).orElseThrow();
+    ObjectNode data = (ObjectNode) held.data();
+    data.put(field, value);
+    service.plant(resource, id, version, data);
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(text, e);
+    }
+  }
+}
