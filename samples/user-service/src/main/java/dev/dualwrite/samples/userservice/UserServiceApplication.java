@@ -1,7 +1,10 @@
 package dev.dualwrite.samples.userservice;
 
+import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.context.annotation.Bean;
 
 /**
  * The new service of the samples: it will own users. It implements the mirror protocol v1 (docs/protocol.md) over
@@ -14,6 +17,16 @@ public class UserServiceApplication {
 
   public static void main(String[] args) {
     application().run(args);
+  }
+
+  /**
+   * Lets ids with a slash reach the controller: the protocol sends an id such as {@code a/b} as the path segment
+   * {@code a%2Fb}, which Tomcat refuses by default. Passed through still encoded, Spring MVC decodes it within its
+   * segment.
+   */
+  @Bean
+  TomcatConnectorCustomizer encodedSlashesInIds() {
+    return connector -> connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue());
   }
 
   /** The application, configured by {@code user-service.properties} (and, as usual, arguments and environment). */
