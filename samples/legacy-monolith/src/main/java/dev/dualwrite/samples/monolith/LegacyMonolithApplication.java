@@ -1,8 +1,12 @@
 package dev.dualwrite.samples.monolith;
 
 import dev.dualwrite.DualWrite;
+import dev.dualwrite.hibernate.DualWriteHibernate;
+import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.read.IgnoreRule;
 import dev.dualwrite.read.ReadRouter;
+import jakarta.persistence.EntityManagerFactory;
+import org.hibernate.SessionFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -25,5 +29,11 @@ public class LegacyMonolithApplication {
     return ReadRouter.builder(dualWrite, "users")
         .withIgnoreRule(IgnoreRule.failures())   // compare data, not availability: an outage is no mismatch
         .build();
+  }
+
+  /** The users' rows as the backfill and the verifier read them, for a tech lead's tooling and for tests. */
+  @Bean
+  LegacySource userRows(EntityManagerFactory entityManagerFactory) {
+    return DualWriteHibernate.legacySource(entityManagerFactory.unwrap(SessionFactory.class), "users");
   }
 }

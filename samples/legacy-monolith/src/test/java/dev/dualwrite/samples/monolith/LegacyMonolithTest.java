@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.dualwrite.DualWrite;
+import dev.dualwrite.backfill.Backfill;
+import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.read.ReadRouter;
 import dev.dualwrite.read.ReadStats;
+import dev.dualwrite.test.DualWriteAssertions;
 import dev.dualwrite.test.db.DatabaseTest;
 import dev.dualwrite.test.db.TestDatabase;
 import dev.dualwrite.test.service.ReferenceMirrorService;
@@ -26,7 +29,8 @@ import org.springframework.web.client.RestClient;
 /**
  * The legacy monolith as a client sees it, over HTTP: users and orders are created, changed, read and deleted on its
  * REST API; once a tech lead moves {@code users} to {@code DUAL_WRITE} through the Actuator endpoint, user changes
- * (and only those) reach the new service; user reads follow the phase. On embedded H2, PostgreSQL and MariaDB.
+ * (and only those) reach the new service; user reads follow the phase; after the backfill, both stores agree. On
+ * embedded H2, PostgreSQL and MariaDB.
  */
 class LegacyMonolithTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
@@ -45,7 +49,7 @@ class LegacyMonolithTest {
 
   @Test
   void mirrorsUsersAndRoutesTheirReadsOnH2() {
-    mirrorsUsersAndRoutesTheirReads("jdbc:h2:mem:monolith-test-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    mirrorsUsersAndRoutesTheirReads(h2Url());
   }
 
   @DatabaseTest
@@ -54,16 +58,8 @@ class LegacyMonolithTest {
   }
 
   private void mirrorsUsersAndRoutesTheirReads(String jdbcUrl) {
-    try (ConfigurableApplicationContext monolith = new SpringApplicationBuilder(LegacyMonolithApplication.class).run(
-        "--spring.main.banner-mode=off",
-        "--spring.datasource.url=" + jdbcUrl,
-        "--spring.jpa.hibernate.ddl-auto=create-drop",
-        "--server.address=127.0.0.1",
-        "--server.port=0",
-        "--dualwrite.target.url=" + userService.baseUrl(),
-        "--dualwrite.relay.poll-interval=50ms")) {
-      RestClient http = RestClient.create("http://127.0.0.1:" + monolith.getEnvironment()
-          .getProperty("local.server.port"));
+    try (ConfigurableApplicationContext monolith = start(jdbcUrl)) {
+      RestClient http = client(monolith);
 
       UserView before = create(http, "Ada", "ada@example.com");
       assertThat(post(http, "/actuator/dualwrite/users", Map.of("phase", "DUAL_WRITE", "reason", "start mirroring"))
@@ -111,6 +107,47 @@ class LegacyMonolithTest {
           .containsExactly(1L, 1L);
       assertThatThrownBy(() -> read(http, linus.id())).isInstanceOf(HttpClientErrorException.NotFound.class);
     }
+  }
+
+  @Test
+  void theBackfillCopiesEarlierUsersAndBothStoresAgree() {
+    try (ConfigurableApplicationContext monolith = start(h2Url())) {
+      RestClient http = client(monolith);
+      UserView ada = create(http, "Ada", "ada@example.com");
+      UserView grace = create(http, "Grace", "grace@example.com");
+      UserView linus = create(http, "Linus", "linus@example.com");
+      DualWrite dualWrite = monolith.getBean(DualWrite.class);
+      LegacySource userRows = monolith.getBean(LegacySource.class);
+
+      dualWrite.phases().move("users", MigrationPhase.DUAL_WRITE, "test", "start mirroring");
+      http.put().uri("/users/{id}", grace.id()).contentType(MediaType.APPLICATION_JSON)
+          .body(new UserForm("Grace Hopper", "grace@navy.mil")).retrieve().toBodilessEntity();
+      http.delete().uri("/users/{id}", linus.id()).retrieve().toBodilessEntity();
+      create(http, "Barbara", "barbara@example.com");
+      Backfill.builder(dualWrite, userRows).build().run();
+
+      DualWriteAssertions.assertStoresAgree(dualWrite, userRows);
+      assertThat(userService.document("users", ada.id().toString())).as("copied by the backfill").isPresent();
+    }
+  }
+
+  private static String h2Url() {
+    return "jdbc:h2:mem:monolith-test-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+  }
+
+  private ConfigurableApplicationContext start(String jdbcUrl) {
+    return new SpringApplicationBuilder(LegacyMonolithApplication.class).run(
+        "--spring.main.banner-mode=off",
+        "--spring.datasource.url=" + jdbcUrl,
+        "--spring.jpa.hibernate.ddl-auto=create-drop",
+        "--server.address=127.0.0.1",
+        "--server.port=0",
+        "--dualwrite.target.url=" + userService.baseUrl(),
+        "--dualwrite.relay.poll-interval=50ms");
+  }
+
+  private static RestClient client(ConfigurableApplicationContext monolith) {
+    return RestClient.create("http://127.0.0.1:" + monolith.getEnvironment().getProperty("local.server.port"));
   }
 
   private static UserView create(RestClient http, String name, String email) {
