@@ -1,0 +1,156 @@
+package dev.dualwrite.samples.demo;
+
+import dev.dualwrite.DualWrite;
+import dev.dualwrite.phase.MigrationPhase;
+import dev.dualwrite.samples.monolith.UserView;
+import dev.dualwrite.verify.VerificationReport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dualwrite demo: starts the user service and the legacy monolith (two Spring Boot applications in this JVM, on
+ * free loopback ports), sends the monolith steady traffic, and walks {@code users} through
+ * {@code LEGACY_ONLY -> DUAL_WRITE -> (backfill, verify) -> SHADOW_READS -> NEW_READS 10 % -> NEW_READS 100 %}, then
+ * one step back and forward again, with a user-service outage on the way. Ends with the verification summary line;
+ * exits 0 only when it shows no difference and no request failed or read stale data.
+ *
+ * <p>{@code --quick} runs every step, shorter (for the test suite).
+ */
+public final class MigrationDemo {
+  private static final Logger log = LoggerFactory.getLogger(MigrationDemo.class);
+  private static final String USERS = "users";
+  private static final Path LOG_FILE = Path.of(System.getProperty("java.io.tmpdir"), "dualwrite-demo.log");
+
+  /** Runs the demo and exits with its outcome: 0 when both stores agree at the end. */
+  public static void main(String[] args) {
+    System.exit(run(Pace.fromArguments(args), System.out));
+  }
+
+  /**
+   * Runs the demo, telling its story on {@code out}; the last line is the verification summary line.
+   *
+   * @return 0 when the final verification shows no difference and the traffic saw no failure and no stale read
+   */
+  static int run(Pace pace, PrintStream out) {
+    Console console = new Console(out);
+    deleteOldLog();
+    console.line("dualwrite demo (" + pace.name() + "): users move from the legacy monolith to the user service"
+        + " under live traffic; logs in " + LOG_FILE);
+    VerificationReport last;
+    Traffic.Counts traffic;
+    String trafficProblem;
+    try (UserServiceNode userService = UserServiceNode.start()) {
+      console.event("user service up at %s, with its own database", userService.mirrorUrl());
+      try (MonolithNode monolith = MonolithNode.start(userService.mirrorUrl())) {
+        List<UserView> seeded = monolith.seed(pace.seedUsers());
+        console.event("legacy monolith up at %s: %d users (half with an order), users in %s", monolith.baseUri(),
+            seeded.size(), monolith.dualWrite().phases().current(USERS));
+        try (Traffic live = new Traffic(monolith.baseUri(), pace.requestPause(), seeded)) {
+          console.event("traffic: creates, updates, deletes and reads of users and orders, one request every %d ms",
+              pace.requestPause().toMillis());
+          migrate(pace, console, monolith, userService, live);
+          live.close();
+          traffic = live.counts();
+          trafficProblem = live.firstProblem();
+        }
+        StoreCheck stores = new StoreCheck(monolith.dualWrite(), monolith.userRows(), console, pace);
+        stores.drain();
+        last = stores.verify();
+      }
+    } catch (DemoFailure e) {
+      console.line("demo failed: " + e.getMessage());
+      return 1;
+    } catch (RuntimeException e) {
+      log.error("the demo failed", e);
+      console.line("demo failed: " + e + " (stack trace in " + LOG_FILE + ")");
+      return 1;
+    }
+    console.event("traffic: %d requests, %d failed; %d user reads, %d stale", traffic.requests(), traffic.failed(),
+        traffic.userReads(), traffic.staleReads());
+    if (trafficProblem != null) {
+      console.detail("first problem: " + trafficProblem);
+    }
+    last.describe().lines().skip(1).forEach(console::detail);
+    console.line(last.summary());
+    return last.isClean() && traffic.failed() == 0 && traffic.staleReads() == 0 ? 0 : 1;
+  }
+
+  private static void migrate(
+      Pace pace, Console console, MonolithNode monolith, UserServiceNode userService, Traffic traffic) {
+    DualWrite dualWrite = monolith.dualWrite();
+    TechLead techLead = new TechLead(dualWrite.phases(), USERS, console, pace);
+    Dashboard dashboard = new Dashboard(dualWrite, monolith.userReads(), traffic, techLead, console, pace);
+    StoreCheck stores = new StoreCheck(dualWrite, monolith.userRows(), console, pace);
+
+    dashboard.watch(pace.dwell());
+    techLead.forward("start mirroring");
+    dashboard.phaseBegins();
+    dashboard.watch(pace.dwell());
+
+    stores.backfill();
+    stores.drain();
+    stores.verifyAndRepair();
+    techLead.forward("backfilled and verified");
+    dashboard.phaseBegins();
+    dashboard.watch(pace.dwell());
+
+    techLead.canary(10, "start with a few keys");
+    techLead.forward("shadow reads agree");
+    dashboard.phaseBegins();
+    dashboard.watch(pace.dwell());
+    outage(pace, console, userService, dashboard);
+    dashboard.watch(pace.dwell());
+
+    techLead.canary(100, "the canary is healthy");
+    dashboard.phaseBegins();
+    dashboard.watch(pace.dwell());
+
+    techLead.back("rollback drill: one step back");
+    dashboard.phaseBegins();
+    dashboard.watch(pace.dwell());
+    techLead.forward("forward again");
+    dashboard.phaseBegins();
+    dashboard.watch(pace.dwell());
+
+    console.event("where reads went, phase by phase:");
+    dashboard.finish().forEach(console::detail);
+  }
+
+  /** Stops the user service for a while: writes go on, the backlog rises; it comes back and the backlog drains. */
+  private static void outage(Pace pace, Console console, UserServiceNode userService, Dashboard dashboard) {
+    console.event("user service stops for %d s: the monolith keeps taking writes, changes wait in the outbox",
+        pace.outage().toSeconds());
+    userService.stop();
+    dashboard.watch(pace.outage());
+    userService.startAgain();
+    long peak = dashboard.backlog();
+    console.event("user service is back at %s with a backlog of %d changes", userService.mirrorUrl(), peak);
+    long start = System.nanoTime();
+    long deadline = start + pace.patience().toNanos();
+    while (dashboard.backlog() > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new DemoFailure("the backlog did not drain within " + pace.patience().toSeconds() + " s");
+      }
+      TechLead.pause(Duration.ofMillis(100));
+    }
+    console.event("backlog drained: %d -> 0 in %.1f s, %d dead letters", peak,
+        (System.nanoTime() - start) / 1e9, dashboard.deadLetters());
+  }
+
+  private static void deleteOldLog() {
+    try {
+      Files.deleteIfExists(LOG_FILE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the last run's log " + LOG_FILE, e);
+    }
+  }
+
+  private MigrationDemo() {}
+}
