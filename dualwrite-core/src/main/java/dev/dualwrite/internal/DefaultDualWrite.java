@@ -46,9 +46,6 @@ import org.slf4j.LoggerFactory;
 /** The {@link DualWrite} that {@link dev.dualwrite.DualWriteBuilder} builds. Thread-safe. */
 public final class DefaultDualWrite implements DualWrite, ChangeCapture {
   private static final Logger log = LoggerFactory.getLogger(DefaultDualWrite.class);
-  /** This process's name among the nodes: in relay leases and shadow statistics. */
-  private static final String NODE =
-      ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
   private static final Duration SHADOW_FLUSH = Duration.ofSeconds(5);
   private static final ShadowComparisons NO_SHADOW_LOG = (entity, mismatched) -> { };
 
@@ -61,6 +58,9 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
   private final LocalUndeliveredWrites undeliveredWrites;
   private final MirrorListener listener;
   private final Clock clock;
+  /** This node's name among the nodes (process and instance): in relay leases and shadow statistics. */
+  private final String node =
+      ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
   private final JdbcShadowComparisons shadowComparisons;
   /** Set once in the constructor, after the phases it and the shadow log read through (they refer to each other). */
   private volatile GateKeeper gateKeeper;
@@ -84,7 +84,7 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
         : new JdbcOutbox(dataSource, DatabaseDialect.detect(dataSource), clock);
     this.phases = new CachedPhases(phaseStore, this.entities.keySet(), phaseStaleness, clock,
         (entity, from, to) -> this.gateKeeper.check(entity, from, to));
-    this.shadowComparisons = dataSource == null ? null : new JdbcShadowComparisons(dataSource, phases, NODE);
+    this.shadowComparisons = dataSource == null ? null : new JdbcShadowComparisons(dataSource, phases, node);
     this.gateKeeper = new GateKeeper(phaseGates, dataSource, phaseStore, outbox, shadowComparisons, clock);
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "dualwrite-housekeeping");
@@ -104,7 +104,7 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
     this.listener = new CompositeMirrorListener(all);
     if (targetClient != null && relayConfig.enabled()) {
       this.relay = new DefaultRelay(outbox, targetClient, Map.copyOf(this.entities), relayConfig, listener, clock,
-          NODE);
+          node);
       relay.start();
     } else {
       this.relay = null;

@@ -45,6 +45,8 @@ CREATE TABLE IF NOT EXISTS dualwrite_outbox (
   last_error       VARCHAR(1000)
 );
 CREATE INDEX IF NOT EXISTS dualwrite_outbox_status_id ON dualwrite_outbox (status, id);
+-- Finds a key's undelivered changes (read-your-writes across nodes, verification re-checks).
+CREATE INDEX IF NOT EXISTS dualwrite_outbox_entity_key ON dualwrite_outbox (entity, entity_id);
 
 -- The backfill's checkpoint per entity. See postgresql.sql.
 CREATE TABLE IF NOT EXISTS dualwrite_backfill (
@@ -79,6 +81,7 @@ CREATE TABLE IF NOT EXISTS dualwrite_verification (
   finished_at     TIMESTAMP WITH TIME ZONE
 );
 CREATE INDEX IF NOT EXISTS dualwrite_verification_entity_id ON dualwrite_verification (entity, id);
+
 -- Shadow comparisons per entity, node and phase revision. See postgresql.sql.
 CREATE TABLE IF NOT EXISTS dualwrite_shadow_stats (
   entity          VARCHAR(200)     NOT NULL,

@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS dualwrite_outbox (
   delivered_at     DATETIME(6),
   last_status      INT,
   last_error       VARCHAR(1000),
-  INDEX dualwrite_outbox_status_id (status, id)
+  INDEX dualwrite_outbox_status_id (status, id),
+  INDEX dualwrite_outbox_entity_key (entity, entity_id)
 ) ENGINE=InnoDB;
 
 -- The backfill's checkpoint per entity: the last id copied in key order and the rows copied. Each chunk locks this row
@@ -85,6 +86,8 @@ CREATE TABLE IF NOT EXISTS dualwrite_verification (
   updated_at      DATETIME(6)      NOT NULL,
   finished_at     DATETIME(6),
   INDEX dualwrite_verification_entity_id (entity, id)
+) ENGINE=InnoDB;
+
 -- Shadow comparisons per entity, node and phase revision, added up by each node every few seconds: the evidence of
 -- the gate into NEW_READS (mismatch rate since entering SHADOW_READS, all nodes together).
 CREATE TABLE IF NOT EXISTS dualwrite_shadow_stats (

@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS dualwrite_outbox (
   last_error       VARCHAR(1000)
 );
 CREATE INDEX IF NOT EXISTS dualwrite_outbox_status_id ON dualwrite_outbox (status, id);
+-- Finds a key's undelivered changes (read-your-writes across nodes, verification re-checks).
+CREATE INDEX IF NOT EXISTS dualwrite_outbox_entity_key ON dualwrite_outbox (entity, entity_id);
 
 -- The backfill's checkpoint per entity: the last id copied in key order and the rows copied. Each chunk locks this row
 -- (SELECT ... FOR UPDATE) and advances it in the transaction that appends the chunk's snapshots to the outbox, so a
@@ -85,6 +87,7 @@ CREATE TABLE IF NOT EXISTS dualwrite_verification (
   finished_at     TIMESTAMP WITH TIME ZONE
 );
 CREATE INDEX IF NOT EXISTS dualwrite_verification_entity_id ON dualwrite_verification (entity, id);
+
 -- Shadow comparisons per entity, node and phase revision, added up by each node every few seconds: the evidence of
 -- the gate into NEW_READS (mismatch rate since entering SHADOW_READS, all nodes together).
 CREATE TABLE IF NOT EXISTS dualwrite_shadow_stats (

@@ -71,7 +71,7 @@ class AdminPageTest {
       assertThat(service.document("customers", id)).as("refused for good by the service").isEmpty();
 
       try (HeadlessChromium page = HeadlessChromium.open(chromium, app.base().resolve("dualwrite/index.html"))) {
-        await().atMost(WAIT).until(() -> "ready".equals(page.evaluate("document.body.dataset.state").asText()));
+        await().atMost(WAIT).until(() -> "ready".equals(page.evaluate("(document.body && document.body.dataset.state) || ''").asText()));
         JsonNode row = page.evaluate(cellsOf(CUSTOMERS_ROW));
         assertThat(row.path("name").asText()).isEqualTo("customers");
         assertThat(row.path("phase").asText()).isEqualTo("SHADOW_READS");

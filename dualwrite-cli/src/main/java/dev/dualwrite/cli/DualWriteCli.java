@@ -1,0 +1,309 @@
+package dev.dualwrite.cli;
+
+import dev.dualwrite.DualWrite;
+import dev.dualwrite.DualWriteException;
+import dev.dualwrite.backfill.Backfill;
+import dev.dualwrite.backfill.BackfillCheckpoint;
+import dev.dualwrite.backfill.BackfillListener;
+import dev.dualwrite.backfill.BackfillProgress;
+import dev.dualwrite.gate.GateResult;
+import dev.dualwrite.jdbc.internal.Jdbc;
+import dev.dualwrite.outbox.DeadLetter;
+import dev.dualwrite.phase.MigrationPhase;
+import dev.dualwrite.phase.PhaseMove;
+import dev.dualwrite.phase.PhaseState;
+import dev.dualwrite.relay.MirrorStats;
+import dev.dualwrite.verify.VerificationReport;
+import dev.dualwrite.verify.Verifier;
+import java.io.PrintWriter;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dualwrite <command>}: what a tech lead does to migrate an entity. Exit code 0 on success; 1 with a one-line
+ * reason when the command could not do what was asked (a refused move names the gate and its measured value); 2 for a
+ * command line that cannot be read.
+ */
+@Command(name = "dualwrite", mixinStandardHelpOptions = true, version = "dualwrite 0.1.0",
+    description = "Move entities between migration phases, backfill, verify and handle dead letters.",
+    subcommands = {
+      DualWriteCli.Status.class,
+      DualWriteCli.Phase.class,
+      DualWriteCli.History.class,
+      DualWriteCli.BackfillCommand.class,
+      DualWriteCli.Verify.class,
+      DualWriteCli.DeadLetters.class
+    })
+public final class DualWriteCli {
+  @Mixin MonolithConnection connection;
+
+  public static void main(String[] args) {
+    System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs one command line, printing to {@code out} and {@code err}; returns the exit code. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    DualWriteCli cli = new DualWriteCli();
+    CommandLine commandLine = new CommandLine(cli).setOut(out).setErr(err)
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          String message = e instanceof CliFailure || e instanceof DualWriteException
+              || e instanceof IllegalArgumentException || e instanceof IllegalStateException
+              ? e.getMessage() : e.toString();
+          err.println("dualwrite: " + message.replaceAll("\\s*\\R\\s*", " "));
+          return 1;
+        });
+    try {
+      return commandLine.execute(args);
+    } finally {
+      if (cli.connection != null) {
+        cli.connection.close();
+      }
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /** Base of the subcommands: the shared connection and printers. */
+  abstract static class Subcommand implements Callable<Integer> {
+    @ParentCommand DualWriteCli cli;
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+      return spec.commandLine().getErr();
+    }
+
+    MonolithConnection connection() {
+      return cli.connection;
+    }
+  }
+
+  @Command(name = "status", description = "Per entity: phase, backlog, lag, dead letters, backfill, last"
+      + " verification and the gates of the next move.")
+  static final class Status extends Subcommand {
+    @Override
+    public Integer call() throws SQLException {
+      DualWrite dualWrite = connection().dualWrite();
+      for (String entity : dualWrite.phases().entities().stream().sorted().toList()) {
+        PhaseState state = dualWrite.phases().state(entity);
+        MirrorStats stats = dualWrite.mirrorStats(entity);
+        out().printf(Locale.ROOT, "%s: phase=%s canary=%s backlog=%d oldest=%s dead-letters=%d%n", entity,
+            state.phase(), state.canaryPercent() == null ? "-" : state.canaryPercent() + "%", stats.backlog(),
+            stats.oldestPendingAge().withNanos(0), stats.deadLetters());
+        out().println("  backfill: " + backfill(entity));
+        out().println("  last verification: " + lastVerification(entity));
+        MigrationPhase next = state.phase().next();
+        if (next != null) {
+          List<GateResult> gates = dualWrite.phases().checkGates(entity, next);
+          out().println("  next: " + next + (gates.isEmpty() ? " (no gates)" : ""));
+          gates.forEach(g -> out().println("    " + (g.passed() ? "ok   " : "FAIL ") + g.describe()));
+        }
+      }
+      return 0;
+    }
+
+    private String backfill(String entity) throws SQLException {
+      try (java.sql.Connection c = connection().dataSource().getConnection();
+          PreparedStatement s = c.prepareStatement(
+              "SELECT rows_done, finished_at FROM dualwrite_backfill WHERE entity = ?")) {
+        s.setString(1, entity);
+        try (ResultSet rs = s.executeQuery()) {
+          if (!rs.next()) {
+            return "not run";
+          }
+          return rs.getLong(1) + " rows, " + (rs.getTimestamp(2) == null ? "running or stopped"
+              : "finished at " + Jdbc.getInstant(rs, "finished_at"));
+        }
+      }
+    }
+
+    private String lastVerification(String entity) throws SQLException {
+      try (java.sql.Connection c = connection().dataSource().getConnection();
+          PreparedStatement s = c.prepareStatement("SELECT compared, missing, extra, different, finished_at"
+              + " FROM dualwrite_verification WHERE entity = ? AND finished_at IS NOT NULL ORDER BY id DESC")) {
+        s.setString(1, entity);
+        s.setMaxRows(1);
+        try (ResultSet rs = s.executeQuery()) {
+          return rs.next()
+              ? String.format(Locale.ROOT, "verify %s: compared=%d missing=%d extra=%d different=%d (at %s)", entity,
+                  rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), Jdbc.getInstant(rs, "finished_at"))
+              : "none";
+        }
+      }
+    }
+  }
+
+  @Command(name = "phase", description = "Moves an entity one phase forward or back (gates apply to forward"
+      + " moves); --force with a reason skips phases and overrides gates.")
+  static final class Phase extends Subcommand {
+    @Parameters(index = "0", description = "The entity, e.g. users.") String entity;
+    @Parameters(index = "1", description = "The phase to move to, e.g. SHADOW_READS.") String phase;
+    @Option(names = "--force", description = "Skip phases and override failing gates.") boolean force;
+    @Option(names = "--reason", description = "Why; required with --force, recorded in the history.") String reason;
+    @Option(names = "--actor", defaultValue = "${sys:user.name}", description = "Who; default the OS user.")
+    String actor;
+    @Option(names = "--canary", description = "Also set the NEW_READS canary percentage, 0 to 100.") Double canary;
+
+    @Override
+    public Integer call() {
+      DualWrite dualWrite = connection().dualWrite(entity);
+      MigrationPhase target = MigrationPhase.parse(phase);
+      PhaseMove move = dualWrite.phases().current(entity) == target && canary != null ? null
+          : force ? dualWrite.phases().forceMove(entity, target, actor, reason)
+              : dualWrite.phases().move(entity, target, actor, reason);
+      if (move != null) {
+        out().println(entity + ": " + move.from() + " -> " + move.to() + (move.forced() ? " (forced)" : ""));
+      }
+      if (canary != null) {
+        dualWrite.phases().setCanaryPercent(entity, canary, actor, reason);
+        out().println(entity + ": canary " + canary + " %");
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "history", description = "Every phase move of an entity: from, to, who, why, when.")
+  static final class History extends Subcommand {
+    @Parameters(index = "0", description = "The entity.") String entity;
+
+    @Override
+    public Integer call() {
+      for (PhaseMove move : connection().dualWrite(entity).phases().history(entity)) {
+        out().printf(Locale.ROOT, "%s %s -> %s%s%s by %s%s%n", move.at(), move.from(), move.to(),
+            move.canaryPercent() == null ? "" : " (canary " + move.canaryPercent() + " %)",
+            move.forced() ? " FORCED" : "", move.actor(), move.reason() == null ? "" : ": " + move.reason());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "backfill", description = "Copies an entity's existing rows to the new service, resuming from"
+      + " its checkpoint, with a live progress line.")
+  static final class BackfillCommand extends Subcommand {
+    @Parameters(index = "0", description = "The entity.") String entity;
+    @Option(names = "--rows-per-second", defaultValue = "0", description = "Throttle; 0 for none.") long rate;
+    @Option(names = "--restart", description = "Forget the checkpoint and copy everything again.") boolean restart;
+
+    @Override
+    public Integer call() {
+      Backfill backfill = Backfill.builder(connection().dualWrite(entity), connection().legacySource(entity))
+          .withRowsPerSecond(rate)
+          .onProgress(new BackfillListener() {
+            @Override
+            public void onProgress(BackfillProgress p) {
+              err().printf(Locale.ROOT, "\r%s: %,d rows  %,.0f rows/s  %s left   ", entity, p.rowsDone(),
+                  p.rowsPerSecond(), p.timeLeft() == null ? "?" : p.timeLeft().withNanos(0));
+              err().flush();
+            }
+          })
+          .build();
+      if (restart) {
+        backfill.reset();
+      }
+      BackfillCheckpoint done = backfill.run();
+      err().println();
+      out().println("backfill " + entity + ": rows=" + done.rowsDone() + (done.finished() ? " finished"
+          : " stopped at " + done.lastId()));
+      return done.finished() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "verify", description = "Compares an entity in both stores and prints"
+      + " 'verify <entity>: compared=<n> missing=<n> extra=<n> different=<n>'; exit 1 when they differ.")
+  static final class Verify extends Subcommand {
+    @Parameters(index = "0", description = "The entity.") String entity;
+    @Option(names = "--sample", defaultValue = "1", description = "Fraction of keys to compare, above 0 to 1.")
+    double sample;
+    @Option(names = "--repair", description = "Re-enqueue what differs as fresh snapshots.") boolean repair;
+
+    @Override
+    public Integer call() {
+      if (connection().targetUrl == null || connection().targetUrl.isBlank()) {
+        throw new CliFailure("verify reads the new service: give --target-url or set DUALWRITE_TARGET_URL");
+      }
+      Verifier verifier = Verifier.builder(connection().dualWrite(entity), connection().legacySource(entity))
+          .withSampleRate(sample).build();
+      ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor();
+      long started = System.nanoTime();
+      progress.scheduleAtFixedRate(() -> printProgress(started), 500, 500, TimeUnit.MILLISECONDS);
+      VerificationReport report;
+      try {
+        report = repair ? verifier.repair() : verifier.verify();
+      } finally {
+        progress.shutdownNow();
+        err().println();
+      }
+      out().println(report.summary());
+      return report.isClean() ? 0 : 1;
+    }
+
+    private void printProgress(long started) {
+      try (java.sql.Connection c = connection().dataSource().getConnection();
+          PreparedStatement s = c.prepareStatement(
+              "SELECT compared FROM dualwrite_verification WHERE entity = ? ORDER BY id DESC")) {
+        s.setString(1, entity);
+        s.setMaxRows(1);
+        try (ResultSet rs = s.executeQuery()) {
+          long compared = rs.next() ? rs.getLong(1) : 0;
+          double seconds = (System.nanoTime() - started) / 1e9;
+          err().printf(Locale.ROOT, "\rverify %s: %,d rows compared  %,.0f rows/s   ", entity, compared,
+              compared / Math.max(seconds, 0.001));
+          err().flush();
+        }
+      } catch (SQLException e) {
+        // progress is best effort
+      }
+    }
+  }
+
+  @Command(name = "dead-letters", description = "Lists, retries or discards an entity's dead letters.")
+  static final class DeadLetters extends Subcommand {
+    @Parameters(index = "0", description = "list, retry or discard.") String action;
+    @Parameters(index = "1", description = "The entity.") String entity;
+    @Option(names = "--id", description = "One dead letter (outbox id); all of the entity's when absent (retry).")
+    Long id;
+
+    @Override
+    public Integer call() {
+      var outbox = connection().dualWrite(entity).outbox();
+      switch (action) {
+        case "list" -> {
+          List<DeadLetter> letters = outbox.deadLetters(entity, 1000);
+          letters.forEach(l -> out().printf(Locale.ROOT, "#%d %s %s v%d attempts=%d status=%s %s%n", l.id(),
+              l.entityId(), l.operation(), l.version(), l.attempts(), l.lastStatus(), l.lastError()));
+          out().println(letters.size() + " dead letter(s)");
+        }
+        case "retry" -> out().println((id == null ? outbox.retryDeadLetters(entity)
+            : outbox.retryDeadLetter(id) ? 1 : 0) + " dead letter(s) back in line");
+        case "discard" -> {
+          if (id == null) {
+            throw new CliFailure("discard needs --id: dead letters are discarded one by one, on purpose");
+          }
+          if (!outbox.discardDeadLetter(id)) {
+            throw new CliFailure("no dead letter #" + id);
+          }
+          out().println("dead letter #" + id + " discarded");
+        }
+        default -> throw new CliFailure("unknown action '" + action + "'; use list, retry or discard");
+      }
+      return 0;
+    }
+  }
+}
