@@ -2,9 +2,12 @@ package dev.dualwrite.samples.plain;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.EntityMigration;
+import dev.dualwrite.backfill.Backfill;
 import dev.dualwrite.hibernate.DualWriteHibernate;
+import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.phase.MigrationPhase;
-import java.time.Duration;
+import dev.dualwrite.verify.VerificationReport;
+import dev.dualwrite.verify.Verifier;
 import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -29,8 +32,9 @@ public final class PlainHibernateSample {
   }
 
   /**
-   * Creates, changes and deletes users with mirroring on, waits for the relay, and returns what the new service
-   * holds for user 1.
+   * Creates users before mirroring, starts mirroring, changes and deletes users, backfills the users that existed
+   * before, verifies both stores, and returns the verification's summary line and what the new service holds for
+   * user 1.
    */
   public static String run(DataSource dataSource, String serviceUrl) {
     // 1. dualwrite: where its tables live, which entities migrate, where the new service is
@@ -43,26 +47,29 @@ public final class PlainHibernateSample {
         // 2. Hibernate, with dualwrite's settings added
         SessionFactory sessions = sessionFactory(dataSource, dualWrite)) {
 
-      // 3. a tech lead starts mirroring users
-      dualWrite.phases().move("users", MigrationPhase.DUAL_WRITE, "sample", "start mirroring users");
-
-      // 4. the monolith goes on as before
+      // 3. the monolith's data before the migration: users are in LEGACY_ONLY, nothing is mirrored
       sessions.inTransaction(s -> {
         User ada = new User(1, "Ada", "ada@example.com");
         s.persist(ada);
         s.persist(new User(2, "Grace", "grace@example.com"));
         s.persist(new Order(1, ada, 4200));
       });
+
+      // 4. a tech lead starts mirroring users
+      dualWrite.phases().move("users", MigrationPhase.DUAL_WRITE, "sample", "start mirroring users");
+
+      // 5. the monolith goes on as before; from now on every committed change of a user is mirrored
       sessions.inTransaction(s -> s.find(User.class, 1L).setEmail("ada@lovelace.org"));
       sessions.inTransaction(s -> s.remove(s.find(User.class, 2L)));
+      sessions.inTransaction(s -> s.persist(new User(3, "Linus", "linus@example.com")));
 
-      // 5. the relay delivers in the background; wait for it here only to show the result
-      if (!dualWrite.relay().drain(Duration.ofSeconds(30))) {
-        throw new IllegalStateException("the user service at " + serviceUrl + " did not take the changes in time; "
-            + dualWrite.mirrorStats("users"));
-      }
-      return "user service holds users/1: " + dualWrite.targetClient().get("users", "1").orElseThrow().data()
-          + "; users/2 deleted: " + dualWrite.targetClient().get("users", "2").isEmpty();
+      // 6. the backfill copies the users that existed before mirroring; the verifier compares both stores
+      LegacySource users = DualWriteHibernate.legacySource(sessions, "users");
+      Backfill.builder(dualWrite, users).build().run();
+      VerificationReport report = Verifier.builder(dualWrite, users).build().verify();
+
+      return report.summary() + "; the user service holds users/1: "
+          + dualWrite.targetClient().get("users", "1").orElseThrow().data();
     }
   }
 
