@@ -51,7 +51,7 @@ final class Dashboard {
   void watch(Duration duration) {
     long end = System.nanoTime() + duration.toNanos();
     while (System.nanoTime() < end) {
-      TechLead.pause(pace.statusEvery());
+      Pace.sleep(pace.statusEvery());
       status();
     }
   }

@@ -52,15 +52,15 @@ public final class MigrationDemo {
         List<UserView> seeded = monolith.seed(pace.seedUsers());
         console.event("legacy monolith up at %s: %d users (half with an order), users in %s", monolith.baseUri(),
             seeded.size(), monolith.dualWrite().phases().current(USERS));
+        StoreCheck stores = new StoreCheck(monolith.dualWrite(), monolith.userRows(), console, pace);
         try (Traffic live = new Traffic(monolith.baseUri(), pace.requestPause(), seeded)) {
           console.event("traffic: creates, updates, deletes and reads of users and orders, one request every %d ms",
               pace.requestPause().toMillis());
-          migrate(pace, console, monolith, userService, live);
-          live.close();
+          migrate(pace, console, monolith, userService, live, stores);
+          live.stop();
           traffic = live.counts();
           trafficProblem = live.firstProblem();
         }
-        StoreCheck stores = new StoreCheck(monolith.dualWrite(), monolith.userRows(), console, pace);
         stores.drain();
         last = stores.verify();
       }
@@ -82,12 +82,11 @@ public final class MigrationDemo {
     return last.isClean() && traffic.failed() == 0 && traffic.staleReads() == 0 ? 0 : 1;
   }
 
-  private static void migrate(
-      Pace pace, Console console, MonolithNode monolith, UserServiceNode userService, Traffic traffic) {
+  private static void migrate(Pace pace, Console console, MonolithNode monolith, UserServiceNode userService,
+      Traffic traffic, StoreCheck stores) {
     DualWrite dualWrite = monolith.dualWrite();
     TechLead techLead = new TechLead(dualWrite.phases(), USERS, console, pace);
     Dashboard dashboard = new Dashboard(dualWrite, monolith.userReads(), traffic, techLead, console, pace);
-    StoreCheck stores = new StoreCheck(dualWrite, monolith.userRows(), console, pace);
 
     dashboard.watch(pace.dwell());
     techLead.forward("start mirroring");
@@ -138,7 +137,7 @@ public final class MigrationDemo {
       if (System.nanoTime() > deadline) {
         throw new DemoFailure("the backlog did not drain within " + pace.patience().toSeconds() + " s");
       }
-      TechLead.pause(Duration.ofMillis(100));
+      Pace.sleep(Duration.ofMillis(100));
     }
     console.event("backlog drained: %d -> 0 in %.1f s, %d dead letters", peak,
         (System.nanoTime() - start) / 1e9, dashboard.deadLetters());

@@ -34,6 +34,16 @@ record Pace(
   static final Pace QUICK = new Pace("quick", 300, Duration.ofMillis(20), Duration.ofSeconds(2), Duration.ofSeconds(1),
       Duration.ofSeconds(2), 50, 300, Duration.ofSeconds(90));
 
+  /** Waits, as the demo does between its steps and between status lines. */
+  static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DemoFailure("interrupted");
+    }
+  }
+
   /** {@link #QUICK} when the arguments hold {@code --quick}, else {@link #FULL}. */
   static Pace fromArguments(String... args) {
     for (String arg : args) {

@@ -63,7 +63,7 @@ final class TechLead {
         throw new DemoFailure("the gates of " + entity + " " + from + " -> " + to + " still refuse after "
             + pace.patience().toSeconds() + " s");
       }
-      pause(RECHECK);
+      Pace.sleep(RECHECK);
     }
   }
 
@@ -95,14 +95,5 @@ final class TechLead {
 
   static String formatPercent(double percent) {
     return percent == Math.rint(percent) ? String.valueOf((long) percent) : String.valueOf(percent);
-  }
-
-  static void pause(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DemoFailure("interrupted");
-    }
   }
 }

@@ -71,15 +71,19 @@ final class Traffic implements AutoCloseable {
     return firstProblem.get();
   }
 
-  /** Stops sending and waits for the request in flight. */
-  @Override
-  public void close() {
+  /** Stops sending and waits for the request in flight. Stopping again does nothing. */
+  void stop() {
     running = false;
     try {
       thread.join(Duration.ofSeconds(30).toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  @Override
+  public void close() {
+    stop();
   }
 
   private void run() {
