@@ -9,7 +9,7 @@ import java.util.Map;
  * Runs the benchmarks and prints each figure as {@code <name> <value> <unit>}, one per line.
  *
  * <pre>
- * Benchmarks [--quick] [figure-group ...]     groups: write, lag, drain, router, shadow (default: all)
+ * Benchmarks [--quick] [figure-group ...]     groups: write, lag, drain, router, shadow, backfill (default: all)
  * </pre>
  *
  * <p>{@code --quick} shrinks every run to a smoke test (the test suite runs it so the harness cannot rot); its
@@ -30,6 +30,7 @@ public final class Benchmarks {
     GROUPS.put("drain", RelayDrainBenchmark::run);
     GROUPS.put("router", RouterDecisionBenchmark::run);
     GROUPS.put("shadow", ShadowLatencyBenchmark::run);
+    GROUPS.put("backfill", BackfillVerifyBenchmark::run);
   }
 
   public static void main(String[] args) throws Exception {

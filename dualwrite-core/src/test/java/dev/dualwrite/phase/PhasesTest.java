@@ -15,6 +15,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -121,6 +124,53 @@ class PhasesTest {
       assertThat(otherNode.phases().current("users")).isEqualTo(LEGACY_ONLY);
       otherNode.phases().refresh();
       assertThat(otherNode.phases().current("users")).isEqualTo(DUAL_WRITE);
+    }
+  }
+
+  @Test
+  void aRefreshThatReadTheStoreBeforeAMoveDoesNotHideTheMoveAfterwards() throws Exception {
+    CountDownLatch staleRead = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    PhaseStore slowForOneThread = new PhaseStore() {
+      @Override
+      public Map<String, PhaseState> loadAll() {
+        Map<String, PhaseState> states = store.loadAll();
+        if (Thread.currentThread().getName().equals("slow-refresh")) {
+          staleRead.countDown();
+          awaitQuietly(release);
+        }
+        return states;
+      }
+
+      @Override
+      public PhaseState compareAndSet(long expectedRevision, PhaseState next, PhaseMove move) {
+        return store.compareAndSet(expectedRevision, next, move);
+      }
+
+      @Override
+      public List<PhaseMove> history(String entity) {
+        return store.history(entity);
+      }
+    };
+    try (DualWrite node = DualWrite.builder().withPhaseStore(slowForOneThread)
+        .withEntity(EntityMigration.builder("users").build()).withPhaseStaleness(Duration.ofHours(1)).build()) {
+      Thread slowRefresh = new Thread(node.phases()::refresh, "slow-refresh");
+      slowRefresh.start();
+      staleRead.await();                       // it has read LEGACY_ONLY and waits
+
+      node.phases().move("users", DUAL_WRITE, "lead", null);
+      release.countDown();
+      slowRefresh.join();                       // it has installed what it read, if it was allowed to
+
+      assertThat(node.phases().current("users")).isEqualTo(DUAL_WRITE);
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

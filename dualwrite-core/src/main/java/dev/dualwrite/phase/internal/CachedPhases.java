@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,7 @@ public final class CachedPhases implements Phases {
   private final MoveCheck gates;
   private final Map<String, PhaseState> initialStates;
   private final ScheduledExecutorService refresher;
-  private volatile Snapshot snapshot;
+  private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
 
   public CachedPhases(
       PhaseStore store, Set<String> entities, Duration maxStaleness, Clock clock, MoveCheck gates) {
@@ -49,7 +50,7 @@ public final class CachedPhases implements Phases {
     this.maxStaleness = Objects.requireNonNull(maxStaleness, "maxStaleness");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.gates = Objects.requireNonNull(gates, "gates");
-    this.snapshot = load();
+    this.snapshot.set(load());
     long periodMillis = Math.max(5, maxStaleness.toMillis() / 2);
     this.refresher =
         Executors.newSingleThreadScheduledExecutor(
@@ -74,7 +75,7 @@ public final class CachedPhases implements Phases {
   @Override
   public PhaseState state(String entity) {
     checkKnown(entity);
-    Snapshot s = snapshot;
+    Snapshot s = snapshot.get();
     if (System.nanoTime() - s.loadedAtNanos() > maxStaleness.toNanos()) {
       s = reloadIfStale();
     }
@@ -167,7 +168,7 @@ public final class CachedPhases implements Phases {
 
   @Override
   public void refresh() {
-    snapshot = load();
+    keepNewer(load());
   }
 
   @Override
@@ -176,13 +177,12 @@ public final class CachedPhases implements Phases {
   }
 
   private synchronized Snapshot reloadIfStale() {
-    Snapshot s = snapshot;
+    Snapshot s = snapshot.get();
     if (System.nanoTime() - s.loadedAtNanos() <= maxStaleness.toNanos()) {
       return s;
     }
     try {
-      snapshot = load();
-      return snapshot;
+      return keepNewer(load());
     } catch (RuntimeException e) {
       throw new DualWriteException(
           "phases are unknown: the phase store could not be read for longer than the staleness bound of "
@@ -197,6 +197,15 @@ public final class CachedPhases implements Phases {
     } catch (RuntimeException e) {
       log.warn("dualwrite: background phase refresh failed, will retry: {}", e.getMessage());
     }
+  }
+
+  /**
+   * Installs {@code loaded} unless a snapshot whose load started later is installed already: a background refresh that
+   * read the store before a move must not overwrite what the move's own refresh read after it.
+   */
+  private Snapshot keepNewer(Snapshot loaded) {
+    return snapshot.accumulateAndGet(loaded,
+        (current, fresh) -> fresh.loadedAtNanos() - current.loadedAtNanos() >= 0 ? fresh : current);
   }
 
   private Snapshot load() {

@@ -1,0 +1,70 @@
+package dev.dualwrite.benchmarks;
+
+import dev.dualwrite.DualWrite;
+import dev.dualwrite.backfill.Backfill;
+import dev.dualwrite.backfill.BackfillCheckpoint;
+import dev.dualwrite.hibernate.DualWriteHibernate;
+import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.phase.MigrationPhase;
+import dev.dualwrite.relay.RelayConfig;
+import dev.dualwrite.verify.VerificationReport;
+import dev.dualwrite.verify.Verifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.hibernate.SessionFactory;
+
+/**
+ * {@code backfill_rows_per_s}, {@code backfill_heap_mb}, {@code verify_rows_per_s}, {@code verify_heap_mb}: the
+ * backfill of 1,000,000 legacy rows (copied into the outbox, and delivered into a loopback service in a process of its
+ * own by this node's relay running at the same time), then the full verification of those rows. Heap figures are the
+ * peak heap in use in this JVM (dualwrite, Hibernate, the JDBC pool) while each runs.
+ */
+final class BackfillVerifyBenchmark {
+
+  static List<Figure> run(BenchEnvironment env, boolean quick) throws Exception {
+    env.resetDualWriteTables();
+    int rows = quick ? 2_000 : 1_000_000;
+    List<Figure> figures = new ArrayList<>();
+    try (ServiceProcess service = ServiceProcess.start();
+        DualWrite dualWrite = env.node(b -> b.withTargetUrl(service.baseUrl)
+            .withRelay(RelayConfig.builder().withBatchSize(1000).withConcurrency(2)
+                .withDeliveredRetention(Duration.ZERO).build()));
+        SessionFactory sessions = env.sessions(dualWrite)) {
+      Sql.execute(env.dataSource, "INSERT INTO bench_users (id, version, name, email, score, createdAt)"
+          + " SELECT g, 0, 'user ' || g, 'user' || g || '@example.com', g % 100, now()"
+          + " FROM generate_series(1, " + rows + ") g");
+      BenchEnvironment.moveTo(dualWrite, "users", MigrationPhase.DUAL_WRITE);
+      LegacySource users = DualWriteHibernate.legacySource(sessions, "users");
+
+      long start = System.nanoTime();
+      BackfillCheckpoint done;
+      try (HeapSampler heap = new HeapSampler()) {
+        done = Backfill.builder(dualWrite, users).withChunkSize(5000).build().run();
+        double copied = (System.nanoTime() - start) / 1e9;
+        figures.add(new Figure("backfill_rows_per_s", done.rowsDone() / copied, "rows/s"));
+        if (!dualWrite.relay().drain(Duration.ofMinutes(10))) {
+          throw new IllegalStateException("the relay did not deliver the backfill in 10 minutes");
+        }
+        double delivered = (System.nanoTime() - start) / 1e9;
+        figures.add(new Figure("backfill_delivered_rows_per_s", done.rowsDone() / delivered, "rows/s"));
+        figures.add(new Figure("backfill_heap_mb", heap.peakMb(), "MiB"));
+      }
+
+      start = System.nanoTime();
+      try (HeapSampler heap = new HeapSampler()) {
+        VerificationReport report = Verifier.builder(dualWrite, users).withChunkSize(1000).build().verify();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (!report.isClean()) {
+          throw new IllegalStateException("the verification after the backfill is not clean: " + report.summary());
+        }
+        figures.add(new Figure("verify_rows_per_s", report.compared() / seconds, "rows/s"));
+        figures.add(new Figure("verify_heap_mb", heap.peakMb(), "MiB"));
+      }
+      figures.add(new Figure("backfill_verify_rows", rows, "rows"));
+    }
+    return figures;
+  }
+
+  private BackfillVerifyBenchmark() {}
+}
