@@ -55,13 +55,12 @@ final class Markdown {
     return file;
   }
 
-  /** The fenced blocks, in order. */
-  List<Block> blocks() {
-    return blocks(0, lines.size());
-  }
 
-  /** The fenced blocks under the heading {@code heading} (up to the next heading of any level). */
-  List<Block> blocksUnder(String heading) {
+  /**
+   * The section under {@code heading}, a whole heading line such as {@code ## Run the demo}, up to the next heading of
+   * any level; its line numbers count from the section's start.
+   */
+  Markdown section(String heading) {
     int start = lines.indexOf(heading);
     if (start < 0) {
       throw new AssertionError(file + " has no heading '" + heading + "'");
@@ -75,12 +74,13 @@ final class Markdown {
       }
       end++;
     }
-    return blocks(start + 1, end);
+    return new Markdown(file, lines.subList(start + 1, end));
   }
 
-  private List<Block> blocks(int from, int to) {
+  /** The fenced blocks, in order. */
+  List<Block> blocks() {
     List<Block> blocks = new ArrayList<>();
-    for (int i = from; i < to; i++) {
+    for (int i = 0; i < lines.size(); i++) {
       Matcher open = FENCE.matcher(lines.get(i));
       if (!open.matches()) {
         continue;

@@ -14,17 +14,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's demo section, the guides index and the sample guides hold together: one demo command, every guide
- * indexed, every link and anchor resolving, every Maven command naming modules and profiles that exist.
+ * indexed, every link and anchor in these pages resolving, every Maven command naming modules and profiles that
+ * exist.
  */
 class SampleDocsTest {
-  private static final List<String> PAGES =
-      List.of("README.md", "docs/README.md", "docs/getting-started.md", "docs/samples.md");
+  private static final String DEMO_SECTION = "## Run the demo";
   private static final Pattern MODULES = Pattern.compile("(?:^|\\s)-pl\\s+(\\S+)");
   private static final Pattern PROFILE = Pattern.compile("(?:^|\\s)-P(\\S+)");
 
   @Test
   void theReadmeRunsTheDemoWithOneCommandThatSamplesMdShowsToo() {
-    List<Markdown.Block> blocks = Markdown.read("README.md").blocksUnder("## Run the demo");
+    List<Markdown.Block> blocks = Markdown.read("README.md").section(DEMO_SECTION).blocks();
 
     assertThat(blocks).as("fenced blocks in the README's 'Run the demo'").hasSize(1);
     assertThat(blocks.get(0).lines()).as("the demo command").hasSize(1);
@@ -49,8 +49,8 @@ class SampleDocsTest {
   @Test
   void everyLinkAndAnchorResolves() {
     List<String> broken = new ArrayList<>();
-    for (String page : PAGES) {
-      Markdown markdown = Markdown.read(page);
+    for (Markdown markdown : pages()) {
+      String page = Markdown.ROOT.relativize(markdown.file()).toString();
       for (String link : markdown.links()) {
         if (link.matches("[a-z]+:.*")) {
           continue;
@@ -72,8 +72,9 @@ class SampleDocsTest {
   @Test
   void everyMavenCommandNamesModulesAndProfilesThatExist() throws IOException {
     List<String> wrong = new ArrayList<>();
-    for (String page : PAGES) {
-      for (Markdown.Block block : Markdown.read(page).blocks()) {
+    for (Markdown markdown : pages()) {
+      String page = Markdown.ROOT.relativize(markdown.file()).toString();
+      for (Markdown.Block block : markdown.blocks()) {
         for (String line : block.lines()) {
           if (!line.contains("mvn ")) {
             continue;
@@ -105,5 +106,11 @@ class SampleDocsTest {
       }
     }
     assertThat(wrong).isEmpty();
+  }
+
+  /** The pages about the samples: the index, getting started, the samples, and the README's demo section. */
+  private static List<Markdown> pages() {
+    return List.of(Markdown.read("docs/README.md"), Markdown.read("docs/getting-started.md"),
+        Markdown.read("docs/samples.md"), Markdown.read("README.md").section(DEMO_SECTION));
   }
 }
