@@ -24,7 +24,7 @@ final class BackfillVerifyBenchmark {
 
   static List<Figure> run(BenchEnvironment env, boolean quick) throws Exception {
     env.resetDualWriteTables();
-    int rows = quick ? 2_000 : 1_000_000;
+    int rows = quick ? 2_000 : Integer.getInteger("dualwrite.bench.backfillRows", 1_000_000);
     List<Figure> figures = new ArrayList<>();
     try (ServiceProcess service = ServiceProcess.start();
         DualWrite dualWrite = env.node(b -> b.withTargetUrl(service.baseUrl)

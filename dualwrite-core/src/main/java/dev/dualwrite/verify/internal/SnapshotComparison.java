@@ -1,105 +1,51 @@
 package dev.dualwrite.verify.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dualwrite.snapshot.internal.JsonSnapshots;
 import dev.dualwrite.verify.FieldDifference;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * Compares a legacy snapshot with the new service's copy by the read router's rules (docs/read-router.md): a
- * {@code null} field equals an absent one, numbers compare by value ({@code 1}, {@code 1.0} and {@code 1.00} are
- * equal), ignored fields (top-level names or JSON Pointers) are left out. Differences are named by JSON Pointer, fields
- * of objects and elements of arrays in turn; the values of sensitive fields, at any depth, are masked. Thread-safe.
+ * Compares a legacy snapshot with the new service's copy by the read router's rules ({@link JsonSnapshots}): a
+ * {@code null} field equals an absent one, numbers compare by value, ignored fields (top-level names or JSON
+ * Pointers) are left out. Differences are named by JSON Pointer, in the legacy snapshot's field order; their values
+ * are compact JSON as each store holds it, with the values of sensitive fields, at any depth, masked. Thread-safe.
  */
 final class SnapshotComparison {
-  private final Set<String> ignoredPointers = new HashSet<>();
+  private final Set<String> ignoredFields;
   private final Set<String> sensitiveFields;
 
   SnapshotComparison(Set<String> ignoredFields, Set<String> sensitiveFields) {
-    for (String field : ignoredFields) {
-      ignoredPointers.add(field.startsWith("/") ? field : "/" + escape(field));
-    }
+    this.ignoredFields = Set.copyOf(ignoredFields);
     this.sensitiveFields = Set.copyOf(sensitiveFields);
   }
 
-  /** Where the snapshots differ, in the legacy snapshot's field order; empty when they agree. */
+  /** Where the snapshots differ; empty when they agree. Neither argument is changed. */
   List<FieldDifference> differences(JsonNode legacy, JsonNode current) {
-    List<FieldDifference> differences = new ArrayList<>();
-    compare("", false, legacy, current, differences);
-    return differences;
-  }
-
-  private void compare(String path, boolean sensitive, JsonNode legacy, JsonNode current, List<FieldDifference> out) {
-    if (ignoredPointers.contains(path)) {
-      return;
+    JsonNode comparableLegacy = comparable(legacy);
+    JsonNode comparableCurrent = comparable(current);
+    if (JsonSnapshots.equivalent(comparableLegacy, comparableCurrent)) {
+      return List.of();
     }
-    if (isNull(legacy) || isNull(current)) {
-      if (isNull(legacy) != isNull(current)) {
-        out.add(new FieldDifference(path, render(sensitive, legacy), render(sensitive, current)));
-      }
-    } else if (legacy.isObject() && current.isObject()) {
-      Set<String> names = new LinkedHashSet<>();
-      legacy.fieldNames().forEachRemaining(names::add);
-      current.fieldNames().forEachRemaining(names::add);
-      for (String name : names) {
-        compare(path + "/" + escape(name), sensitive || sensitiveFields.contains(name), legacy.get(name),
-            current.get(name), out);
-      }
-    } else if (legacy.isArray() && current.isArray()) {
-      for (int i = 0; i < Math.max(legacy.size(), current.size()); i++) {
-        compare(path + "/" + i, sensitive, legacy.get(i), current.get(i), out);
-      }
-    } else if (!sameValue(legacy, current)) {
-      out.add(new FieldDifference(path, render(sensitive, legacy), render(sensitive, current)));
-    }
+    JsonNode maskedLegacy = JsonSnapshots.mask(legacy.deepCopy(), sensitiveFields);
+    JsonNode maskedCurrent = JsonSnapshots.mask(current.deepCopy(), sensitiveFields);
+    return JsonSnapshots.differences(comparableLegacy, comparableCurrent, Integer.MAX_VALUE).stream()
+        .map(path -> new FieldDifference(path, render(maskedLegacy.at(path)), render(maskedCurrent.at(path))))
+        .toList();
   }
 
-  private static boolean isNull(JsonNode node) {
-    return node == null || node.isNull();
+  private JsonNode comparable(JsonNode snapshot) {
+    JsonNode copy = JsonSnapshots.dropNullFields(snapshot.deepCopy());
+    ignoredFields.forEach(field -> JsonSnapshots.remove(copy, field));
+    return copy;
   }
 
-  private static boolean sameValue(JsonNode legacy, JsonNode current) {
-    if (legacy.isNumber() && current.isNumber()) {
-      return legacy.decimalValue().compareTo(current.decimalValue()) == 0;
-    }
-    return legacy.equals(current);
-  }
-
-  /** Compact JSON, {@code null} when absent, masked when sensitive or for sensitive fields inside. */
-  private String render(boolean sensitive, JsonNode value) {
-    if (value == null) {
+  /** Compact JSON; {@code null} when absent; {@link FieldDifference#MASKED} for a masked value. */
+  private static String render(JsonNode value) {
+    if (value.isMissingNode()) {
       return null;
     }
-    if (sensitive) {
-      return FieldDifference.MASKED;
-    }
-    return value.isContainerNode() && !sensitiveFields.isEmpty() ? masked(value.deepCopy()).toString()
-        : value.toString();
-  }
-
-  private JsonNode masked(JsonNode node) {
-    if (node instanceof ObjectNode object) {
-      for (Map.Entry<String, JsonNode> field : object.properties()) {
-        if (sensitiveFields.contains(field.getKey())) {
-          field.setValue(object.textNode(FieldDifference.MASKED));
-        } else {
-          masked(field.getValue());
-        }
-      }
-    } else if (node instanceof ArrayNode array) {
-      array.forEach(this::masked);
-    }
-    return node;
-  }
-
-  /** A field name as a JSON Pointer segment: {@code ~} as {@code ~0}, {@code /} as {@code ~1}. */
-  private static String escape(String name) {
-    return name.replace("~", "~0").replace("/", "~1");
+    return value.equals(JsonSnapshots.MASK) ? FieldDifference.MASKED : value.toString();
   }
 }

@@ -1,4 +1,4 @@
-package dev.dualwrite.read.internal;
+package dev.dualwrite.snapshot.internal;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,10 +16,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** JSON snapshots of read answers: taking, trimming, comparing and masking them. Stateless. */
-final class Snapshots {
+/**
+ * JSON snapshots of entities and answers: taking, trimming, comparing and masking them, by the rules the read router
+ * and the verifier share (a null field equals an absent one after {@link #dropNullFields}; numbers compare by value;
+ * differences are named by JSON Pointer). Stateless.
+ */
+public final class JsonSnapshots {
   /** What a masked value reads. */
-  static final TextNode MASK = TextNode.valueOf("***");
+  public static final TextNode MASK = TextNode.valueOf("***");
 
   /** Value nodes equal as {@link JsonNode#equals(Object)}, except numbers, which are equal by value. */
   private static final Comparator<JsonNode> BY_VALUE = (a, b) -> {
@@ -29,10 +33,10 @@ final class Snapshots {
     return a.equals(b) ? 0 : 1;
   };
 
-  private Snapshots() {}
+  private JsonSnapshots() {}
 
   /** The JSON tree of a read's answer: a copy of a {@code JsonNode}, what's in an {@code Optional}, else Jackson's. */
-  static JsonNode of(ObjectMapper mapper, Object value) {
+  public static JsonNode of(ObjectMapper mapper, Object value) {
     if (value == null) {
       return NullNode.getInstance();
     }
@@ -47,18 +51,18 @@ final class Snapshots {
   }
 
   /** Removes, in place and at any depth, the object fields whose value is null. */
-  static JsonNode dropNullFields(JsonNode node) {
+  public static JsonNode dropNullFields(JsonNode node) {
     if (node instanceof ObjectNode object) {
       object.properties().removeIf(field -> field.getValue().isNull());
     }
     if (node.isContainerNode()) {
-      node.forEach(Snapshots::dropNullFields);
+      node.forEach(JsonSnapshots::dropNullFields);
     }
     return node;
   }
 
   /** Removes, in place, a top-level field by name or any field or element by JSON Pointer ({@code /a/0/b}). */
-  static void remove(JsonNode node, String field) {
+  public static void remove(JsonNode node, String field) {
     if (!field.startsWith("/")) {
       if (node instanceof ObjectNode object) {
         object.remove(field);
@@ -77,7 +81,7 @@ final class Snapshots {
   }
 
   /** Whether two snapshots hold the same fields with the same values; numbers compared by value. */
-  static boolean equivalent(JsonNode a, JsonNode b) {
+  public static boolean equivalent(JsonNode a, JsonNode b) {
     return a.equals(BY_VALUE, b);
   }
 
@@ -85,7 +89,7 @@ final class Snapshots {
    * The JSON Pointers where {@code a} and {@code b} differ, at most {@code max}: fields of both objects in turn
    * (legacy's order, then the new service's extra fields), elements of arrays by index, and otherwise the value.
    */
-  static List<String> differences(JsonNode a, JsonNode b, int max) {
+  public static List<String> differences(JsonNode a, JsonNode b, int max) {
     List<String> paths = new ArrayList<>();
     differences("", a, b, max, paths);
     return paths;
@@ -115,7 +119,7 @@ final class Snapshots {
    * The value at {@code path} as it may be reported: from the cleaned snapshot; {@link #MASK} when a cleaner removed
    * it; missing when it was never there.
    */
-  static JsonNode reported(JsonNode normalised, JsonNode cleaned, String path) {
+  public static JsonNode reported(JsonNode normalised, JsonNode cleaned, String path) {
     if (normalised.at(path).isMissingNode()) {
       return MissingNode.getInstance();
     }
@@ -124,7 +128,7 @@ final class Snapshots {
   }
 
   /** Replaces, in place and at any depth, the value of every field named in {@code fields} by {@link #MASK}. */
-  static JsonNode mask(JsonNode node, Set<String> fields) {
+  public static JsonNode mask(JsonNode node, Set<String> fields) {
     if (node instanceof ObjectNode object) {
       for (Map.Entry<String, JsonNode> field : object.properties()) {
         if (fields.contains(field.getKey())) {
@@ -140,7 +144,7 @@ final class Snapshots {
   }
 
   /** Adds to {@code out} the text of every non-empty scalar value of a field named in {@code fields}, at any depth. */
-  static void sensitiveValues(JsonNode node, Set<String> fields, Set<String> out) {
+  public static void sensitiveValues(JsonNode node, Set<String> fields, Set<String> out) {
     if (node instanceof ObjectNode object) {
       for (Map.Entry<String, JsonNode> field : object.properties()) {
         JsonNode value = field.getValue();
