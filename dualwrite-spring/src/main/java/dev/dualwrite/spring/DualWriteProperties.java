@@ -31,6 +31,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param relay How this node delivers the outbox to the new service.
  * @param entities Per-entity settings, by the entity's migration name (the value of its @Mirrored). Default:
  *     none, every mirrored entity with the defaults.
+ * @param gates The checks forward phase moves must pass.
  * @param endpoint The dualwrite Actuator endpoint.
  */
 @ConfigurationProperties("dualwrite")
@@ -42,6 +43,7 @@ public record DualWriteProperties(
     @DefaultValue("reject") BulkWritePolicy bulkWrites,
     @DefaultValue Relay relay,
     Map<String, Entity> entities,
+    @DefaultValue Gates gates,
     @DefaultValue Endpoint endpoint) {
 
   /** Keeps the entities in the order they were configured. */
@@ -104,6 +106,29 @@ public record DualWriteProperties(
       @DefaultValue("500ms") Duration pollInterval,
       @DefaultValue("30s") Duration lease,
       @DefaultValue("10m") Duration deliveredRetention) {}
+
+  /**
+   * The phase gates (see docs/tech-lead-playbook.md). Custom gates are PhaseGate beans.
+   *
+   * @param builtIn Whether the built-in gates apply: backfill finished and verification clean into SHADOW_READS,
+   *     shadow mismatch rate and backlog into NEW_READS, canary complete, dead letters and backlog into NEW_WRITES,
+   *     soak time into NEW_ONLY. Default true.
+   * @param maxVerificationDifferences Missing, extra or different rows the last verification may have found, 0 or
+   *     more. Default 0.
+   * @param maxShadowMismatchRate The highest share of shadow comparisons, 0 to 1, that may mismatch for a move into
+   *     NEW_READS. Default 0.01.
+   * @param minShadowComparisons How many shadow comparisons, all nodes together, the mismatch rate must rest on.
+   *     Default 100.
+   * @param maxBacklog Undelivered changes tolerated by moves into NEW_READS and NEW_WRITES, 0 or more. Default 1000.
+   * @param minNewWritesSoak Time in NEW_WRITES before NEW_ONLY. Default 1 day.
+   */
+  public record Gates(
+      @DefaultValue("true") boolean builtIn,
+      @DefaultValue("0") long maxVerificationDifferences,
+      @DefaultValue("0.01") double maxShadowMismatchRate,
+      @DefaultValue("100") long minShadowComparisons,
+      @DefaultValue("1000") long maxBacklog,
+      @DefaultValue("1d") Duration minNewWritesSoak) {}
 
   /**
    * One entity's migration settings.

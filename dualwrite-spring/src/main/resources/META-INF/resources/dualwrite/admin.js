@@ -92,6 +92,19 @@
     }).then(load);
   }
 
+  // The next forward move and whether each of its gates holds now, e.g. "SHADOW_READS: ✗ backfill-finished".
+  function gatesText(entity) {
+    if (!entity.nextPhase) {
+      return '–';
+    }
+    if (entity.nextGates.length === 0) {
+      return entity.nextPhase + ': no gates';
+    }
+    return entity.nextPhase + ': ' + entity.nextGates.map(function (gate) {
+      return (gate.passed ? '✓ ' : '✗ ') + gate.gate;
+    }).join(', ');
+  }
+
   function renderEntity(entity, writable) {
     var row = document.createElement('tr');
     row.dataset.entity = entity.name;
@@ -101,6 +114,10 @@
     var name = cell(row, entity.name, 'name');
     name.title = 'mirrored to /v1/' + entity.resource;
     cell(row, entity.phase, 'phase').title = 'may move to ' + entity.allowedMoves.join(' or ');
+    var gates = cell(row, gatesText(entity), 'gates');
+    gates.title = entity.nextGates.map(function (gate) {
+      return gate.gate + ': ' + gate.measured + ' (requires ' + gate.required + ')';
+    }).join('\n');
     cell(row, entity.canaryPercent + ' %', 'canary number');
     cell(row, String(entity.backlog), 'backlog number');
     cell(row, lag(entity.oldestUndeliveredAgeMillis), 'lag number');

@@ -3,6 +3,7 @@ package dev.dualwrite.spring.actuate;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.outbox.DeadLetter;
+import dev.dualwrite.gate.GateResult;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseConflictException;
 import dev.dualwrite.phase.PhaseMove;
@@ -147,11 +148,14 @@ public final class DualWriteEndpoint {
     String name = entity.name();
     PhaseState state = dualWrite.phases().state(name);
     MirrorStats stats = dualWrite.mirrorStats(name);
+    MigrationPhase next = state.phase().next();
     return new EntityStatus(
         name,
         entity.resource(),
         state.phase(),
         state.phase().allowedMoves(),
+        next,
+        next == null ? List.of() : dualWrite.phases().checkGates(name, next),
         state.canaryPercent() != null ? state.canaryPercent() : entity.canaryPercent(),
         state.revision(),
         state.revision() == 0 ? null : state.changedAt(),
@@ -205,6 +209,8 @@ public final class DualWriteEndpoint {
    * @param resource the new service's resource it is mirrored to
    * @param phase its phase
    * @param allowedMoves the phases it may move to without {@code force}
+   * @param nextPhase the phase one step forward; {@code null} in {@code NEW_ONLY}
+   * @param nextGates the gates a move to {@code nextPhase} must pass, each with what it measured now
    * @param canaryPercent the share of keys {@code NEW_READS} serves from the new service (run-time override, else
    *     configured)
    * @param revision grows by one with every move; 0 when never moved
@@ -226,6 +232,8 @@ public final class DualWriteEndpoint {
       String resource,
       MigrationPhase phase,
       List<MigrationPhase> allowedMoves,
+      MigrationPhase nextPhase,
+      List<GateResult> nextGates,
       double canaryPercent,
       long revision,
       Instant changedAt,

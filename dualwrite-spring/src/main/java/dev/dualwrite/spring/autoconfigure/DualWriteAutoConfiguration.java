@@ -2,6 +2,7 @@ package dev.dualwrite.spring.autoconfigure;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
+import dev.dualwrite.gate.spi.PhaseGate;
 import dev.dualwrite.phase.spi.PhaseStore;
 import dev.dualwrite.relay.MirrorListener;
 import dev.dualwrite.spring.DualWriteProperties;
@@ -57,14 +58,16 @@ public final class DualWriteAutoConfiguration {
       ObjectProvider<MirroredEntities> mirroredEntities,
       ObjectProvider<TargetClient> targetClient,
       ObjectProvider<PhaseStore> phaseStore,
-      ObjectProvider<MirrorListener> listeners) {
+      ObjectProvider<MirrorListener> listeners,
+      ObjectProvider<PhaseGate> gates) {
     return DualWriteFactory.dualWrite(
         properties,
         dataSource,
         mirroredEntities.getIfAvailable(MirroredEntities::unknown),
         targetClient.getIfUnique(),
         phaseStore.getIfUnique(),
-        listeners.orderedStream().toList());
+        listeners.orderedStream().toList(),
+        gates.orderedStream().toList());
   }
 
   /** The {@code @Mirrored} entities among those Spring Boot's JPA auto-configuration scanned. */

@@ -9,6 +9,9 @@ import dev.dualwrite.EntityMigration;
 import dev.dualwrite.EntityMigrationBuilder;
 import dev.dualwrite.phase.spi.PhaseStore;
 import dev.dualwrite.relay.MirrorListener;
+import dev.dualwrite.gate.PhaseGates;
+import dev.dualwrite.gate.PhaseGatesBuilder;
+import dev.dualwrite.gate.spi.PhaseGate;
 import dev.dualwrite.relay.RelayConfig;
 import dev.dualwrite.relay.RelayConfigBuilder;
 import dev.dualwrite.spring.DualWriteProperties;
@@ -54,14 +57,16 @@ public final class DualWriteFactory {
       MirroredEntities mirrored,
       TargetClient targetClient,
       PhaseStore phaseStore,
-      List<MirrorListener> listeners) {
+      List<MirrorListener> listeners,
+      List<PhaseGate> customGates) {
     DualWriteBuilder builder = DualWrite.builder()
         .withDataSource(dataSource)
         .withPhaseStore(phaseStore)
         .withTargetClient(targetClient)
         .withSchemaAutoCreate(properties.schema().autoCreate())
         .withPhaseStaleness(properties.phaseStaleness())
-        .withRelay(relay(properties.relay()));
+        .withRelay(relay(properties.relay()))
+        .withPhaseGates(gates(properties.gates(), customGates));
     listeners.forEach(builder::onMirrorEvent);
     for (EntityMigration entity : entities(properties, mirrored)) {
       builder.withEntity(entity);
@@ -155,6 +160,23 @@ public final class DualWriteFactory {
    *
    * @throws InvalidConfigurationPropertyValueException naming the property under {@code dualwrite.relay}
    */
+  /**
+   * The phase gates from {@code dualwrite.gates} and the application's {@link PhaseGate} beans.
+   *
+   * @throws InvalidConfigurationPropertyValueException naming the property under {@code dualwrite.gates}
+   */
+  public static PhaseGates gates(DualWriteProperties.Gates gates, List<PhaseGate> customGates) {
+    PhaseGatesBuilder builder = PhaseGates.builder().withBuiltInGates(gates.builtIn());
+    customGates.forEach(builder::withGate);
+    apply("dualwrite.gates.max-verification-differences", gates.maxVerificationDifferences(),
+        () -> builder.withMaxVerificationDifferences(gates.maxVerificationDifferences()).build());
+    apply("dualwrite.gates.max-shadow-mismatch-rate", gates.maxShadowMismatchRate(),
+        () -> builder.withShadowMismatchRate(gates.maxShadowMismatchRate(), gates.minShadowComparisons()).build());
+    apply("dualwrite.gates.max-backlog", gates.maxBacklog(), () -> builder.withMaxBacklog(gates.maxBacklog()).build());
+    return apply("dualwrite.gates.min-new-writes-soak", gates.minNewWritesSoak(),
+        () -> builder.withMinNewWritesSoak(gates.minNewWritesSoak()).build());
+  }
+
   public static RelayConfig relay(DualWriteProperties.Relay relay) {
     RelayConfigBuilder builder = RelayConfig.builder().withEnabled(relay.enabled());
     apply("dualwrite.relay.batch-size", relay.batchSize(), () -> builder.withBatchSize(relay.batchSize()).build());

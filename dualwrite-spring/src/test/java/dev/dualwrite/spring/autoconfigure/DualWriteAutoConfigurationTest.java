@@ -138,6 +138,8 @@ class DualWriteAutoConfigurationTest {
           .isEqualTo(core.retryPolicy().getConfig());
       assertThat(DualWriteFactory.relay(properties.relay())).usingRecursiveComparison()
           .ignoringFields("circuitBreaker").isEqualTo(RelayConfig.defaults());
+      assertThat(DualWriteFactory.gates(properties.gates(), java.util.List.of())).usingRecursiveComparison()
+          .isEqualTo(dev.dualwrite.gate.PhaseGates.defaults());
       assertThat(properties.phaseStaleness()).isEqualTo(DualWriteBuilder.DEFAULT_PHASE_STALENESS);
       assertThat(properties.bulkWrites()).isEqualTo(BulkWritePolicy.REJECT);
       assertThat(properties.endpoint().writeOperationsEnabled()).isFalse();

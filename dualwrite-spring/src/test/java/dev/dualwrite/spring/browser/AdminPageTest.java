@@ -71,10 +71,14 @@ class AdminPageTest {
       assertThat(service.document("customers", id)).as("refused for good by the service").isEmpty();
 
       try (HeadlessChromium page = HeadlessChromium.open(chromium, app.base().resolve("dualwrite/index.html"))) {
-        await().atMost(WAIT).until(() -> "ready".equals(page.evaluate("(document.body && document.body.dataset.state) || ''").asText()));
+        await().atMost(WAIT).until(() -> "ready".equals(
+            page.evaluate("(document.body && document.body.dataset.state) || ''").asText()));
         JsonNode row = page.evaluate(cellsOf(CUSTOMERS_ROW));
         assertThat(row.path("name").asText()).isEqualTo("customers");
         assertThat(row.path("phase").asText()).isEqualTo("SHADOW_READS");
+        assertThat(row.path("gates").asText())
+            .as("the move to NEW_READS: half the shadow reads mismatched, nothing is undelivered")
+            .isEqualTo("NEW_READS: ✗ shadow-mismatch-rate, ✓ outbox-backlog");
         assertThat(row.path("mismatch").asText()).isEqualTo("50.0 % of 2");
         assertThat(row.path("backlog").asText()).isEqualTo("0");
         assertThat(row.path("dead-letters").asText()).isEqualTo("1");
