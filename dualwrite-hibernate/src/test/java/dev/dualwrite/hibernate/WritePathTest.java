@@ -155,6 +155,27 @@ class WritePathTest {
   }
 
   @DatabaseTest
+  void aTransactionKeepsThePhaseItStartedWithWhenTheEntityIsMovedMeanwhile(TestDatabase db) {
+    MirrorFixture.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      app.moveTo("users", DUAL_WRITE);
+      try (Session session = app.sessions.openSession()) {
+        Transaction tx = session.beginTransaction();
+        session.persist(new User(12, "first@example.com", "First"));
+        session.flush(); // the transaction has seen users in DUAL_WRITE
+
+        app.dualWrite.phases().move("users", LEGACY_ONLY, "lead", "roll back while a transaction is open");
+        session.persist(new User(13, "second@example.com", "Second"));
+        tx.commit();
+      }
+
+      assertThat(app.outboxRows("users")).as("both writes of the transaction mirrored, in one phase").isEqualTo(2);
+      app.sessions.inTransaction(s -> s.persist(new User(14, "third@example.com", "Third")));
+      assertThat(app.outboxRows("users")).as("the next transaction sees LEGACY_ONLY").isEqualTo(2);
+    }
+  }
+
+  @DatabaseTest
   void newOnlyRejectsHibernateWritesNamingTheEntityAndPhase(TestDatabase db) {
     MirrorFixture.reset(db);
     try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
