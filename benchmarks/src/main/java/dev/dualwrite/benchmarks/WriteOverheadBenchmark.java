@@ -14,17 +14,31 @@ import org.hibernate.SessionFactory;
 /**
  * {@code write_overhead_ratio}: throughput of Hibernate transactions (each inserts one mirrored entity and updates
  * another) on several threads with mirroring on ({@code DUAL_WRITE}, relay delivering at the same time) divided by
- * the same with mirroring off ({@code LEGACY_ONLY}), in alternating rounds of equal length.
+ * the same with mirroring off ({@code LEGACY_ONLY}), in alternating rounds of equal length; and
+ * {@code write_overhead_ratio_capture_only}, the same without a relay running, which isolates the cost inside the
+ * transaction from the relay and the service competing for the same cores.
  */
 final class WriteOverheadBenchmark {
   private static final int THREADS = 4;
   private static final int USERS_PER_THREAD = 250;
 
   static List<Figure> run(BenchEnvironment env, boolean quick) throws Exception {
+    List<Figure> figures = new java.util.ArrayList<>(measure(env, quick, true));
+    Figure captureOnly = measure(env, quick, false).get(2);
+    figures.add(new Figure("write_overhead_ratio_capture_only", captureOnly.value(), captureOnly.unit()));
+    return figures;
+  }
+
+  /**
+   * Alternating rounds with mirroring off and on. With {@code relaying}, this node's relay delivers during the "on"
+   * rounds (the design's figure); without, it does not run at all, which leaves the in-transaction cost alone: the
+   * outbox rows and the snapshots.
+   */
+  private static List<Figure> measure(BenchEnvironment env, boolean quick, boolean relaying) throws Exception {
     env.resetDualWriteTables();
     Duration round = quick ? Duration.ofMillis(500) : Duration.ofSeconds(8);
     int rounds = quick ? 2 : 6;
-    try (DualWrite dualWrite = env.node(b -> b.withTargetUrl(env.service.baseUrl()));
+    try (DualWrite dualWrite = env.node(b -> relaying ? b.withTargetUrl(env.service.baseUrl()) : b);
         SessionFactory sessions = env.sessions(dualWrite)) {
       sessions.inTransaction(s -> {
         for (long id = 1; id <= (long) THREADS * USERS_PER_THREAD; id++) {
@@ -42,7 +56,9 @@ final class WriteOverheadBenchmark {
         long done = round(sessions, nextId, round);
         if (mirrored) {
           onTransactions += done;
-          dualWrite.relay().drain(Duration.ofMinutes(2)); // outside the timed round
+          if (relaying) {
+            dualWrite.relay().drain(Duration.ofMinutes(2)); // outside the timed round
+          }
         } else {
           offTransactions += done;
         }

@@ -6,6 +6,7 @@ import dev.dualwrite.hibernate.BulkWritePolicy;
 import dev.dualwrite.phase.MigrationPhase;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hibernate.resource.jdbc.spi.StatementInspector;
@@ -31,7 +32,9 @@ public final class BulkWriteGuard implements StatementInspector {
   private final StatementInspector delegate;
   private volatile Armed armed;
 
-  private record Armed(Map<String, String> entityByTable, ChangeCapture capture, BulkWritePolicy policy) {}
+  /** Armed with the mirrored tables; {@code targets} caches each statement text's verdict. */
+  private record Armed(Map<String, String> entityByTable, ChangeCapture capture, BulkWritePolicy policy,
+      Map<String, Target> targets) {}
 
   public BulkWriteGuard(StatementInspector delegate) {
     this.delegate = delegate == null ? StatementInspector.NONE : delegate;
@@ -39,7 +42,7 @@ public final class BulkWriteGuard implements StatementInspector {
 
   /** Starts guarding: {@code entityByTable} maps lower-case table names to migration entity names. */
   void arm(Map<String, String> entityByTable, ChangeCapture capture, BulkWritePolicy policy) {
-    this.armed = new Armed(Map.copyOf(entityByTable), capture, policy);
+    this.armed = new Armed(Map.copyOf(entityByTable), capture, policy, new ConcurrentHashMap<>());
   }
 
   static void enterEntityWrite() {
@@ -67,17 +70,20 @@ public final class BulkWriteGuard implements StatementInspector {
   }
 
   private static void check(String sql, Armed a) {
-    Matcher m = WRITE.matcher(stripLeadingComments(sql).toLowerCase(Locale.ROOT));
-    if (!m.find()) {
+    Target target = a.targets().get(sql);
+    if (target == null) {
+      target = target(sql, a);
+      if (a.targets().size() < MAX_CACHED_STATEMENTS) { // beyond, statements are worked out each time
+        a.targets().putIfAbsent(sql, target);
+      }
+    }
+    if (target == NO_TARGET) {
       return;
     }
-    String table = tableName(m.group(2));
-    String entity = a.entityByTable().get(table);
-    if (entity == null) {
-      return;
-    }
+    String table = target.table();
+    String entity = target.entity();
+    String kind = target.kind();
     MigrationPhase phase = a.capture().phase(entity);
-    String kind = m.group(1).replaceAll("\\s+", " ").toUpperCase(Locale.ROOT);
     if (phase.rejectsLegacyWrites()) {
       throw new DualWriteException("bulk " + kind + " on table '" + table + "' of entity '" + entity
           + "' is rejected: the entity is in " + phase + ", the new service owns it. Write through the new service.");
@@ -92,6 +98,23 @@ public final class BulkWriteGuard implements StatementInspector {
           + "dualwrite.bulk_writes=warn and repair the new service with the verifier afterwards.");
     }
     log.warn("dualwrite: {}. Run the verifier's repair for '{}' afterwards.", why, entity);
+  }
+
+  /** What a statement writes, if it writes a mirrored table: worked out once per statement text. */
+  private record Target(String table, String entity, String kind) {}
+
+  private static final Target NO_TARGET = new Target(null, null, null);
+  private static final int MAX_CACHED_STATEMENTS = 10_000;
+
+  private static Target target(String sql, Armed a) {
+    Matcher m = WRITE.matcher(stripLeadingComments(sql).toLowerCase(Locale.ROOT));
+    if (!m.find()) {
+      return NO_TARGET;
+    }
+    String table = tableName(m.group(2));
+    String entity = a.entityByTable().get(table);
+    return entity == null ? NO_TARGET
+        : new Target(table, entity, m.group(1).replaceAll("\\s+", " ").toUpperCase(Locale.ROOT));
   }
 
   private static String stripLeadingComments(String sql) {
