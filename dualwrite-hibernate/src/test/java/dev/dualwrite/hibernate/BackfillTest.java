@@ -35,8 +35,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,17 +44,7 @@ class BackfillTest {
   private static final Logger log = LoggerFactory.getLogger(BackfillTest.class);
   private static final Duration WAIT = Duration.ofMinutes(2);
 
-  private ReferenceMirrorService service;
-
-  @BeforeEach
-  void startService() {
-    service = ReferenceMirrorService.start();
-  }
-
-  @AfterEach
-  void stopService() {
-    service.close();
-  }
+  @RegisterExtension final ReferenceMirrorService service = ReferenceMirrorService.start();
 
   @DatabaseTest
   void aHundredThousandRowsAreCopiedInBoundedHeapAndBothStoresAgree(TestDatabase db) {

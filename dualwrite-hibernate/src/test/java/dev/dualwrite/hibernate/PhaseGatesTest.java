@@ -23,23 +23,12 @@ import dev.dualwrite.test.service.ReferenceMirrorService;
 import dev.dualwrite.verify.Verifier;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The built-in phase gates, with real evidence: backfill, verification, shadow comparisons, outbox. */
 class PhaseGatesTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
-  private ReferenceMirrorService service;
-
-  @BeforeEach
-  void startService() {
-    service = ReferenceMirrorService.start();
-  }
-
-  @AfterEach
-  void stopService() {
-    service.close();
-  }
+  @RegisterExtension final ReferenceMirrorService service = ReferenceMirrorService.start();
 
   private MirrorFixture app(TestDatabase db, PhaseGates gates) {
     MirrorFixture.reset(db);

@@ -13,23 +13,12 @@ import dev.dualwrite.test.db.DatabaseTest;
 import dev.dualwrite.test.db.TestDatabase;
 import dev.dualwrite.test.service.ReferenceMirrorService;
 import dev.dualwrite.verify.VerificationReport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opentest4j.AssertionFailedError;
 
 /** {@link DualWriteAssertions#assertStoresAgree} as a user's test would call it. */
 class StoresAgreeAssertionTest {
-  private ReferenceMirrorService service;
-
-  @BeforeEach
-  void startService() {
-    service = ReferenceMirrorService.start();
-  }
-
-  @AfterEach
-  void stopService() {
-    service.close();
-  }
+  @RegisterExtension final ReferenceMirrorService service = ReferenceMirrorService.start();
 
   @DatabaseTest
   void passesRightAfterWritesBecauseItDeliversWhatIsPendingFirst(TestDatabase db) {

@@ -22,25 +22,14 @@ import dev.dualwrite.verify.VerificationReport;
 import dev.dualwrite.verify.Verifier;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The verifier and its repair end to end, on a real database and a real loopback service. */
 class VerificationTest {
   private static final Duration WAIT = Duration.ofMinutes(1);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private ReferenceMirrorService service;
-
-  @BeforeEach
-  void startService() {
-    service = ReferenceMirrorService.start();
-  }
-
-  @AfterEach
-  void stopService() {
-    service.close();
-  }
+  @RegisterExtension final ReferenceMirrorService service = ReferenceMirrorService.start();
 
   /** Legacy rows 1..{@code rows} of the entity, backfilled and delivered. */
   private LegacySource migrated(MirrorFixture app, TestDatabase db, String entity, int rows) {

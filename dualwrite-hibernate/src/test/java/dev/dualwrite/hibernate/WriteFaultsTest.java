@@ -34,24 +34,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hibernate.SessionFactory;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The write path under faults: outages, crashes between commit and delivery, concurrent relays, reordering. */
 class WriteFaultsTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private ReferenceMirrorService service;
-
-  @BeforeEach
-  void startService() {
-    service = ReferenceMirrorService.start();
-  }
-
-  @AfterEach
-  void stopService() {
-    service.close();
-  }
+  @RegisterExtension final ReferenceMirrorService service = ReferenceMirrorService.start();
 
   @DatabaseTest
   void changesMadeWhileTheServiceIsDownAllArriveWhenItIsBack(TestDatabase db) {

@@ -23,24 +23,13 @@ import java.time.LocalDate;
 import java.util.Map;
 import org.hibernate.Session;
 import org.hibernate.Transaction;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The write path end to end: Hibernate writes on a real database reach a real loopback service. */
 class WritePathTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
 
-  private ReferenceMirrorService service;
-
-  @BeforeEach
-  void startService() {
-    service = ReferenceMirrorService.start();
-  }
-
-  @AfterEach
-  void stopService() {
-    service.close();
-  }
+  @RegisterExtension final ReferenceMirrorService service = ReferenceMirrorService.start();
 
   private StoredDocument awaitDocument(String resource, String id, long version) {
     await().atMost(WAIT).until(() -> service.document(resource, id).map(d -> d.version() == version).orElse(false));

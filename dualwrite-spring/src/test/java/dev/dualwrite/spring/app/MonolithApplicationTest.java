@@ -17,8 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A Spring Boot monolith on a real PostgreSQL: an entity that is only annotated {@code @Mirrored}, saved through a
@@ -29,17 +28,7 @@ class MonolithApplicationTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private ReferenceMirrorService service;
-
-  @BeforeEach
-  void startService() {
-    service = ReferenceMirrorService.start();
-  }
-
-  @AfterEach
-  void stopService() {
-    service.close();
-  }
+  @RegisterExtension final ReferenceMirrorService service = ReferenceMirrorService.start();
 
   @DatabaseTest(DatabaseKind.POSTGRESQL)
   void savedEntityReachesTheServiceAfterAPhaseMoveThroughTheEndpoint(TestDatabase db) {

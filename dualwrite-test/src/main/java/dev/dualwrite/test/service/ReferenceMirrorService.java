@@ -1,5 +1,7 @@
 package dev.dualwrite.test.service;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: every method may be called from any thread while requests are being served. Methods taking
  * objects throw {@link NullPointerException} for null arguments unless said otherwise.
  */
-public final class ReferenceMirrorService implements AutoCloseable {
+public final class ReferenceMirrorService implements AutoCloseable, AfterEachCallback {
   private static final Logger log = LoggerFactory.getLogger(ReferenceMirrorService.class);
   private static final String HOST = "127.0.0.1";
   private static final int BACKLOG = 1024;
@@ -148,6 +150,19 @@ public final class ReferenceMirrorService implements AutoCloseable {
   }
 
   /** Same as {@link #stop()}. */
+  /**
+   * Stops the service after each test when it is registered on an instance field, so a test class needs no
+   * lifecycle methods of its own:
+   *
+   * <pre>{@code
+   * @RegisterExtension final ReferenceMirrorService service = ReferenceMirrorService.start();
+   * }</pre>
+   */
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
+  }
+
   @Override
   public void close() {
     stop();
