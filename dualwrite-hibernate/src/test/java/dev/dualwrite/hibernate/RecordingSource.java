@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * A legacy source that records what it scans, and can act inside a scan's transaction: run a hook once the rows are
- * read (while their locks are held), or crash on the n-th scan as a killed process would, rolling its transaction back.
+ * A legacy source that records what it scans and how many keys it looks up, can act inside a scan's transaction (run
+ * a hook once the rows are read, while their locks are held, or crash on the n-th scan as a killed process would,
+ * rolling its transaction back), and can deny that its scans follow the listing order.
  */
 final class RecordingSource implements LegacySource {
   /** One scan: the id it read after and the ids it read. */
@@ -24,11 +26,20 @@ final class RecordingSource implements LegacySource {
   private final LegacySource delegate;
   private final List<Scan> scans = new CopyOnWriteArrayList<>();
   private final AtomicInteger scanCount = new AtomicInteger();
+  private final AtomicLong keysLookedUp = new AtomicLong();
+  private volatile boolean inListingOrder;
   private volatile int crashAtScan = -1;
   private volatile Consumer<List<LegacyRow>> afterScan = rows -> {};
 
   RecordingSource(LegacySource delegate) {
     this.delegate = delegate;
+    this.inListingOrder = delegate.scansInListingOrder();
+  }
+
+  /** Answers {@link #scansInListingOrder()} with false, as a source with text ids would. */
+  RecordingSource notInListingOrder() {
+    this.inListingOrder = false;
+    return this;
   }
 
   /** Makes the {@code n}-th scan (from 1) fail after reading its rows, inside its transaction. */
@@ -48,6 +59,11 @@ final class RecordingSource implements LegacySource {
     return List.copyOf(scans);
   }
 
+  /** How many keys were asked for by id ({@link LegacyTransaction#read}), in all. */
+  long keysLookedUp() {
+    return keysLookedUp.get();
+  }
+
   /** How many rows all scans read. */
   long rowsScanned() {
     return scans.stream().mapToLong(s -> s.ids().size()).sum();
@@ -61,6 +77,11 @@ final class RecordingSource implements LegacySource {
   @Override
   public boolean hasOwnVersion() {
     return delegate.hasOwnVersion();
+  }
+
+  @Override
+  public boolean scansInListingOrder() {
+    return inListingOrder;
   }
 
   @Override
@@ -84,6 +105,7 @@ final class RecordingSource implements LegacySource {
 
       @Override
       public List<LegacyRow> read(Collection<String> ids, RowLock lock) throws SQLException {
+        keysLookedUp.addAndGet(ids.size());
         return tx.read(ids, lock);
       }
 

@@ -30,6 +30,18 @@ public interface LegacySource {
   boolean hasOwnVersion();
 
   /**
+   * Whether {@link LegacyTransaction#scan} walks keys in the mirror protocol's listing order
+   * ({@link dev.dualwrite.target.ListingOrder}), as a scan over an integer id column does. When it does, the verifier
+   * walks legacy and the new service's listing side by side and reads every key once from each store; when it does
+   * not (text ids, whose order is the database's collation), it looks each chunk's keys up in the other store
+   * instead. Answer {@code true} only when the orders agree for every id: a wrong answer costs the verifier extra
+   * re-checks, never a wrong result. The default is {@code false}.
+   */
+  default boolean scansInListingOrder() {
+    return false;
+  }
+
+  /**
    * Runs {@code work} in a new transaction: commits when it returns, rolls back when it throws.
    *
    * @throws SQLException when the database fails, including a deadlock or serialization failure (SQLState class

@@ -33,10 +33,10 @@ public interface LegacyTransaction {
   List<LegacyRow> scan(String afterId, int limit, RowLock lock) throws SQLException;
 
   /**
-   * The rows with the given ids, in any order; ids without a row are left out.
+   * The rows with the given ids, in any order; ids without a row are left out, and so are ids that are not valid ids
+   * of the entity (the new service may list any string; such a copy has no legacy row).
    *
    * @param ids at most 1000 ids
-   * @throws IllegalArgumentException when an id is not a valid id of the entity
    */
   List<LegacyRow> read(Collection<String> ids, RowLock lock) throws SQLException;
 

@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +48,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link Verifier} that {@link dev.dualwrite.verify.VerifierBuilder} builds.
  *
- * <p>A run has two walks, each in chunks and each recorded after every chunk: legacy keys in key order (read from
- * legacy with the outbox's undelivered ids in one transaction, then the same ids from the new service: missing and
- * different), then the new service's listing (each page's ids looked up in legacy: extra). A key whose first check
+ * <p>A run walks legacy keys in key order, chunk by chunk, recording the run after every chunk. When legacy scans in the listing order
+ * ({@link LegacySource#scansInListingOrder()}), the new service's listing is walked beside it ({@link ListingWalk}):
+ * each chunk is compared with the listed documents up to its last key (missing, different and extra at once), and
+ * what is listed after legacy's last key is looked up in legacy (extra). Otherwise each chunk's ids are asked of the
+ * new service (missing and different), then the whole listing is walked and each page's ids looked up in legacy
+ * (extra). A key whose first check
  * differs is a suspect: it is checked again, after its undelivered changes are delivered, until a check sees exactly
  * what the previous one saw with nothing undelivered (a real difference), sees agreement, or the settle timeout passes
  * (in flight). Thread-safe.
@@ -76,8 +80,12 @@ public final class DefaultVerifier implements Verifier {
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile boolean stopRequested;
 
-  /** What the first transaction of a legacy chunk read: the chunk's last key, the sampled rows, their pending ids. */
-  private record LegacyChunk(String lastId, List<LegacyRow> sampled, Set<String> pending) {}
+  /** A legacy chunk: its rows' ids, in key order, and the sampled rows. */
+  private record LegacyChunk(List<String> ids, List<LegacyRow> sampled) {
+    String lastId() {
+      return ids.get(ids.size() - 1);
+    }
+  }
 
   /** Legacy rows by id and the ids with undelivered changes, read in one transaction. */
   private record LegacyRead(Map<String, LegacyRow> rows, Set<String> pending) {}
@@ -142,22 +150,22 @@ public final class DefaultVerifier implements Verifier {
       long startedNanos = System.nanoTime();
       long lastLogNanos = startedNanos;
       long comparedAtStart = run.compared;
-      while (!stopRequested && run.stage != VerificationRun.Stage.DONE) {
-        if (run.stage == VerificationRun.Stage.LEGACY) {
-          checkLegacyChunk(run, random);
-        } else {
-          checkNewPage(run, random);
-        }
-        if (run.stage == VerificationRun.Stage.DONE) {
-          run.finishedAt = clock.instant();
-        }
-        save(run);
-        long now = System.nanoTime();
-        if (now - lastLogNanos >= PROGRESS_LOG_NANOS) {
-          double rate = (run.compared - comparedAtStart) / ((now - startedNanos) / 1e9);
-          log.info("verify {}: {} rows compared so far ({} rows/s), walking the {} keys", entity, run.compared,
-              Math.round(rate), run.stage == VerificationRun.Stage.LEGACY ? "legacy" : "new service's");
-          lastLogNanos = now;
+      try (ListingWalk listing = source.scansInListingOrder() && run.stage == VerificationRun.Stage.LEGACY
+          ? new ListingWalk(target, entity, migration.resource(), run.legacyAfter, config.chunkSize())
+          : null) {
+        while (!stopRequested && run.stage != VerificationRun.Stage.DONE) {
+          check(run, random, listing);
+          if (run.stage == VerificationRun.Stage.DONE) {
+            run.finishedAt = clock.instant();
+          }
+          save(run);
+          long now = System.nanoTime();
+          if (now - lastLogNanos >= PROGRESS_LOG_NANOS) {
+            double rate = (run.compared - comparedAtStart) / ((now - startedNanos) / 1e9);
+            log.info("verify {}: {} rows compared so far ({} rows/s), walking the {} keys", entity, run.compared,
+                Math.round(rate), run.stage == VerificationRun.Stage.LEGACY ? "legacy" : "new service's");
+            lastLogNanos = now;
+          }
         }
       }
       VerificationReport report = run.report();
@@ -165,6 +173,18 @@ public final class DefaultVerifier implements Verifier {
       return report;
     } finally {
       running.set(false);
+    }
+  }
+
+  private void check(VerificationRun run, SplittableRandom random, ListingWalk listing) {
+    try {
+      if (run.stage == VerificationRun.Stage.LEGACY) {
+        checkLegacyChunk(run, random, listing);
+      } else {
+        checkNewPage(run, random);
+      }
+    } catch (TargetException e) {
+      throw newServiceFailed(e);
     }
   }
 
@@ -192,49 +212,65 @@ public final class DefaultVerifier implements Verifier {
     });
   }
 
-  /** Compares the next legacy chunk with the new service: missing and different. */
-  private void checkLegacyChunk(VerificationRun run, SplittableRandom random) {
+  /**
+   * Compares the next legacy chunk with the new service: missing and different, and with a {@code listing}, extra
+   * within the chunk's key range.
+   */
+  private void checkLegacyChunk(VerificationRun run, SplittableRandom random, ListingWalk listing) {
     String after = run.legacyAfter;
     String what = after == null ? "first verification chunk" : "verification chunk after id " + after;
     LegacyChunk chunk = transactions.run(what, tx -> {
       List<LegacyRow> rows = tx.scan(after, config.chunkSize(), RowLock.NONE);
-      if (rows.isEmpty()) {
-        return new LegacyChunk(null, List.of(), Set.of());
-      }
-      List<LegacyRow> sampled = sample(rows, random);
-      Set<String> pending = JdbcOutbox.pendingIds(tx.connection(), entity, ids(sampled));
-      return new LegacyChunk(rows.get(rows.size() - 1).id(), sampled, pending);
+      return new LegacyChunk(ids(rows), sample(rows, random));
     });
-    if (chunk.lastId() == null) {
+    if (chunk.ids().isEmpty()) {
       run.stage = VerificationRun.Stage.NEW;
+      if (listing != null) {
+        run.newAfter = after; // what is listed after legacy's last key has no legacy row in the chunks walked
+      }
       return;
     }
-    Map<String, TargetDocument> copies = readNew(ids(chunk.sampled()));
+    // A first look asks nothing of the outbox: only keys that differ need to know about undelivered changes, and
+    // their re-check reads them (a key-by-key lookup for every row would cost more than the rest of the chunk).
+    Map<String, TargetDocument> copies;
     List<Observation> observations = new ArrayList<>(chunk.sampled().size());
-    for (LegacyRow row : chunk.sampled()) {
-      observations.add(observe(row.id(), row, chunk.pending().contains(row.id()), copies.get(row.id())));
+    if (listing == null) {
+      copies = readNew(ids(chunk.sampled()));
+    } else {
+      copies = new HashMap<>();
+      List<TargetDocument> unmatched = new ArrayList<>();
+      Set<String> legacyIds = new HashSet<>(chunk.ids());
+      for (TargetDocument copy : listing.through(chunk.lastId())) {
+        if (legacyIds.contains(copy.id())) {
+          copies.put(copy.id(), copy);
+        } else {
+          unmatched.add(copy);
+        }
+      }
+      for (TargetDocument extra : sample(unmatched, random)) {
+        observations.add(observe(extra.id(), null, false, extra));
+      }
     }
-    run.compared += observations.size();
+    for (LegacyRow row : chunk.sampled()) {
+      observations.add(observe(row.id(), row, false, copies.get(row.id())));
+    }
+    run.compared += chunk.sampled().size();
     settle(run, observations);
     run.legacyAfter = chunk.lastId();
   }
 
   /** Looks the next page of the new service's listing up in legacy: extra. */
   private void checkNewPage(VerificationRun run, SplittableRandom random) {
-    TargetPage page;
-    try {
-      page = target.list(migration.resource(), run.newAfter, config.chunkSize());
-    } catch (TargetException e) {
-      throw newServiceFailed(e);
-    }
+    TargetPage page = target.list(migration.resource(), run.newAfter, config.chunkSize());
     List<TargetDocument> sampled = sample(page.items(), random);
     if (!sampled.isEmpty()) {
       List<String> ids = sampled.stream().map(TargetDocument::id).toList();
-      LegacyRead read = readLegacy("checking " + ids.size() + " listed keys in legacy", ids);
+      Set<String> inLegacy = transactions.run("checking " + ids.size() + " listed keys in legacy",
+          tx -> byId(tx.read(ids, RowLock.NONE)).keySet());
       List<Observation> observations = new ArrayList<>();
       for (TargetDocument copy : sampled) {
-        if (!read.rows().containsKey(copy.id())) {
-          observations.add(observe(copy.id(), null, read.pending().contains(copy.id()), copy));
+        if (!inLegacy.contains(copy.id())) {
+          observations.add(observe(copy.id(), null, false, copy));
         }
       }
       settle(run, observations);
@@ -242,9 +278,7 @@ public final class DefaultVerifier implements Verifier {
     if (page.next() == null || page.items().isEmpty()) {
       run.stage = VerificationRun.Stage.DONE;
     } else if (page.next().equals(run.newAfter)) {
-      throw new DualWriteException("verify " + entity + ": the new service's listing of /" + migration.resource()
-          + " answered next=" + page.next() + " for after=" + run.newAfter + "; a listing must move forward (see"
-          + " docs/protocol.md, listing). The run is kept; fix the service and verify again.");
+      throw ListingWalk.stalled(entity, migration.resource(), run.newAfter, page.next());
     } else {
       run.newAfter = page.next();
     }
@@ -394,18 +428,13 @@ public final class DefaultVerifier implements Verifier {
   }
 
   private Map<String, TargetDocument> readNew(Collection<String> ids) {
-    if (ids.isEmpty()) {
-      return Map.of();
-    }
-    try {
-      Map<String, TargetDocument> copies = new HashMap<>();
+    Map<String, TargetDocument> copies = new HashMap<>();
+    if (!ids.isEmpty()) {
       for (TargetDocument copy : target.getMany(migration.resource(), List.copyOf(ids))) {
         copies.put(copy.id(), copy);
       }
-      return copies;
-    } catch (TargetException e) {
-      throw newServiceFailed(e);
     }
+    return copies;
   }
 
   /** Waits until none of {@code ids} has undelivered changes, or the deadline passes. */

@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * @param id the key
  * @param legacy the legacy row, or {@code null} when legacy has none
- * @param pending whether an undelivered change of the key was in the outbox
+ * @param pending whether an undelivered change of the key was in the outbox; a first look does not ask (false), the
+ *     re-checks of a key that differs do
  * @param current the new service's live copy, or {@code null} when it holds none (or a tombstone)
  * @param verdict how the two compare
  * @param differences for {@link Verdict#DIFFERENT}, the fields that differ; otherwise empty

@@ -23,6 +23,9 @@ final class SnapshotComparison {
 
   /** Where the snapshots differ; empty when they agree. Neither argument is changed. */
   List<FieldDifference> differences(JsonNode legacy, JsonNode current) {
+    if (JsonSnapshots.equivalent(legacy, current)) {
+      return List.of(); // the common case, without copies: equal trees stay equal when trimmed alike
+    }
     JsonNode comparableLegacy = comparable(legacy);
     JsonNode comparableCurrent = comparable(current);
     if (JsonSnapshots.equivalent(comparableLegacy, comparableCurrent)) {

@@ -10,6 +10,7 @@ import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.legacy.spi.LegacyTransaction;
 import dev.dualwrite.legacy.spi.RowLock;
 import jakarta.persistence.LockModeType;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -105,6 +106,14 @@ public final class HibernateLegacySource implements LegacySource {
     return mirrored.hasOwnVersion();
   }
 
+  /** Integer ids: the database orders them numerically, as the listing orders canonical decimal ids. */
+  @Override
+  public boolean scansInListingOrder() {
+    Class<?> id = idType.getJavaTypeClass();
+    return id == Long.class || id == Integer.class || id == Short.class || id == long.class || id == int.class
+        || id == short.class || id == BigInteger.class;
+  }
+
   @Override
   public <T> T inTransaction(LegacyWork<T> work) throws SQLException {
     try (Session session = factory.openSession()) {
@@ -159,7 +168,14 @@ public final class HibernateLegacySource implements LegacySource {
       }
       List<Object> parsed = new ArrayList<>(ids.size());
       for (String id : ids) {
-        parsed.add(parseId(id));
+        try {
+          parsed.add(idType.fromString(id));
+        } catch (RuntimeException notAnId) {
+          // no row can have it
+        }
+      }
+      if (parsed.isEmpty()) {
+        return List.of();
       }
       return rows(locked(session.createSelectionQuery(byIds, type).setParameterList("ids", parsed), lock)
           .getResultList());

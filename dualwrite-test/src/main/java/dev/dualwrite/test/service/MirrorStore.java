@@ -1,5 +1,6 @@
 package dev.dualwrite.test.service;
 
+import dev.dualwrite.target.ListingOrder;
 import dev.dualwrite.test.service.WriteResult.Outcome;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -124,6 +125,6 @@ final class MirrorStore {
   }
 
   private ConcurrentSkipListMap<String, StoredDocument> documents(String resource) {
-    return resources.computeIfAbsent(resource, r -> new ConcurrentSkipListMap<>(IdOrder.INSTANCE));
+    return resources.computeIfAbsent(resource, r -> new ConcurrentSkipListMap<>(ListingOrder.INSTANCE));
   }
 }

@@ -1,16 +1,19 @@
-package dev.dualwrite.test.service;
+package dev.dualwrite.target;
 
 import java.util.Comparator;
 
 /**
- * The protocol's ORDER rule for ids: ids that are canonical decimal integers ({@code -?[0-9]+} without leading zeros,
- * any length, {@code "-0"} excluded) sort numerically and before all other ids; other ids sort by
- * {@link String#compareTo}. Stateless and thread-safe; consistent with {@link String#equals}.
+ * The mirror protocol's listing order of ids (docs/protocol.md, "Listing order"): ids that are canonical decimal
+ * integers ({@code -?[0-9]+} without leading zeros, any length, {@code "-0"} excluded) sort numerically and before
+ * all other ids; other ids sort by {@link String#compareTo}. A Java service can key its store with it; the verifier
+ * uses it to walk legacy rows and the listing side by side. Stateless and thread-safe; consistent with
+ * {@link String#equals}.
  */
-final class IdOrder implements Comparator<String> {
-  static final IdOrder INSTANCE = new IdOrder();
+public final class ListingOrder implements Comparator<String> {
+  /** The one instance. */
+  public static final ListingOrder INSTANCE = new ListingOrder();
 
-  private IdOrder() {}
+  private ListingOrder() {}
 
   @Override
   public int compare(String a, String b) {
@@ -26,7 +29,7 @@ final class IdOrder implements Comparator<String> {
   }
 
   /** Whether {@code s} is the canonical decimal form of an integer: "0", "7", "-12", but not "007", "-0" or "+1". */
-  static boolean isCanonicalInteger(String s) {
+  private static boolean isCanonicalInteger(String s) {
     int start = s.startsWith("-") ? 1 : 0;
     int length = s.length();
     if (length == start) {
