@@ -1,6 +1,7 @@
 package dev.dualwrite.target;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dualwrite.target.internal.NoDelaySocketFactory;
 import dev.dualwrite.target.internal.OkHttpTargetClient;
 import dev.dualwrite.target.spi.TargetClient;
 import java.time.Duration;
@@ -27,7 +28,9 @@ public final class HttpTargetClientBuilder {
 
   /**
    * An OkHttp client to start from: its TLS settings (socket factory, trust manager, certificate pinning), proxy,
-   * interceptors and connection pool are kept; the timeouts below are applied on top.
+   * interceptors and connection pool are kept; the timeouts below are applied on top. Without one, dualwrite's own
+   * client turns Nagle's algorithm off on its sockets ({@code TCP_NODELAY}); give yours a socket factory that does
+   * the same, or each delivery may wait up to 40 ms for a delayed acknowledgement.
    */
   public HttpTargetClientBuilder withOkHttpClient(OkHttpClient okHttpClient) {
     this.okHttpClient = okHttpClient;
@@ -87,7 +90,8 @@ public final class HttpTargetClientBuilder {
         throw new IllegalArgumentException("header '" + name + "' has no value supplier");
       }
     });
-    OkHttpClient base = okHttpClient != null ? okHttpClient : new OkHttpClient();
+    OkHttpClient base = okHttpClient != null ? okHttpClient
+        : new OkHttpClient.Builder().socketFactory(new NoDelaySocketFactory()).build();
     OkHttpClient client =
         base.newBuilder().connectTimeout(connectTimeout).callTimeout(callTimeout).readTimeout(callTimeout).build();
     return new OkHttpTargetClient(
