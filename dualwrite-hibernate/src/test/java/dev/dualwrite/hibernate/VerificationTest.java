@@ -128,6 +128,21 @@ class VerificationTest {
   }
 
   @DatabaseTest
+  void moreListedCopiesBetweenTwoLegacyKeysThanAChunkHoldsAreAllCountedAsExtra(TestDatabase db) {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      LegacySource users = migrated(app, db, "users", 100);
+      for (int id = -1; id >= -250; id--) {
+        service.plant("users", Integer.toString(id), 1, json("{\"id\":" + id + "}"));
+      }
+
+      VerificationReport report = Verifier.builder(app.dualWrite, users).withChunkSize(40).build().verify();
+
+      assertThat(report.summary()).isEqualTo("verify users: compared=100 missing=0 extra=250 different=0");
+    }
+  }
+
+  @DatabaseTest
   void anEntityWithoutVersionIsVerifiedAndRepairedWithOutboxVersions(TestDatabase db) {
     DualWriteTables.reset(db);
     try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {

@@ -182,6 +182,12 @@ public final class LocalUndeliveredWrites implements UndeliveredWrites, MirrorLi
   public void close() {
     if (sweeper != null) {
       sweeper.shutdownNow();
+      try {
+        // a sweep under way finishes its query first: after close, nothing here uses the data source
+        sweeper.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -8,26 +8,21 @@ import dev.dualwrite.target.spi.TargetClient;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The new service's listing, walked beside the legacy chunks when legacy scans in the listing order: {@link #through}
  * hands out the listed documents up to a legacy chunk's last key. The next page is requested as soon as the previous
- * one arrives, on a thread of its own, so the service answers while the legacy chunk is read and compared; at most
- * two pages are held. Used by one verification run on one thread; {@link #close} stops the reader.
+ * one arrives ({@link ReadAhead}), so the service answers while the legacy chunk is read and compared; at most two
+ * pages are held. Used by one verification run on one thread; {@link #close} stops the reader.
  */
 final class ListingWalk implements AutoCloseable {
   private final TargetClient target;
   private final String entity;
   private final String resource;
   private final int pageSize;
-  private final ExecutorService reader;
+  private final ReadAhead<TargetPage> pages;
   private final ArrayDeque<TargetDocument> ahead = new ArrayDeque<>();
   private String requestedAfter;
-  private CompletableFuture<TargetPage> nextPage;
 
   /** Starts reading the listing after {@code after} ({@code null}: from the beginning). */
   ListingWalk(TargetClient target, String entity, String resource, String after, int pageSize) {
@@ -35,37 +30,34 @@ final class ListingWalk implements AutoCloseable {
     this.entity = entity;
     this.resource = resource;
     this.pageSize = pageSize;
-    this.reader = Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "dualwrite-verify-listing-" + entity);
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.pages = new ReadAhead<>("dualwrite-verify-listing-" + entity);
     request(after);
   }
 
   /**
-   * The listed documents after those already handed out, up to and including {@code last} in the listing order, in
-   * that order.
+   * The next listed documents, at most {@code max}, after those already handed out and up to and including
+   * {@code last} in the listing order, in that order; empty when none is left up to {@code last}. Call again until it
+   * answers empty: a service may list any number of ids between two legacy keys.
    *
    * @throws dev.dualwrite.target.TargetException when the service fails to answer
    * @throws DualWriteException when the listing answers a {@code next} that does not move forward
    */
-  List<TargetDocument> through(String last) {
+  List<TargetDocument> through(String last, int max) {
     List<TargetDocument> taken = new ArrayList<>();
     while (true) {
-      while (!ahead.isEmpty() && ListingOrder.INSTANCE.compare(ahead.peekFirst().id(), last) <= 0) {
+      while (taken.size() < max && !ahead.isEmpty()
+          && ListingOrder.INSTANCE.compare(ahead.peekFirst().id(), last) <= 0) {
         taken.add(ahead.pollFirst());
       }
-      if (!ahead.isEmpty() || nextPage == null) {
+      if (taken.size() == max || !ahead.isEmpty() || !pages.started()) {
         return taken;
       }
-      TargetPage page = await(nextPage);
+      TargetPage page = pages.take();
       ahead.addAll(page.items());
-      if (page.next() == null || page.items().isEmpty()) {
-        nextPage = null;
-      } else if (page.next().equals(requestedAfter)) {
-        throw stalled(entity, resource, requestedAfter, page.next());
-      } else {
+      if (page.next() != null && !page.items().isEmpty()) {
+        if (page.next().equals(requestedAfter)) {
+          throw stalled(entity, resource, requestedAfter, page.next());
+        }
         request(page.next());
       }
     }
@@ -73,19 +65,7 @@ final class ListingWalk implements AutoCloseable {
 
   private void request(String after) {
     requestedAfter = after;
-    nextPage = CompletableFuture.supplyAsync(() -> target.list(resource, after, pageSize), reader);
-  }
-
-  /** The page, or what its request threw (mostly a {@code TargetException}), as thrown. */
-  private static TargetPage await(CompletableFuture<TargetPage> page) {
-    try {
-      return page.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException failure) {
-        throw failure;
-      }
-      throw e;
-    }
+    pages.start(() -> target.list(resource, after, pageSize));
   }
 
   /** The error for a listing whose {@code next} does not move past {@code after}. */
@@ -97,6 +77,6 @@ final class ListingWalk implements AutoCloseable {
 
   @Override
   public void close() {
-    reader.shutdownNow();
+    pages.close();
   }
 }

@@ -35,6 +35,11 @@ record Observation(
     DIFFERENT
   }
 
+  /** A key whose legacy row and copy are known to agree. */
+  static Observation agreeing(String id, LegacyRow legacy, boolean pending, TargetDocument current) {
+    return new Observation(id, legacy, pending, current, Verdict.SAME, List.of());
+  }
+
   /** Observes one key: compares the legacy snapshot with the new service's copy. */
   static Observation of(String id, LegacyRow legacy, JsonNode legacySnapshot, boolean pending, TargetDocument current,
       SnapshotComparison comparison) {
