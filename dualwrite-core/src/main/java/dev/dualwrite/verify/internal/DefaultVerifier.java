@@ -50,12 +50,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A run walks legacy keys in key order, chunk by chunk, recording the run after every chunk. When legacy scans in
  * the listing order ({@link LegacySource#scansInListingOrder()}), the new service's listing is walked beside it
- * ({@link ListingWalk}): each chunk is compared with the listed documents up to its last key (missing, different
- * and extra at once), and what is listed after legacy's last key is looked up in legacy (extra). Otherwise each
- * chunk's ids are asked of the new service (missing and different), then the whole listing is walked and each page's
- * ids looked up in legacy (extra). A key whose first check differs is a suspect: it is checked again, after its undelivered changes are
- * delivered, until a check sees exactly what the previous one saw with nothing undelivered (a real difference), sees
- * agreement, or the settle timeout passes (in flight). Thread-safe.
+ * ({@link ListingWalk}): each chunk is compared with the listed documents up to its last key (missing, different and
+ * extra at once), and what is listed after legacy's last key is looked up in legacy (extra). Otherwise each chunk's ids
+ * are asked of the new service (missing and different), then the whole listing is walked and each page's ids looked up
+ * in legacy (extra). A key whose first check differs is a suspect: it is checked again, after its undelivered changes
+ * are delivered, until a check sees exactly what the previous one saw with nothing undelivered (a real difference),
+ * sees agreement, or the settle timeout passes (in flight). Thread-safe.
  */
 public final class DefaultVerifier implements Verifier {
   private static final Logger log = LoggerFactory.getLogger(DefaultVerifier.class);
