@@ -21,7 +21,10 @@ public interface Outbox {
   /** The backlog of every entity that has undelivered changes or dead letters. */
   Map<String, Backlog> backlog();
 
-  /** Whether the entity has undelivered changes for {@code entityId}. One indexed query. */
+  /**
+   * Whether the entity has undelivered changes for {@code entityId}, dead letters included (the new service lacks
+   * them as much as a change still waiting). One indexed query.
+   */
   boolean hasPending(String entity, String entityId);
 
   /** Up to {@code limit} dead letters of {@code entity}, oldest first. */

@@ -11,6 +11,7 @@ import dev.dualwrite.phase.Store;
 import dev.dualwrite.read.ByIdReader;
 import dev.dualwrite.read.ReadRouter;
 import dev.dualwrite.read.ReadYourWrites;
+import dev.dualwrite.read.internal.LocalUndeliveredWrites;
 import dev.dualwrite.target.HttpTargetClient;
 import dev.dualwrite.target.spi.TargetClient;
 import dev.dualwrite.test.db.DatabaseTest;
@@ -123,6 +124,32 @@ class ReadYourWritesTest {
         await().atMost(WAIT).until(() -> router.storeFor(2L) == Store.NEW);
         assertThat(users.get(2L)).hasValueSatisfying(a -> assertThat(a.email()).isEqualTo("grace@example.com"));
         assertThat(router.stats().servedByNew()).isEqualTo(1);
+      }
+    }
+  }
+
+  @DatabaseTest
+  void aKeyWhoseChangeWasDeadLetteredIsReadFromLegacyUntilTheDeadLetterIsRetriedAndDelivered(TestDatabase db) {
+    MirrorFixture.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      allKeysReadNew(app);
+      try (ReadRouter router = ReadRouter.builder(app.dualWrite, "users").withTargetClient(reads).build()) {
+        ByIdReader<Long, Account> users = router.byId(Account.class, legacy(app));
+        app.sessions.inTransaction(s -> s.persist(new User(3, "ada@example.com", "Ada")));
+        await().atMost(WAIT).until(() -> router.storeFor(3L) == Store.NEW);
+
+        service.failNextRequests(1, 422);
+        app.sessions.inTransaction(s -> s.find(User.class, 3L).setEmail("ada@lovelace.org"));
+        await().atMost(WAIT).until(() -> !app.dualWrite.outbox().deadLetters("users", 10).isEmpty());
+        ((LocalUndeliveredWrites) app.dualWrite.undeliveredWrites()).sweep();
+
+        assertThat(router.storeFor(3L)).as("the new service never got the change").isEqualTo(Store.LEGACY);
+        assertThat(users.get(3L)).hasValueSatisfying(a -> assertThat(a.email()).isEqualTo("ada@lovelace.org"));
+        assertThat(emailInService(3)).isEqualTo("ada@example.com");
+
+        assertThat(app.dualWrite.outbox().retryDeadLetters("users")).isEqualTo(1);
+        await().atMost(WAIT).until(() -> router.storeFor(3L) == Store.NEW);
+        assertThat(emailInService(3)).isEqualTo("ada@lovelace.org");
       }
     }
   }

@@ -56,7 +56,7 @@ public final class JdbcOutbox implements Outbox {
       "SELECT entity, status, COUNT(*) AS n, MIN(created_at) AS oldest FROM dualwrite_outbox"
           + " WHERE status IN ('PENDING', 'DEAD') GROUP BY entity, status";
   private static final String HAS_PENDING =
-      "SELECT 1 FROM dualwrite_outbox WHERE status = 'PENDING' AND entity = ? AND entity_id = ?";
+      "SELECT 1 FROM dualwrite_outbox WHERE status IN ('PENDING', 'DEAD') AND entity = ? AND entity_id = ?";
   private static final String PENDING_IDS =
       "SELECT DISTINCT entity_id FROM dualwrite_outbox WHERE status = 'PENDING' AND entity = ? AND entity_id IN ";
   private static final String DEAD_LETTERS =

@@ -3,6 +3,7 @@ package dev.dualwrite.read.internal;
 import dev.dualwrite.outbox.Backlog;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.outbox.ChangeOrigin;
+import dev.dualwrite.outbox.DeadLetter;
 import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.read.UndeliveredWrites;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +38,10 @@ import org.slf4j.LoggerFactory;
  *       the backlog per sweep, and only while keys are held.
  * </ul>
  *
+ * <p>A dead letter is undelivered too: while the entity has dead letters, the sweep reads their keys (one more query)
+ * and keeps those, until the dead letter is retried and delivered or discarded. With more than
+ * {@link #DEAD_LETTERS_READ} dead letters the sweep lets go of none of the entity's keys.
+ *
  * <p>At most {@link #MAX_KEYS_PER_ENTITY} keys are held per entity. Beyond that the entity is marked overflowed and
  * every one of its keys counts as undelivered (served by legacy, which is always right) until the sweep finds all of
  * the overflow's changes delivered. Memory is bounded, and the answer never turns from "may be undelivered" to "no"
@@ -46,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class LocalUndeliveredWrites implements UndeliveredWrites, MirrorListener, AutoCloseable {
   /** The most keys held in memory per entity. */
   public static final int MAX_KEYS_PER_ENTITY = 100_000;
+  /** The most dead letters of an entity whose keys the sweep reads; beyond that it keeps every key of the entity. */
+  public static final int DEAD_LETTERS_READ = 1000;
   /** How often held keys are checked against the outbox's backlog. */
   public static final Duration SWEEP_INTERVAL = Duration.ofSeconds(2);
 
@@ -156,16 +164,41 @@ public final class LocalUndeliveredWrites implements UndeliveredWrites, MirrorLi
     sweepFailing = false;
     entities.forEach((entity, held) -> {
       Backlog pending = backlog.get(entity);
+      Set<String> deadLettered = deadLetteredKeys(entity, pending);
+      if (deadLettered == null) {
+        return; // too many dead letters, or they cannot be read: keep every key
+      }
       Instant oldest = pending == null || pending.pending() == 0 || pending.oldestPendingCreatedAt() == null
           || pending.oldestPendingCreatedAt().isAfter(asked) ? asked : pending.oldestPendingCreatedAt();
       Instant before = oldest.minus(TIMESTAMP_MARGIN);
-      held.keys.values().removeIf(p -> p.committedAt().isBefore(before));
+      held.keys.entrySet().removeIf(
+          key -> key.getValue().committedAt().isBefore(before) && !deadLettered.contains(key.getKey()));
       Instant overflow = held.overflowUntil.get();
       if (overflow != null && overflow.isBefore(before) && held.overflowUntil.compareAndSet(overflow, null)) {
         log.info("dualwrite: every undelivered write of entity '{}' this node could not hold in memory is delivered;"
             + " its keys are checked one by one again", entity);
       }
     });
+  }
+
+  /**
+   * The keys of the entity's dead letters: empty when it has none, {@code null} when there are more than
+   * {@link #DEAD_LETTERS_READ} or they cannot be read.
+   */
+  private Set<String> deadLetteredKeys(String entity, Backlog backlog) {
+    if (backlog == null || backlog.deadLetters() == 0) {
+      return Set.of();
+    }
+    if (backlog.deadLetters() > DEAD_LETTERS_READ) {
+      return null;
+    }
+    try {
+      return outbox.deadLetters(entity, DEAD_LETTERS_READ).stream().map(DeadLetter::entityId)
+          .collect(Collectors.toSet());
+    } catch (RuntimeException e) {
+      log.debug("dualwrite: cannot read the dead letters of entity '{}'; its keys stay held: {}", entity, e.toString());
+      return null;
+    }
   }
 
   private void overflow(String entity, Held held, Instant now) {

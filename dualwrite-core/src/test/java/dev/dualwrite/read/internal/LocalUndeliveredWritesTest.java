@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,41 @@ class LocalUndeliveredWritesTest {
   }
 
   @Test
+  void aDeadLetteredKeyIsKeptUntilItsDeadLetterIsRetriedAndDeliveredOrDiscarded() {
+    clock.set(START);
+    writes.committed(List.of(upsert("users", "1", 1L), upsert("users", "2", 1L)));
+    clock.set(START.plusSeconds(1));
+    outbox.pending.put("users", new Backlog("users", 0, null, 1));
+    outbox.deadLetters.add(deadLetter("users", "1"));
+
+    writes.sweep();
+
+    assertThat(writes.mayBeUndelivered("users", "1")).as("the new service never got it").isTrue();
+    assertThat(writes.mayBeUndelivered("users", "2")).as("delivered").isFalse();
+
+    outbox.pending.remove("users");
+    outbox.deadLetters.clear();
+    writes.sweep();
+    assertThat(writes.mayBeUndelivered("users", "1")).isFalse();
+  }
+
+  @Test
+  void withMoreDeadLettersThanItReadsTheSweepKeepsEveryKeyOfTheEntity() {
+    clock.set(START);
+    writes.committed(List.of(upsert("users", "1", 1L)));
+    clock.set(START.plusSeconds(1));
+    outbox.pending.put("users", new Backlog("users", 0, null, LocalUndeliveredWrites.DEAD_LETTERS_READ + 1));
+
+    writes.sweep();
+
+    assertThat(writes.mayBeUndelivered("users", "1")).isTrue();
+  }
+
+  private static DeadLetter deadLetter(String entity, String id) {
+    return new DeadLetter(9, entity, id, ChangeOperation.UPSERT, 1, 5, 422, "rejected", START);
+  }
+
+  @Test
   void beyondItsCapacityEveryKeyOfTheEntityCountsAsUndeliveredUntilTheOverflowIsDelivered() {
     clock.set(START);
     int capacity = LocalUndeliveredWrites.MAX_KEYS_PER_ENTITY;
@@ -155,6 +191,7 @@ class LocalUndeliveredWritesTest {
   /** An outbox whose backlog the test sets. */
   private static final class StubOutbox implements Outbox {
     final Map<String, Backlog> pending = new ConcurrentHashMap<>();
+    final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
     volatile boolean failing;
 
     @Override
@@ -177,7 +214,7 @@ class LocalUndeliveredWritesTest {
 
     @Override
     public List<DeadLetter> deadLetters(String entity, int limit) {
-      throw new UnsupportedOperationException();
+      return deadLetters.stream().filter(letter -> letter.entity().equals(entity)).limit(limit).toList();
     }
 
     @Override

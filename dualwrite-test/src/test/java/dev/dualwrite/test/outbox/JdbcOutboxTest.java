@@ -156,10 +156,13 @@ class JdbcOutboxTest {
     });
     assertThat(outbox.backlog().get("users").deadLetters()).isEqualTo(3);
     assertThat(outbox.claim(10, now.get(), "relay-1")).as("dead letters are not delivered").isEmpty();
+    String discarded = letters.get(1).entityId();
+    assertThat(outbox.hasPending("users", discarded)).as("a dead letter is undelivered").isTrue();
 
     assertThat(outbox.retryDeadLetter(letters.get(0).id())).isTrue();
     assertThat(outbox.retryDeadLetter(letters.get(0).id())).as("no longer dead").isFalse();
     assertThat(outbox.discardDeadLetter(letters.get(1).id())).isTrue();
+    assertThat(outbox.hasPending("users", discarded)).isFalse();
     assertThat(outbox.retryDeadLetters("users")).isEqualTo(1);
 
     List<OutboxEntry> again = outbox.claim(10, now.get(), "relay-1");
