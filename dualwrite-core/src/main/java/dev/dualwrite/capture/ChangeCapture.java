@@ -26,9 +26,13 @@ public interface ChangeCapture {
   /** Whether {@code entity} is configured. */
   boolean isConfigured(String entity);
 
-  /** Appends changes to the outbox on the transaction's own connection. Does not commit. */
-  void append(Connection connection, List<Change> changes) throws SQLException;
+  /**
+   * Appends changes to the outbox on the transaction's own connection. Does not commit.
+   *
+   * @return the changes with their versions; hand these to {@link #committed}
+   */
+  List<Change> append(Connection connection, List<Change> changes) throws SQLException;
 
-  /** Reports that appended changes committed: counts them and wakes the relay. */
+  /** Reports that appended changes (as {@link #append} returned them) committed: counts them and wakes the relay. */
   void committed(List<Change> changes);
 }

@@ -195,8 +195,8 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
   }
 
   @Override
-  public void append(Connection connection, List<Change> changes) throws SQLException {
-    requireOutbox().append(connection, changes);
+  public List<Change> append(Connection connection, List<Change> changes) throws SQLException {
+    return requireOutbox().append(connection, changes);
   }
 
   @Override

@@ -25,6 +25,14 @@ public enum DatabaseDialect {
   }
 
   /**
+   * How the database's metadata spells the unquoted identifier {@code name} (H2 folds it to upper case), e.g. to
+   * name a generated-key column.
+   */
+  public String identifier(String name) {
+    return this == H2 ? name.toUpperCase(Locale.ROOT) : name;
+  }
+
+  /**
    * The dialect of the database behind {@code dataSource}, asked through one connection.
    *
    * @throws IllegalArgumentException naming the product when it is not supported

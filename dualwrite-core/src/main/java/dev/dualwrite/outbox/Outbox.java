@@ -15,8 +15,10 @@ public interface Outbox {
   /**
    * Appends changes using {@code connection}, inside the caller's transaction: they become visible to the relay when
    * the caller commits and vanish if it rolls back. Does not commit.
+   *
+   * @return the changes, in the same order, each with the version it was appended under (its outbox row id)
    */
-  void append(Connection connection, List<Change> changes) throws SQLException;
+  List<Change> append(Connection connection, List<Change> changes) throws SQLException;
 
   /** The backlog of every entity that has undelivered changes or dead letters. */
   Map<String, Backlog> backlog();

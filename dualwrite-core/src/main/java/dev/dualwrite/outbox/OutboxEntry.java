@@ -10,7 +10,7 @@ import java.time.Instant;
  * @param resource the new service's resource
  * @param entityId the entity's id
  * @param operation upsert or delete
- * @param version the version sent to the new service: the entity's own, or else the row id
+ * @param version the version sent to the new service: the row id (see {@link Change})
  * @param idempotencyKey sent as {@code Idempotency-Key}; the same on every attempt of this row
  * @param payload the JSON snapshot, {@code null} for a delete
  * @param attempts the delivery attempts made so far

@@ -8,19 +8,17 @@ import java.util.stream.Collectors;
  * An entity both stores hold with different snapshots.
  *
  * @param id the entity's id
- * @param legacyVersion the legacy row's own version, or {@code null} when the entity has none
  * @param newVersion the version the new service holds
  * @param fields where the snapshots differ; sensitive fields' values are masked
  */
-public record RowDifference(String id, Long legacyVersion, long newVersion, List<FieldDifference> fields) {
+public record RowDifference(String id, long newVersion, List<FieldDifference> fields) {
   public RowDifference {
     Objects.requireNonNull(id, "id");
     fields = List.copyOf(fields);
   }
 
-  /** {@code 42 (legacy v3, new v3): /name: legacy "Ada" new "Bob"; /email: legacy *** new ***}. */
+  /** {@code 42 (new v3): /name: legacy "Ada" new "Bob"; /email: legacy *** new ***}. */
   public String describe() {
-    return id + " (legacy " + (legacyVersion == null ? "unversioned" : "v" + legacyVersion) + ", new v" + newVersion
-        + "): " + fields.stream().map(FieldDifference::describe).collect(Collectors.joining("; "));
+    return id + " (new v" + newVersion + "): " + fields.stream().map(FieldDifference::describe).collect(Collectors.joining("; "));
   }
 }

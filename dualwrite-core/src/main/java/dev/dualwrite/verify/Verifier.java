@@ -58,10 +58,10 @@ public interface Verifier {
 
   /**
    * Verifies the entity as {@link #verify()} does and repairs each difference as it is found: appends a fresh
-   * snapshot (origin {@code REPAIR}) for missing and different rows, and a tombstone newer than the new service's copy
-   * for extra ones. Where the new service holds a different copy under the legacy row's own version, the row's version
-   * is raised by one first (see {@link dev.dualwrite.legacy.spi.LegacyTransaction#raiseVersion}) so that the snapshot
-   * is newer. Verify again once the relay has delivered the repairs.
+   * snapshot (origin {@code REPAIR}) for missing and different rows, and a tombstone for extra ones, read and appended
+   * under shared row locks. Each carries a fresh version (its outbox row id), newer than anything the new service
+   * holds for the key, tombstones of deleted-and-re-created ids included. Verify again once the relay has delivered
+   * the repairs.
    *
    * @throws dev.dualwrite.DualWriteException also when the entity is not in a phase that mirrors legacy to new
    */

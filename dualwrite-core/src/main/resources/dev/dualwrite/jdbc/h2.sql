@@ -31,7 +31,6 @@ CREATE TABLE IF NOT EXISTS dualwrite_outbox (
   resource         VARCHAR(200)     NOT NULL,
   entity_id        VARCHAR(200)     NOT NULL,
   operation        VARCHAR(8)       NOT NULL,
-  entity_version   BIGINT,
   idempotency_key  VARCHAR(64)      NOT NULL,
   payload          CLOB,
   origin           VARCHAR(12)      NOT NULL,

@@ -26,15 +26,16 @@ CREATE TABLE IF NOT EXISTS dualwrite_phase_history (
 
 -- The outbox: one row per mirrored change, written in the same transaction as the entity change. The relay claims
 -- PENDING rows in id order (SKIP LOCKED), leases them by pushing next_attempt_at forward, delivers them, and marks
--- them DELIVERED, or DEAD after the last attempt or a permanent rejection. entity_version is NULL for entities
--- without @Version: the row id, which grows with every change, is then the version.
+-- them DELIVERED, or DEAD after the last attempt or a permanent rejection.
+-- The row id is the change's version at the new service: it grows with every change, also across a delete and a
+-- re-creation of the same entity id. Never TRUNCATE this table or reset its id sequence (that would start versions
+-- again below what the new service holds); delete rows instead, or let the relay's purge do it.
 CREATE TABLE IF NOT EXISTS dualwrite_outbox (
   id               BIGSERIAL        PRIMARY KEY,
   entity           VARCHAR(200)     NOT NULL,
   resource         VARCHAR(200)     NOT NULL,
   entity_id        VARCHAR(200)     NOT NULL,
   operation        VARCHAR(8)       NOT NULL,
-  entity_version   BIGINT,
   idempotency_key  VARCHAR(64)      NOT NULL,
   payload          TEXT,
   origin           VARCHAR(12)      NOT NULL,

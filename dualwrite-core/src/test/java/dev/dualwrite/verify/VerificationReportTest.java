@@ -20,7 +20,7 @@ class VerificationReportTest {
   @Test
   void describeStartsWithTheSummaryAndListsEachFinding() {
     VerificationSamples samples = new VerificationSamples(List.of("10"), List.of("5000"),
-        List.of(new RowDifference("20", 3L, 3, List.of(new FieldDifference("/email", "***", "***"),
+        List.of(new RowDifference("20", 3, List.of(new FieldDifference("/email", "***", "***"),
             new FieldDifference("/nickname", null, "\"Ada\"")))),
         List.of("77"), List.of("30"));
     VerificationReport report = new VerificationReport("users", true, 0.25, 400, 1, 1, 1, 1, 3, 1, samples, START,
@@ -34,7 +34,7 @@ class VerificationReportTest {
         "  missing in the new service (1, first 1): 10",
         "  extra in the new service (1, first 1): 5000",
         "  different (1, first 1):",
-        "    20 (legacy v3, new v3): /email: legacy *** new ***; /nickname: legacy (absent) new \"Ada\"",
+        "    20 (new v3): /email: legacy *** new ***; /nickname: legacy (absent) new \"Ada\"",
         "  in flight: still changing or undelivered at the settle timeout (1, first 1): 77",
         "  not repaired: the new service holds a newer version than legacy (1, first 1): 30"));
   }

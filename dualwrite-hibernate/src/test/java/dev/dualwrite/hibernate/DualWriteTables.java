@@ -16,9 +16,9 @@ final class DualWriteTables {
     db.execute("DELETE FROM dualwrite_backfill", "DELETE FROM dualwrite_verification");
   }
 
-  /** The newest outbox row of {@code entity} for {@code entityId}: its payload, version and origin. */
+  /** The newest outbox row of {@code entity} for {@code entityId}: its id (the change's version), payload and origin. */
   static OutboxRow lastOutboxRow(TestDatabase db, String entity, String entityId) {
-    String sql = "SELECT id, payload, entity_version, origin FROM dualwrite_outbox WHERE entity = ? AND entity_id = ?"
+    String sql = "SELECT id, payload, origin FROM dualwrite_outbox WHERE entity = ? AND entity_id = ?"
         + " ORDER BY id DESC";
     try (Connection connection = db.dataSource().getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -28,9 +28,7 @@ final class DualWriteTables {
         if (!rs.next()) {
           throw new IllegalStateException("no outbox row for " + entity + " " + entityId);
         }
-        long version = rs.getLong("entity_version");
-        return new OutboxRow(rs.getLong("id"), rs.getString("payload"), rs.wasNull() ? null : version,
-            rs.getString("origin"));
+        return new OutboxRow(rs.getLong("id"), rs.getString("payload"), rs.getString("origin"));
       }
     } catch (SQLException e) {
       throw new IllegalStateException(e);
@@ -38,5 +36,5 @@ final class DualWriteTables {
   }
 
   /** One outbox row as a test sees it. */
-  record OutboxRow(long id, String payload, Long entityVersion, String origin) {}
+  record OutboxRow(long id, String payload, String origin) {}
 }

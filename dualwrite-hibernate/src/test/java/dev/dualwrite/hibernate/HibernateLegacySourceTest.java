@@ -42,12 +42,9 @@ class HibernateLegacySourceTest {
       List<LegacyRow> note = notes.inTransaction(tx -> tx.read(List.of("5"), RowLock.SHARED));
 
       OutboxRow liveUser = DualWriteTables.lastOutboxRow(db, "users", "1");
-      assertThat(user).containsExactly(new LegacyRow("1", 1L, liveUser.payload()));
-      assertThat(liveUser.entityVersion()).isEqualTo(1L);
-      assertThat(users.hasOwnVersion()).isTrue();
-      assertThat(note).containsExactly(new LegacyRow("5", null, DualWriteTables.lastOutboxRow(db, "notes", "5")
+      assertThat(user).containsExactly(new LegacyRow("1", liveUser.payload()));
+      assertThat(note).containsExactly(new LegacyRow("5", DualWriteTables.lastOutboxRow(db, "notes", "5")
           .payload()));
-      assertThat(notes.hasOwnVersion()).isFalse();
     }
   }
 
@@ -70,25 +67,6 @@ class HibernateLegacySourceTest {
       assertThatThrownBy(() -> notes.inTransaction(tx -> tx.scan("twenty", 10, RowLock.NONE)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("'twenty' is not an id of notes");
-    }
-  }
-
-  @DatabaseTest
-  void raisingAVersionBumpsTheLegacyRowWithoutALiveChangeOrABulkWriteRejection(TestDatabase db) throws Exception {
-    DualWriteTables.reset(db);
-    try (MirrorFixture app = MirrorFixture.start(db, null)) {
-      app.moveTo("users", DUAL_WRITE);
-      LegacyRows.insertUsers(db, 1, 3);
-      LegacySource users = DualWriteHibernate.legacySource(app.sessions, "users");
-
-      LegacyRow raised = users.inTransaction(tx -> tx.raiseVersion("2", 0)).orElseThrow();
-      boolean raisedFromAStaleVersion = users.inTransaction(tx -> tx.raiseVersion("2", 0)).isPresent();
-
-      assertThat(raised.version()).isEqualTo(1L);
-      assertThat(raised.payload()).contains("\"version\":1").contains("\"name\":\"User 2\"");
-      assertThat(LegacyRows.userVersion(db, 2)).isEqualTo(1);
-      assertThat(raisedFromAStaleVersion).isFalse();
-      assertThat(app.outboxRows("users")).as("a raise is not a live change").isZero();
     }
   }
 

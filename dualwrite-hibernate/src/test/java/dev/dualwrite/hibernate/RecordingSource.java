@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,11 +74,6 @@ final class RecordingSource implements LegacySource {
   }
 
   @Override
-  public boolean hasOwnVersion() {
-    return delegate.hasOwnVersion();
-  }
-
-  @Override
   public boolean scansInListingOrder() {
     return inListingOrder;
   }
@@ -112,11 +106,6 @@ final class RecordingSource implements LegacySource {
       @Override
       public long countAfter(String afterId) throws SQLException {
         return tx.countAfter(afterId);
-      }
-
-      @Override
-      public Optional<LegacyRow> raiseVersion(String id, long expectedVersion) throws SQLException {
-        return tx.raiseVersion(id, expectedVersion);
       }
     }));
   }

@@ -37,9 +37,11 @@ import org.slf4j.LoggerFactory;
  * The {@link Backfill} that {@link dev.dualwrite.backfill.BackfillBuilder} builds.
  *
  * <p>One chunk is one legacy transaction: lock the checkpoint row, scan the next rows after its last id, append their
- * snapshots to the outbox and advance the checkpoint, then commit. For an entity without its own version the rows are
- * read with shared row locks, because its version is the outbox row id: a live write to a row of the chunk then either
- * committed before the read (and is in the snapshot) or waits for the chunk to commit (and gets a higher outbox id).
+ * snapshots to the outbox and advance the checkpoint, then commit. The rows are read with shared row locks, because a
+ * change's version is its outbox row id: a live write to a row of the chunk then either committed before the read (and
+ * is in the snapshot) or waits for the chunk to commit (and gets a higher version). A copy is thereby newer than
+ * whatever an earlier mirroring stretch left in the new service, tombstones included, and older than every live write
+ * that follows it.
  * Thread-safe.
  */
 public final class DefaultBackfill implements Backfill {
@@ -109,7 +111,6 @@ public final class DefaultBackfill implements Backfill {
     long rowsAtStart = transactions.run("counting the rows to copy", tx -> tx.countAfter(startId));
     log.info("backfill {}: {} ({} rows to copy, {})", entity,
         startId == null ? "starting from the first key" : "resuming after id " + startId, rowsAtStart, config);
-    RowLock lock = source.hasOwnVersion() ? RowLock.NONE : RowLock.SHARED;
     long startedNanos = System.nanoTime();
     long lastLogNanos = startedNanos;
     long rowsThisRun = 0;
@@ -123,7 +124,7 @@ public final class DefaultBackfill implements Backfill {
         if (locked.finished()) {
           return new Chunk(locked, List.of());
         }
-        List<LegacyRow> rows = tx.scan(locked.lastId(), config.chunkSize(), lock);
+        List<LegacyRow> rows = tx.scan(locked.lastId(), config.chunkSize(), RowLock.SHARED);
         Instant now = clock.instant();
         if (rows.isEmpty()) {
           BackfillCheckpoints.finish(tx.connection(), entity, now);
@@ -131,14 +132,14 @@ public final class DefaultBackfill implements Backfill {
         }
         List<Change> changes = new ArrayList<>(rows.size());
         for (LegacyRow row : rows) {
-          changes.add(new Change(entity, migration.resource(), row.id(), ChangeOperation.UPSERT, row.version(),
-              row.payload(), ChangeOrigin.BACKFILL));
+          changes.add(Change.of(entity, migration.resource(), row.id(), ChangeOperation.UPSERT, row.payload(),
+              ChangeOrigin.BACKFILL));
         }
-        capture.append(tx.connection(), changes);
+        List<Change> appended = capture.append(tx.connection(), changes);
         String lastId = rows.get(rows.size() - 1).id();
         BackfillCheckpoints.advance(tx.connection(), entity, lastId, rows.size(), now);
         return new Chunk(new BackfillCheckpoint(entity, lastId, locked.rowsDone() + rows.size(),
-            locked.startedAt(), now, null), changes);
+            locked.startedAt(), now, null), appended);
       });
       checkpoint = chunk.checkpoint();
       int copied = chunk.changes().size();

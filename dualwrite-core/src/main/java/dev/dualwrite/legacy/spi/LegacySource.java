@@ -7,11 +7,13 @@ import java.sql.SQLException;
  *
  * <p>The contract that keeps the backfill and the verifier honest:
  * <ul>
- *   <li>Rows are produced as the live write path sends them: the same JSON snapshot, byte for byte, and the same
- *       version (the entity's own {@code @Version}, or {@code null} when it has none).
+ *   <li>Rows are produced as the live write path sends them: the same JSON snapshot, byte for byte.
  *   <li>The legacy database is the one that holds dualwrite's tables: {@link LegacyTransaction#connection()} is used to
  *       append outbox rows in the same transaction as the rows were read.
- *   <li>{@link RowLock#SHARED} really takes shared row locks, held until the transaction ends.
+ *   <li>{@link RowLock#SHARED} really takes shared row locks, held until the transaction ends. The backfill and the
+ *       repair read with them and append in the same transaction: a change's version is its outbox row id, so a live
+ *       write to a row they read either committed before the read (and is in the snapshot) or waits for them to
+ *       commit (and gets a higher version).
  * </ul>
  *
  * <p>Implementations must be thread-safe: the backfill and the verifier may run transactions from several threads at
@@ -21,13 +23,6 @@ public interface LegacySource {
 
   /** The migration entity the rows belong to, e.g. {@code users}, as configured in {@code DualWrite}. */
   String entity();
-
-  /**
-   * Whether the rows carry their own version (a numeric {@code @Version}). When they do not, the outbox row id is the
-   * version, and the backfill reads with {@link RowLock#SHARED} so that no live write can slip in between the read and
-   * the outbox append.
-   */
-  boolean hasOwnVersion();
 
   /**
    * Whether {@link LegacyTransaction#scan} walks keys in the mirror protocol's listing order

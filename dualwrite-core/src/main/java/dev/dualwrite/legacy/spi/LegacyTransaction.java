@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * One transaction on the legacy database, opened by {@link LegacySource#inTransaction}. Valid only inside that call
@@ -45,17 +44,4 @@ public interface LegacyTransaction {
    * estimate.
    */
   long countAfter(String afterId) throws SQLException;
-
-  /**
-   * Raises the row's own version by one without changing its data, when the row still holds {@code expectedVersion},
-   * and locks it until the transaction ends. The repair uses it when the new service holds a different copy under the
-   * row's current version: the raised version makes a fresh snapshot newer than that copy while keeping every later
-   * live write newer still. This is an ordinary legacy write (an optimistic-locking version bump): application
-   * transactions that loaded the row before it fail their optimistic check as they would on any concurrent change.
-   *
-   * @return the row after the raise, or empty when the row is gone or holds another version (it changed meanwhile)
-   * @throws UnsupportedOperationException when the entity has no own version ({@link LegacySource#hasOwnVersion()} is
-   *     false); dualwrite never asks then
-   */
-  Optional<LegacyRow> raiseVersion(String id, long expectedVersion) throws SQLException;
 }

@@ -41,10 +41,10 @@ public final class JdbcOutbox implements Outbox {
   static final String DEAD = "DEAD";
 
   private static final String INSERT =
-      "INSERT INTO dualwrite_outbox (entity, resource, entity_id, operation, entity_version, idempotency_key, payload,"
-          + " origin, status, attempts, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)";
+      "INSERT INTO dualwrite_outbox (entity, resource, entity_id, operation, idempotency_key, payload, origin, status,"
+          + " attempts, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)";
   private static final String COLUMNS =
-      "id, entity, resource, entity_id, operation, entity_version, idempotency_key, payload, attempts, created_at";
+      "id, entity, resource, entity_id, operation, idempotency_key, payload, attempts, created_at";
   private static final String SELECT_DUE =
       "SELECT " + COLUMNS + " FROM dualwrite_outbox WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY id"
           + " LIMIT ?";
@@ -60,7 +60,7 @@ public final class JdbcOutbox implements Outbox {
   private static final String PENDING_IDS =
       "SELECT DISTINCT entity_id FROM dualwrite_outbox WHERE status = 'PENDING' AND entity = ? AND entity_id IN ";
   private static final String DEAD_LETTERS =
-      "SELECT id, entity, entity_id, operation, entity_version, attempts, last_status, last_error, created_at"
+      "SELECT id, entity, entity_id, operation, attempts, last_status, last_error, created_at"
           + " FROM dualwrite_outbox WHERE status = 'DEAD' AND entity = ? ORDER BY id LIMIT ?";
   private static final String RETRY_ONE =
       "UPDATE dualwrite_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = ?, lease_owner = NULL"
@@ -86,31 +86,42 @@ public final class JdbcOutbox implements Outbox {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One JDBC batch; the row ids come back as generated keys and become the changes' versions.
+   */
   @Override
-  public void append(Connection connection, List<Change> changes) throws SQLException {
+  public List<Change> append(Connection connection, List<Change> changes) throws SQLException {
     if (changes.isEmpty()) {
-      return;
+      return List.of();
     }
     Instant now = clock.instant();
-    try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+    try (PreparedStatement insert = connection.prepareStatement(INSERT, new String[] {dialect.identifier("id")})) {
       for (Change change : changes) {
         insert.setString(1, change.entity());
         insert.setString(2, change.resource());
         insert.setString(3, change.entityId());
         insert.setString(4, change.operation().name());
-        if (change.entityVersion() == null) {
-          insert.setNull(5, Types.BIGINT);
-        } else {
-          insert.setLong(5, change.entityVersion());
-        }
-        insert.setString(6, UUID.randomUUID().toString());
-        insert.setString(7, change.payload());
-        insert.setString(8, change.origin().name());
+        insert.setString(5, UUID.randomUUID().toString());
+        insert.setString(6, change.payload());
+        insert.setString(7, change.origin().name());
+        Jdbc.setInstant(insert, 8, now);
         Jdbc.setInstant(insert, 9, now);
-        Jdbc.setInstant(insert, 10, now);
         insert.addBatch();
       }
       insert.executeBatch();
+      List<Change> appended = new ArrayList<>(changes.size());
+      try (ResultSet keys = insert.getGeneratedKeys()) {
+        for (Change change : changes) {
+          if (!keys.next()) {
+            throw new SQLException("the database returned " + appended.size() + " generated ids for "
+                + changes.size() + " outbox rows");
+          }
+          appended.add(change.withVersion(keys.getLong(1)));
+        }
+      }
+      return appended;
     }
   }
 
@@ -357,10 +368,6 @@ public final class JdbcOutbox implements Outbox {
         List<DeadLetter> letters = new ArrayList<>();
         while (rs.next()) {
           long id = rs.getLong("id");
-          long version = rs.getLong("entity_version");
-          if (rs.wasNull()) {
-            version = id;
-          }
           int status = rs.getInt("last_status");
           Integer lastStatus = rs.wasNull() ? null : status;
           letters.add(new DeadLetter(
@@ -368,7 +375,7 @@ public final class JdbcOutbox implements Outbox {
               rs.getString("entity"),
               rs.getString("entity_id"),
               ChangeOperation.valueOf(rs.getString("operation")),
-              version,
+              id,
               rs.getInt("attempts"),
               lastStatus,
               rs.getString("last_error"),
@@ -404,17 +411,13 @@ public final class JdbcOutbox implements Outbox {
 
   private static OutboxEntry entry(ResultSet rs) throws SQLException {
     long id = rs.getLong("id");
-    long version = rs.getLong("entity_version");
-    if (rs.wasNull()) {
-      version = id;
-    }
     return new OutboxEntry(
         id,
         rs.getString("entity"),
         rs.getString("resource"),
         rs.getString("entity_id"),
         ChangeOperation.valueOf(rs.getString("operation")),
-        version,
+        id,
         rs.getString("idempotency_key"),
         rs.getString("payload"),
         rs.getInt("attempts"),

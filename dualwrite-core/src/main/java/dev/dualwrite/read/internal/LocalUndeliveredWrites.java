@@ -31,8 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>this node's relay delivers a change of it with at least that version (the new service then holds that
- *       version or a newer one), which needs the entity's own version: keys of entities without {@code @Version} wait
- *       for the sweep; or
+ *       version or a newer one); or
  *   <li>the sweep, every {@link #SWEEP_INTERVAL}, finds in the outbox's backlog that nothing of the entity appended
  *       before the key's commit is still pending: that also clears what other nodes' relays delivered. One query of
  *       the backlog per sweep, and only while keys are held.
@@ -60,7 +59,7 @@ public final class LocalUndeliveredWrites implements UndeliveredWrites, MirrorLi
   private static final Logger log = LoggerFactory.getLogger(LocalUndeliveredWrites.class);
   /** Absorbs the database rounding a timestamp up to its precision. */
   private static final Duration TIMESTAMP_MARGIN = Duration.ofMillis(1);
-  /** The version of a change whose entity has none of its own: no delivered version is known to cover it. */
+  /** The version of a change that was never appended (none is then known to cover it): left for the sweep. */
   private static final long UNKNOWN_VERSION = Long.MAX_VALUE;
 
   /** The highest version this node committed for a key, and when it last committed one. */
@@ -119,7 +118,7 @@ public final class LocalUndeliveredWrites implements UndeliveredWrites, MirrorLi
       if (held == null || change.origin() != ChangeOrigin.LIVE) {
         continue;
       }
-      long version = change.entityVersion() == null ? UNKNOWN_VERSION : change.entityVersion();
+      long version = change.version() == null ? UNKNOWN_VERSION : change.version();
       if (held.keys.size() >= MAX_KEYS_PER_ENTITY && !held.keys.containsKey(change.entityId())) {
         overflow(change.entity(), held, now);
         continue;

@@ -82,9 +82,6 @@ public final class DefaultVerifier implements Verifier {
   /** Legacy rows by id and the ids with undelivered changes, read in one transaction. */
   private record LegacyRead(Map<String, LegacyRow> rows, Set<String> pending) {}
 
-  /** What one repair transaction appended, and the keys it could not repair. */
-  private record Repairs(List<Change> changes, List<String> notRepaired) {}
-
   public DefaultVerifier(DualWrite dualWrite, LegacySource source, VerifierConfig config) {
     this.entity = source.entity();
     this.migration = dualWrite.entity(entity);
@@ -362,70 +359,39 @@ public final class DefaultVerifier implements Verifier {
       }
       case DIFFERENT -> {
         run.different++;
-        addSample(run.differentSamples, new RowDifference(difference.id(), difference.legacy().version(),
-            difference.current().version(), difference.differences()));
+        addSample(run.differentSamples, new RowDifference(difference.id(), difference.current().version(),
+            difference.differences()));
       }
       case SAME -> throw new IllegalStateException("a key that agrees is not a difference: " + difference.id());
     }
   }
 
   /**
-   * Appends, in one legacy transaction, a fresh snapshot for each missing or different key and a tombstone newer than
-   * the new service's copy for each extra key. The rows are read again in that transaction (with shared locks when
-   * their version is the outbox row id), so what is sent is legacy's state as of the append.
+   * Appends, in one legacy transaction, a fresh snapshot for each missing or different key and a tombstone for each
+   * extra key. The rows are read again in that transaction with shared locks, so what is sent is legacy's state as of
+   * the append, under a version (the outbox row id) newer than anything the new service holds for the key, its
+   * tombstones included, and older than any live write that follows.
    */
   private void repair(VerificationRun run, List<Observation> differences) {
-    RowLock lock = source.hasOwnVersion() ? RowLock.NONE : RowLock.SHARED;
-    Repairs repairs = transactions.run("repairing " + differences.size() + " keys", tx -> {
-      Map<String, LegacyRow> rows = byId(tx.read(differences.stream().map(Observation::id).toList(), lock));
+    List<Change> repairs = transactions.run("repairing " + differences.size() + " keys", tx -> {
+      Map<String, LegacyRow> rows = byId(tx.read(differences.stream().map(Observation::id).toList(), RowLock.SHARED));
       List<Change> changes = new ArrayList<>();
-      List<String> notRepaired = new ArrayList<>();
       for (Observation difference : differences) {
         LegacyRow row = rows.get(difference.id());
-        TargetDocument held = difference.current();
-        if (row == null) {
-          if (held != null) {
-            Long version = source.hasOwnVersion() ? Long.valueOf(held.version() + 1) : null;
-            changes.add(new Change(entity, migration.resource(), difference.id(), ChangeOperation.DELETE, version,
-                null, ChangeOrigin.REPAIR));
-          }
-        } else if (row.version() == null || held == null || row.version() > held.version()) {
-          changes.add(upsert(row));
-        } else if (row.version() == held.version()) {
-          raiseVersion(tx, row).ifPresent(raised -> changes.add(upsert(raised)));
-        } else {
-          notRepaired.add(row.id());
+        if (row != null) {
+          changes.add(Change.of(entity, migration.resource(), row.id(), ChangeOperation.UPSERT, row.payload(),
+              ChangeOrigin.REPAIR));
+        } else if (difference.current() != null) {
+          changes.add(Change.of(entity, migration.resource(), difference.id(), ChangeOperation.DELETE, null,
+              ChangeOrigin.REPAIR));
         }
       }
-      capture.append(tx.connection(), changes);
-      return new Repairs(changes, notRepaired);
+      return capture.append(tx.connection(), changes);
     });
-    if (!repairs.changes().isEmpty()) {
-      capture.committed(repairs.changes());
+    if (!repairs.isEmpty()) {
+      capture.committed(repairs);
     }
-    run.repaired += repairs.changes().size();
-    run.notRepaired += repairs.notRepaired().size();
-    repairs.notRepaired().forEach(id -> addSample(run.notRepairedSamples, id));
-    if (!repairs.notRepaired().isEmpty()) {
-      log.warn("verify {}: the new service holds a newer version than legacy for {} key(s), e.g. {}; the version"
-          + " rule keeps it from taking legacy's snapshot. Remove those entities from the new service (they are"
-          + " re-sent as missing by the next repair) or find what wrote them.", entity,
-          repairs.notRepaired().size(), repairs.notRepaired().get(0));
-    }
-  }
-
-  /** Raises the row's version, logging when it changed meanwhile (its own live write then carries the fix). */
-  private Optional<LegacyRow> raiseVersion(LegacyTransaction tx, LegacyRow row) throws SQLException {
-    Optional<LegacyRow> raised = tx.raiseVersion(row.id(), row.version());
-    if (raised.isEmpty()) {
-      log.debug("verify {}: {} changed while being repaired; its live write carries its state", entity, row.id());
-    }
-    return raised;
-  }
-
-  private Change upsert(LegacyRow row) {
-    return new Change(entity, migration.resource(), row.id(), ChangeOperation.UPSERT, row.version(), row.payload(),
-        ChangeOrigin.REPAIR);
+    run.repaired += repairs.size();
   }
 
   /** Checks {@code ids} again: legacy rows and undelivered ids in one transaction, then the new service. */

@@ -32,11 +32,6 @@ public final class StubLegacySource implements LegacySource {
   }
 
   @Override
-  public boolean hasOwnVersion() {
-    return true;
-  }
-
-  @Override
   public <T> T inTransaction(LegacyWork<T> work) throws SQLException {
     attempt.run();
     return work.run(null);

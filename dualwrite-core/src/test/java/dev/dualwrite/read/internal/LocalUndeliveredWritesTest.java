@@ -203,7 +203,7 @@ class LocalUndeliveredWritesTest {
     }
 
     @Override
-    public void append(Connection connection, List<Change> changes) {
+    public List<Change> append(Connection connection, List<Change> changes) {
       throw new UnsupportedOperationException();
     }
 

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
@@ -30,7 +29,7 @@ import org.hibernate.query.SelectionQuery;
 import org.hibernate.type.descriptor.java.JavaType;
 
 /**
- * The legacy rows of one {@link Mirrored} entity, read through Hibernate. Each row becomes the snapshot and version
+ * The legacy rows of one {@link Mirrored} entity, read through Hibernate. Each row becomes the snapshot
  * the live write path sends ({@link MirroredEntity#snapshot} of {@code persister.getValues(entity)}), so a backfilled
  * or repaired snapshot is byte for byte what a live write of the same state sends. Queries are HQL with keyset
  * pagination on the id; {@link RowLock#SHARED} is {@code PESSIMISTIC_READ} ({@code FOR SHARE}, {@code LOCK IN SHARE
@@ -99,11 +98,6 @@ public final class HibernateLegacySource implements LegacySource {
   @Override
   public String entity() {
     return mirrored.migration().name();
-  }
-
-  @Override
-  public boolean hasOwnVersion() {
-    return mirrored.hasOwnVersion();
   }
 
   /** Integer ids: the database orders them numerically, as the listing orders canonical decimal ids. */
@@ -189,32 +183,6 @@ public final class HibernateLegacySource implements LegacySource {
       return query.getSingleResult();
     }
 
-    @Override
-    public Optional<LegacyRow> raiseVersion(String id, long expectedVersion) {
-      if (!mirrored.hasOwnVersion()) {
-        throw new UnsupportedOperationException(entity() + " has no @Version to raise");
-      }
-      Object entity = session.find(type, parseId(id), LockModeType.PESSIMISTIC_WRITE);
-      if (entity == null) {
-        return Optional.empty();
-      }
-      Long version = mirrored.version(persister.getValues(entity));
-      if (version == null || version != expectedVersion) {
-        return Optional.empty();
-      }
-      // Hibernate's own version increment: an UPDATE of the version column only, which the bulk-write guard must
-      // not take for a bulk write
-      BulkWriteGuard.enterEntityWrite();
-      try {
-        session.lock(entity, LockModeType.PESSIMISTIC_FORCE_INCREMENT);
-      } finally {
-        BulkWriteGuard.leaveEntityWrite();
-      }
-      LegacyRow raised = row(entity);
-      session.clear();
-      return Optional.of(raised);
-    }
-
     private SelectionQuery<Object> locked(SelectionQuery<Object> query, RowLock lock) {
       return lock == RowLock.SHARED ? query.setLockMode(LockModeType.PESSIMISTIC_READ) : query.setReadOnly(true);
     }
@@ -231,7 +199,7 @@ public final class HibernateLegacySource implements LegacySource {
     private LegacyRow row(Object entity) {
       Object id = persister.getIdentifier(entity, session);
       Object[] state = persister.getValues(entity);
-      return new LegacyRow(MirroredEntity.idString(id), mirrored.version(state), mirrored.snapshot(id, state, session));
+      return new LegacyRow(MirroredEntity.idString(id), mirrored.snapshot(id, state, session));
     }
 
     private Object parseId(String id) {

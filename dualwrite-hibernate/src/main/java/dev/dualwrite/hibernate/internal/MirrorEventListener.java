@@ -137,13 +137,9 @@ final class MirrorEventListener
       log.warn("dualwrite: straggling legacy write to {} {} while the entity is in NEW_WRITES; it is mirrored, but"
           + " writes should go through the new service now", name, id);
     }
-    Long version = entity.version(state);
-    if (operation == ChangeOperation.DELETE && version != null) {
-      version = version + 1; // a tombstone must be newer than the last version the service holds
-    }
     String payload = operation == ChangeOperation.DELETE ? null : entity.snapshot(id, state, session);
-    transaction.record(new Change(name, entity.migration().resource(), MirroredEntity.idString(id), operation,
-        version, payload, ChangeOrigin.LIVE));
+    transaction.record(Change.of(name, entity.migration().resource(), MirroredEntity.idString(id), operation,
+        payload, ChangeOrigin.LIVE));
   }
 
   private TransactionCapture transaction(MirroredEntity entity, SharedSessionContractImplementor session) {

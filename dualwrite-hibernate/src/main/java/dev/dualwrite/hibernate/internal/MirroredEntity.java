@@ -33,7 +33,6 @@ final class MirroredEntity {
   private final String[] jsonNames;
   private final Kind[] kinds;
   private final String[] associatedEntities;
-  private final int versionIndex;
   private final ObjectMapper mapper;
 
   MirroredEntity(EntityPersister persister, EntityMigration migration, ObjectMapper mapper) {
@@ -61,14 +60,6 @@ final class MirroredEntity {
         kinds[i] = Kind.BASIC;
       }
     }
-    int version = -1;
-    if (persister.isVersioned()) {
-      Class<?> versionType = persister.getVersionType().getJavaType();
-      boolean numeric = Number.class.isAssignableFrom(versionType)
-          || versionType == long.class || versionType == int.class || versionType == short.class;
-      version = numeric ? persister.getVersionPropertyIndex() : -1;
-    }
-    this.versionIndex = version;
   }
 
   /**
@@ -86,22 +77,6 @@ final class MirroredEntity {
 
   EntityMigration migration() {
     return migration;
-  }
-
-  /** Whether the entity has a numeric {@code @Version} that its snapshots carry. */
-  boolean hasOwnVersion() {
-    return versionIndex >= 0;
-  }
-
-  /**
-   * The entity's own version in {@code state}, or {@code null} when it has no numeric {@code @Version} (the outbox
-   * then assigns one).
-   */
-  Long version(Object[] state) {
-    if (versionIndex < 0 || state[versionIndex] == null) {
-      return null;
-    }
-    return ((Number) state[versionIndex]).longValue();
   }
 
   /** The id as it travels: its string form. */

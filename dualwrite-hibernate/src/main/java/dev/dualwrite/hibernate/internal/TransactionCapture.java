@@ -56,13 +56,12 @@ final class TransactionCapture implements BeforeTransactionCompletionProcess, Af
     }
     List<Change> toAppend = new ArrayList<>(changes.values());
     try {
-      capture.append(session.getJdbcCoordinator().getLogicalConnection().getPhysicalConnection(), toAppend);
+      appended = capture.append(session.getJdbcCoordinator().getLogicalConnection().getPhysicalConnection(), toAppend);
     } catch (SQLException e) {
       throw new DualWriteException("cannot record " + toAppend.size() + " mirrored change(s) in dualwrite_outbox: "
           + e.getMessage() + ". The transaction is rolled back so that no change goes unmirrored; check that"
           + " dualwrite's tables exist (dev/dualwrite/jdbc/*.sql).", e);
     }
-    appended = toAppend;
   }
 
   @Override

@@ -48,38 +48,43 @@ class JdbcOutboxTest {
     return new JdbcOutbox(db.dataSource(), DatabaseDialect.detect(db.dataSource()), clock);
   }
 
-  private static void append(TestDatabase db, JdbcOutbox outbox, String entity, int count, Long version)
+  private static List<Change> append(TestDatabase db, JdbcOutbox outbox, String entity, int count)
       throws SQLException {
     List<Change> changes = new ArrayList<>();
     for (int i = 1; i <= count; i++) {
-      changes.add(new Change(entity, entity, String.valueOf(i), ChangeOperation.UPSERT, version,
-          "{\"id\":" + i + "}", ChangeOrigin.LIVE));
+      changes.add(Change.of(entity, entity, String.valueOf(i), ChangeOperation.UPSERT, "{\"id\":" + i + "}",
+          ChangeOrigin.LIVE));
     }
     try (Connection connection = db.dataSource().getConnection()) {
       connection.setAutoCommit(false);
-      outbox.append(connection, changes);
+      List<Change> appended = outbox.append(connection, changes);
       connection.commit();
+      return appended;
     }
   }
 
   @DatabaseTest
-  void aChangeWithoutItsOwnVersionTravelsWithItsRowId(TestDatabase db) throws Exception {
+  void everyChangeTravelsWithItsRowIdAsItsVersionAndLearnsItWhenAppended(TestDatabase db) throws Exception {
     JdbcOutbox outbox = outbox(db);
-    append(db, outbox, "notes", 1, null);
-    append(db, outbox, "users", 1, 41L);
+    List<Change> notes = append(db, outbox, "notes", 1);
+    List<Change> users = append(db, outbox, "users", 3);
 
     List<OutboxEntry> claimed = outbox.claim(10, now.get().plusSeconds(30), "relay-1");
 
-    assertThat(claimed).hasSize(2);
-    assertThat(claimed.get(0).version()).isEqualTo(claimed.get(0).id());
-    assertThat(claimed.get(1).version()).isEqualTo(41);
+    assertThat(claimed).hasSize(4).allSatisfy(entry -> assertThat(entry.version()).isEqualTo(entry.id()));
+    assertThat(claimed).extracting(OutboxEntry::version).isSorted().doesNotHaveDuplicates();
+    List<Change> appended = new ArrayList<>(notes);
+    appended.addAll(users);
+    assertThat(appended).extracting(Change::version)
+        .as("append returns each change with its row id, in order")
+        .containsExactlyElementsOf(claimed.stream().map(OutboxEntry::id).toList());
     assertThat(claimed).extracting(OutboxEntry::idempotencyKey).doesNotHaveDuplicates();
   }
 
   @DatabaseTest
   void claimedChangesAreLeasedUntilTheLeaseEnds(TestDatabase db) throws Exception {
     JdbcOutbox outbox = outbox(db);
-    append(db, outbox, "users", 3, 1L);
+    append(db, outbox, "users", 3);
 
     assertThat(outbox.claim(2, now.get().plusSeconds(30), "relay-1")).hasSize(2);
     assertThat(outbox.claim(10, now.get().plusSeconds(30), "relay-2")).as("only the unleased one").hasSize(1);
@@ -93,9 +98,9 @@ class JdbcOutboxTest {
   void theBacklogCountsPendingChangesAndTheOldestOnesAge(TestDatabase db) throws Exception {
     JdbcOutbox outbox = outbox(db);
     Instant first = now.get();
-    append(db, outbox, "users", 2, 1L);
+    append(db, outbox, "users", 2);
     now.set(first.plusSeconds(5));
-    append(db, outbox, "notes", 1, null);
+    append(db, outbox, "notes", 1);
 
     Backlog users = outbox.backlog().get("users");
     assertThat(users.pending()).isEqualTo(2);
@@ -113,7 +118,7 @@ class JdbcOutboxTest {
   @DatabaseTest
   void deliveredChangesArePurgedAfterTheRetentionInBoundedBatches(TestDatabase db) throws Exception {
     JdbcOutbox outbox = outbox(db);
-    append(db, outbox, "users", 5, 1L);
+    append(db, outbox, "users", 5);
     List<OutboxEntry> claimed = outbox.claim(10, now.get().plusSeconds(30), "relay-1");
     outbox.markDelivered(claimed.stream().map(OutboxEntry::id).toList(), true);
     now.set(now.get().plusSeconds(60));
@@ -128,7 +133,7 @@ class JdbcOutboxTest {
   @DatabaseTest
   void withoutRetentionADeliveredChangeIsDeletedAtOnce(TestDatabase db) throws Exception {
     JdbcOutbox outbox = outbox(db);
-    append(db, outbox, "users", 3, 1L);
+    append(db, outbox, "users", 3);
     List<OutboxEntry> claimed = outbox.claim(10, now.get().plusSeconds(30), "relay-1");
 
     outbox.markDelivered(claimed.stream().map(OutboxEntry::id).toList(), false);
@@ -139,7 +144,7 @@ class JdbcOutboxTest {
   @DatabaseTest
   void deadLettersAreListedRetriedAndDiscarded(TestDatabase db) throws Exception {
     JdbcOutbox outbox = outbox(db);
-    append(db, outbox, "users", 3, 7L);
+    append(db, outbox, "users", 3);
     List<OutboxEntry> claimed = outbox.claim(10, now.get().plusSeconds(30), "relay-1");
     List<JdbcOutbox.FailedAttempt> failures = new ArrayList<>();
     for (OutboxEntry entry : claimed) {
@@ -152,7 +157,7 @@ class JdbcOutboxTest {
       assertThat(letter.lastStatus()).isEqualTo(422);
       assertThat(letter.lastError()).isEqualTo("rejected: bad field");
       assertThat(letter.attempts()).isEqualTo(4);
-      assertThat(letter.version()).isEqualTo(7);
+      assertThat(letter.version()).isEqualTo(letter.id());
     });
     assertThat(outbox.backlog().get("users").deadLetters()).isEqualTo(3);
     assertThat(outbox.claim(10, now.get(), "relay-1")).as("dead letters are not delivered").isEmpty();
@@ -173,7 +178,7 @@ class JdbcOutboxTest {
   @DatabaseTest
   void aFailedAttemptIsDueAgainAtItsNextAttemptTime(TestDatabase db) throws Exception {
     JdbcOutbox outbox = outbox(db);
-    append(db, outbox, "users", 1, 1L);
+    append(db, outbox, "users", 1);
     OutboxEntry entry = outbox.claim(10, now.get().plusSeconds(30), "relay-1").get(0);
     outbox.markFailed(List.of(new JdbcOutbox.FailedAttempt(entry.id(), 1, now.get().plusMillis(500), 503,
         "down", false)));

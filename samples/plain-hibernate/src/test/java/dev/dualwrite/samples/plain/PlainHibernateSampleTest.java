@@ -18,7 +18,7 @@ class PlainHibernateSampleTest {
 
       assertThat(result).startsWith("verify users: compared=2 missing=0 extra=0 different=0;")
           .contains("\"email\":\"ada@lovelace.org\"").doesNotContain("passwordHash");
-      assertThat(service.document("users", "1").orElseThrow().version()).isEqualTo(1);
+      assertThat(service.document("users", "1").orElseThrow().data().path("version").asLong()).isEqualTo(1);
       assertThat(service.document("users", "2").orElseThrow().deleted()).isTrue();
       assertThat(service.document("users", "3")).isPresent();
     }
