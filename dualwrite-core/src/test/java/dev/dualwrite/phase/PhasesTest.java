@@ -108,6 +108,21 @@ class PhasesTest {
   }
 
   @Test
+  void aPhaseMoveStartsTheCanaryAgainSoThatReEnteringNewReadsDoesNotSendEveryKeyToTheNewService() {
+    Phases phases = dualWrite.phases();
+    phases.forceMove("users", NEW_READS, "lead", "test");
+    phases.setCanaryPercent("users", 100, "lead", "all keys");
+
+    phases.move("users", SHADOW_READS, "lead", "roll back: mismatches");
+    PhaseMove reEntered = phases.forceMove("users", NEW_READS, "lead", "second try");
+
+    assertThat(phases.state("users").canaryPercent()).as("the configured share applies again").isNull();
+    assertThat(reEntered.canaryPercent()).isNull();
+    assertThat(phases.history("users")).extracting(PhaseMove::canaryPercent)
+        .containsExactly(null, 100.0, null, null);
+  }
+
+  @Test
   void anotherNodeSeesAMoveWithinTheStalenessBound() {
     try (DualWrite otherNode = node(Duration.ofMillis(200))) {
       assertThat(otherNode.phases().current("users")).isEqualTo(LEGACY_ONLY);

@@ -3,6 +3,7 @@ package dev.dualwrite.hibernate;
 import static dev.dualwrite.phase.MigrationPhase.DUAL_WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.DualWriteException;
@@ -15,6 +16,7 @@ import dev.dualwrite.hibernate.DualWriteTables.OutboxRow;
 import dev.dualwrite.hibernate.entities.Note;
 import dev.dualwrite.hibernate.entities.User;
 import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.relay.RelayConfig;
 import dev.dualwrite.test.DualWriteAssertions;
 import dev.dualwrite.test.db.DatabaseTest;
@@ -102,14 +104,30 @@ class BackfillTest {
       traffic.start(3);
       try {
         for (LegacySource source : List.of(users, notes)) {
-          Backfill.builder(app.dualWrite, source).withChunkSize(100).withRowsPerSecond(10_000).build().run();
+          // the overlap is made, not hoped for: after its first chunk, each backfill waits for 30 more updates and
+          // 6 more deletes of the live traffic, however fast or slow the machine is
+          long updates = traffic.updates.get();
+          long deletes = traffic.deletes.get();
+          AtomicBoolean waited = new AtomicBoolean();
+          BackfillListener overlap = new BackfillListener() {
+            @Override
+            public void onProgress(BackfillProgress progress) {
+              if (waited.compareAndSet(false, true)) {
+                await().atMost(WAIT).until(
+                    () -> traffic.updates.get() >= updates + 30 && traffic.deletes.get() >= deletes + 6);
+              }
+            }
+          };
+          Backfill.builder(app.dualWrite, source).withChunkSize(100).withRowsPerSecond(10_000).onProgress(overlap)
+              .build().run();
+          assertThat(waited).as("the backfill of %s had more than one chunk", source.entity()).isTrue();
         }
       } finally {
         traffic.stop();
       }
 
-      assertThat(traffic.updates.get()).as("updates made while the backfills ran").isGreaterThan(50);
-      assertThat(traffic.deletes.get()).as("deletes made while the backfills ran").isGreaterThan(10);
+      assertThat(traffic.updates.get()).as("updates made while the backfills ran").isGreaterThanOrEqualTo(60);
+      assertThat(traffic.deletes.get()).as("deletes made while the backfills ran").isGreaterThanOrEqualTo(12);
       DualWriteAssertions.assertStoresAgree(app.dualWrite, users, WAIT);
       DualWriteAssertions.assertStoresAgree(app.dualWrite, notes, WAIT);
     }
@@ -154,6 +172,30 @@ class BackfillTest {
         assertThat(held.data().path(entity.equals("users") ? "name" : "text").asText()).isEqualTo("edited");
         DualWriteAssertions.assertStoresAgree(app.dualWrite, source, WAIT);
       }
+    }
+  }
+
+  @DatabaseTest
+  void aBackfillWhoseCheckpointIsFromBeforeMirroringBeganAgainStartsOver(TestDatabase db) {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      app.moveTo("users", DUAL_WRITE);
+      LegacyRows.insertUsers(db, 1, 50);
+      LegacySource users = DualWriteHibernate.legacySource(app.sessions, "users");
+      Backfill.builder(app.dualWrite, users).build().run();
+      app.dualWrite.phases().move("users", MigrationPhase.LEGACY_ONLY, "lead", "roll back");
+      // while mirroring is off: a change and new rows the new service never hears of
+      app.sessions.inTransaction(s -> s.find(User.class, 7L).setName("Changed while off"));
+      LegacyRows.insertUsers(db, 51, 10);
+      app.moveTo("users", DUAL_WRITE);
+
+      BackfillCheckpoint second = Backfill.builder(app.dualWrite, users).build().run();
+
+      assertThat(second.finished()).isTrue();
+      assertThat(second.rowsDone()).as("every row copied again, not 0 from the old checkpoint").isEqualTo(60);
+      DualWriteAssertions.assertStoresAgree(app.dualWrite, users, WAIT);
+      assertThat(service.document("users", "7").orElseThrow().data().path("name").asText())
+          .isEqualTo("Changed while off");
     }
   }
 

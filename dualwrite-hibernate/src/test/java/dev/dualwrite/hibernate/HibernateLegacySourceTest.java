@@ -77,7 +77,7 @@ class HibernateLegacySourceTest {
       assertThatThrownBy(() -> DualWriteHibernate.legacySource(app.sessions, "audits"))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("no entity of this session factory is @Mirrored(\"audits\"); mirrored entities: [gadgets, notes,"
-              + " users]");
+              + " shipments, users]");
     }
   }
 }

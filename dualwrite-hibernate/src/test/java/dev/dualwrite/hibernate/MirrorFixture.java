@@ -6,6 +6,7 @@ import dev.dualwrite.EntityMigration;
 import dev.dualwrite.hibernate.entities.Audit;
 import dev.dualwrite.hibernate.entities.Gadget;
 import dev.dualwrite.hibernate.entities.Note;
+import dev.dualwrite.hibernate.entities.Shipment;
 import dev.dualwrite.hibernate.entities.Team;
 import dev.dualwrite.hibernate.entities.User;
 import dev.dualwrite.jdbc.DualWriteSchema;
@@ -94,7 +95,8 @@ final class MirrorFixture implements AutoCloseable {
         .addAnnotatedClass(Team.class)
         .addAnnotatedClass(Note.class)
         .addAnnotatedClass(Audit.class)
-        .addAnnotatedClass(Gadget.class);
+        .addAnnotatedClass(Gadget.class)
+        .addAnnotatedClass(Shipment.class);
     return sources.buildMetadata().buildSessionFactory();
   }
 
@@ -114,6 +116,7 @@ final class MirrorFixture implements AutoCloseable {
             .build())
         .withEntity(EntityMigration.builder("notes").withRetryPolicy(QUICK_RETRIES).build())
         .withEntity(EntityMigration.builder("gadgets").withRetryPolicy(FEW_RETRIES).build())
+        .withEntity(EntityMigration.builder("shipments").withRetryPolicy(QUICK_RETRIES).build())
         .withPhaseStaleness(Duration.ofMillis(100))
         .withRelay(QUICK_RELAY);
   }

@@ -18,6 +18,7 @@ import dev.dualwrite.outbox.Change;
 import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.ChangeOrigin;
 import dev.dualwrite.phase.MigrationPhase;
+import dev.dualwrite.phase.PhaseMove;
 import dev.dualwrite.phase.PhaseState;
 import dev.dualwrite.phase.Phases;
 import dev.failsafe.RateLimiter;
@@ -95,6 +96,15 @@ public final class DefaultBackfill implements Backfill {
       requireMirroringPhase();
       waitUntilEveryNodeMirrors();
       BackfillCheckpoint checkpoint = start();
+      Instant mirroringSince = mirroringSince();
+      if (mirroringSince != null && checkpoint.startedAt().isBefore(mirroringSince)) {
+        // rows changed or deleted while mirroring was off are stale in the new service: copy every row again
+        log.info("backfill {}: the checkpoint (started {}, {} rows) is from before mirroring began again at {};"
+            + " starting over from the first key", entity, checkpoint.startedAt(), checkpoint.rowsDone(),
+            mirroringSince);
+        deleteCheckpoint();
+        checkpoint = start();
+      }
       if (checkpoint.finished()) {
         log.info("backfill {}: already finished at {} ({} rows); reset() it to copy every row again", entity,
             checkpoint.finishedAt(), checkpoint.rowsDone());
@@ -241,6 +251,17 @@ public final class DefaultBackfill implements Backfill {
     }
   }
 
+  /** When the current mirroring stretch began: the last move into a phase that mirrors from one that does not. */
+  private Instant mirroringSince() {
+    Instant since = null;
+    for (PhaseMove move : phases.history(entity)) {
+      if (move.to().mirrorsLegacyToNew() && !move.from().mirrorsLegacyToNew()) {
+        since = move.at();
+      }
+    }
+    return since;
+  }
+
   /**
    * Waits, after a recent move, until every node sees the phase (at most the phases' staleness bound), so that no
    * node still writes the entity without mirroring when the first rows are copied.
@@ -275,15 +296,19 @@ public final class DefaultBackfill implements Backfill {
         tx -> BackfillCheckpoints.read(tx.connection(), entity));
   }
 
+  private void deleteCheckpoint() {
+    transactions.run("resetting the backfill checkpoint", tx -> {
+      BackfillCheckpoints.delete(tx.connection(), entity);
+      return null;
+    });
+  }
+
   @Override
   public void reset() {
     if (running.get()) {
       throw new IllegalStateException("the backfill of '" + entity + "' is running; stop() it before reset()");
     }
-    transactions.run("resetting the backfill checkpoint", tx -> {
-      BackfillCheckpoints.delete(tx.connection(), entity);
-      return null;
-    });
+    deleteCheckpoint();
     log.info("backfill {}: checkpoint reset; the next run copies every row from the first key", entity);
   }
 }

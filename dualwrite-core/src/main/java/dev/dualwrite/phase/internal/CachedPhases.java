@@ -115,7 +115,10 @@ public final class CachedPhases implements Phases {
     if (target != null) {
       current.phase().checkMove(entity, target, force, reason);
     }
-    Double canaryAfter = canary != null ? canary : current.canaryPercent();
+    // a phase move starts the canary again from the configured share: re-entering NEW_READS after a rollback must
+    // not send every key to the new service at once because the share had reached 100 % before
+    Double canaryAfter = canary != null ? canary : target != null && to != current.phase() ? null
+        : current.canaryPercent();
     boolean forced = force && !current.phase().allowedMoves().contains(to);
     if (target != null && target.ordinal() > current.phase().ordinal()) {
       List<GateResult> failed = gates.check(entity, current.phase(), target).stream()
@@ -140,7 +143,8 @@ public final class CachedPhases implements Phases {
         entity,
         current.phase(),
         to,
-        canaryAfter == null ? "" : " (canary " + canaryAfter + " %)",
+        to.canaryRouted() ? " (canary " + (canaryAfter != null ? canaryAfter + " %)" : "at the configured share)")
+            : "",
         actor,
         forced ? " (forced)" : "",
         reason == null ? "" : ": " + reason);

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.hibernate.SessionFactory;
+import org.hibernate.SessionFactoryObserver;
 import org.hibernate.boot.Metadata;
 import org.hibernate.boot.spi.BootstrapContext;
 import org.hibernate.cfg.AvailableSettings;
@@ -87,6 +89,12 @@ public final class DualWriteIntegrator implements Integrator {
     }
 
     MirrorEventListener listener = new MirrorEventListener(migrations, mapper, capture);
+    factory.addObserver(new SessionFactoryObserver() {
+      @Override
+      public void sessionFactoryCreated(SessionFactory created) {
+        listener.prepare(created.unwrap(SessionFactoryImplementor.class));
+      }
+    });
     EventListenerRegistry registry = factory.getEventListenerRegistry();
     registry.addDuplicationStrategy(new DuplicationStrategy() {
       @Override

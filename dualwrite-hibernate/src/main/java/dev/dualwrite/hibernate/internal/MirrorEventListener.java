@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hibernate.action.spi.AfterTransactionCompletionProcess;
 import org.hibernate.action.spi.BeforeTransactionCompletionProcess;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.event.spi.PostDeleteEvent;
 import org.hibernate.event.spi.PostDeleteEventListener;
@@ -57,6 +58,16 @@ final class MirrorEventListener
     this.migrations = Map.copyOf(migrations);
     this.mapper = mapper;
     this.capture = capture;
+  }
+
+  /**
+   * Builds every mirrored entity's mapping now, when the session factory starts, and checks that its snapshots can be
+   * written, so that a field Jackson cannot write fails the start instead of every transaction that writes it.
+   */
+  void prepare(SessionFactoryImplementor factory) {
+    for (String entityName : migrations.keySet()) {
+      mirrored(factory.getMappingMetamodel().getEntityDescriptor(entityName)).checkSnapshotsCanBeWritten();
+    }
   }
 
   /** The mirrored entity {@code persister} writes, or null; its mapping is built on first use from the persister. */

@@ -1,7 +1,10 @@
 package dev.dualwrite.hibernate.internal;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ser.impl.UnknownSerializer;
 import dev.dualwrite.DualWriteException;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.hibernate.DualWriteSettings;
@@ -13,7 +16,9 @@ import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.hibernate.dialect.Dialect;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.metamodel.mapping.SelectableMapping;
 import org.hibernate.persister.entity.EntityPersister;
 import org.hibernate.proxy.HibernateProxy;
 import org.hibernate.proxy.LazyInitializer;
@@ -33,6 +38,8 @@ final class MirroredEntity {
   private final String[] jsonNames;
   private final Kind[] kinds;
   private final String[] associatedEntities;
+  private final Snapshots.ValueForm[] forms;
+  private final Class<?>[] javaTypes;
   private final ObjectMapper mapper;
 
   MirroredEntity(EntityPersister persister, EntityMigration migration, ObjectMapper mapper) {
@@ -48,7 +55,13 @@ final class MirroredEntity {
     this.jsonNames = new String[names.length];
     this.kinds = new Kind[names.length];
     this.associatedEntities = new String[names.length];
+    this.forms = new Snapshots.ValueForm[names.length];
+    this.javaTypes = new Class<?>[names.length];
+    Dialect dialect = persister.getFactory().getJdbcServices().getDialect();
     for (int i = 0; i < names.length; i++) {
+      javaTypes[i] = types[i].getReturnedClass();
+      forms[i] = persister.findAttributeMapping(names[i]) instanceof SelectableMapping column
+          ? Snapshots.forColumn(column, dialect) : Snapshots::normalise;
       AnnotatedElement member = member(type, names[i]);
       jsonNames[i] = renamed(member, names[i]);
       if (member != null && member.isAnnotationPresent(MirrorIgnore.class) || types[i].isCollectionType()) {
@@ -95,7 +108,7 @@ final class MirroredEntity {
     for (int i = 0; i < state.length; i++) {
       switch (kinds[i]) {
         case SKIP -> { }
-        case BASIC -> snapshot.put(jsonNames[i], Snapshots.normalise(state[i]));
+        case BASIC -> snapshot.put(jsonNames[i], state[i] == null ? null : forms[i].of(state[i]));
         case ASSOCIATION -> snapshot.put(jsonNames[i], Snapshots.normalise(associatedId(i, state[i], session)));
       }
     }
@@ -109,6 +122,35 @@ final class MirroredEntity {
           + " (setting dualwrite.object_mapper). Nothing of this transaction was mirrored.", e);
     } catch (java.io.IOException e) {
       throw new DualWriteException("cannot mirror " + migration.name() + " " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Fails when the snapshot of a property could never be written: Jackson has no serializer for its type (a class
+   * with no properties, say). Checked once, when the session factory starts, so that the failure is not met by every
+   * transaction that writes the entity.
+   *
+   * @throws DualWriteException naming the entity, the field, its type and what to do
+   */
+  void checkSnapshotsCanBeWritten() {
+    for (int i = 0; i < kinds.length; i++) {
+      if (kinds[i] != Kind.BASIC || javaTypes[i] == null) {
+        continue;
+      }
+      String problem;
+      try {
+        JsonSerializer<Object> serializer = mapper.getSerializerProviderInstance().findValueSerializer(javaTypes[i]);
+        problem = serializer instanceof UnknownSerializer && mapper.isEnabled(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            ? "Jackson finds no properties to write in " + javaTypes[i].getName() : null;
+      } catch (JsonMappingException e) {
+        problem = e.getOriginalMessage();
+      }
+      if (problem != null) {
+        throw new DualWriteException("cannot mirror " + migration.name() + " (entity " + hibernateName + "): field '"
+            + jsonNames[i] + "' of type " + javaTypes[i].getName() + " cannot be written as JSON: " + problem
+            + ". Leave it out with @MirrorIgnore, or give dualwrite an ObjectMapper that can write it (setting "
+            + DualWriteSettings.OBJECT_MAPPER + ").");
+      }
     }
   }
 

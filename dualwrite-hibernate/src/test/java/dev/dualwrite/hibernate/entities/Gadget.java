@@ -7,7 +7,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** Mirrored, with a property Jackson cannot write: its payload fails to serialise. */
+/** Mirrored, with a converted property; its relay gives up after a few attempts. */
 @Entity
 @Table(name = "app_gadgets")
 @Mirrored("gadgets")
@@ -24,12 +24,16 @@ public class Gadget {
     this.widget = widget;
   }
 
-  /** A value with no properties Jackson can see. */
+  /** A value stored as its code. */
   public static final class Widget {
     private final String code;
 
     public Widget(String code) {
       this.code = code;
+    }
+
+    public String getCode() {
+      return code;
     }
 
     @Override
