@@ -152,6 +152,43 @@ class ShadowReadsTest {
   }
 
   @Test
+  void aShadowReadCutShortByClosingTheRouterIsNeitherComparedNorAMismatch() throws InterruptedException {
+    List<Mismatch> mismatches = new CopyOnWriteArrayList<>();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch finished = new CountDownLatch(1);
+    ReadRouter router = node.router()
+        .onReadEvent(new ReadListener() {
+          @Override
+          public void onMismatched(Mismatch mismatch) {
+            mismatches.add(mismatch);
+          }
+        })
+        .build();
+    // a store client that turns the interruption into its own failure, as JDBC and HTTP clients do
+    Supplier<String> interruptible = () -> {
+      started.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+        return "same";
+      } catch (InterruptedException e) {
+        throw new IllegalStateException("read interrupted", e);
+      } finally {
+        finished.countDown();
+      }
+    };
+
+    assertThat(router.read("11", () -> "same", interruptible)).isEqualTo("same");
+    assertThat(started.await(10, TimeUnit.SECONDS)).as("the shadow read ran").isTrue();
+    router.close();
+
+    assertThat(finished.getCount()).as("closing interrupted the shadow read and waited for it").isZero();
+    assertThat(release.getCount()).as("it was cut short, not released").isEqualTo(1);
+    assertThat(router.stats().compared().count()).isZero();
+    assertThat(router.stats().mismatched().count()).isZero();
+    assertThat(mismatches).isEmpty();
+  }
+
+  @Test
   void readsAreSampledAtTheEntitysRate() {
     try (ReadTestNode sampledNever = ReadTestNode.with(e -> e.withShadowSampleRate(0)).in(SHADOW_READS);
         ReadRouter router = sampledNever.router().withShadowExecutor(Runnable::run).build()) {

@@ -127,6 +127,11 @@ final class ReadEvents {
     tell(l -> l.onDropped(entity, key));
   }
 
+  /** Shadow reads cut short by shutdown or an interruption: not a comparison, not a mismatch, not counted. */
+  void abandoned(List<String> keys, String why) {
+    log.debug("dualwrite: shadow read of entity '{}' {} abandoned: {}", entity, keys, why);
+  }
+
   void fallback(String key, Throwable failure) {
     fallbacks.increment();
     long count = fallbackWarnings.due();

@@ -18,8 +18,9 @@ import java.util.function.Supplier;
 
 /**
  * Runs shadow reads off the caller's thread: on a bounded executor (full: dropped and counted), each with a timeout
- * after which its comparison goes ahead with a {@link TimeoutException} in place of the answer. In test mode it runs
- * them on the caller's thread instead. Thread-safe.
+ * after which its comparison goes ahead with a {@link TimeoutException} in place of the answer. A read cut short by
+ * {@link #close()} or by an interruption is abandoned: neither compared nor counted as a mismatch. In test mode it
+ * runs them on the caller's thread instead. Thread-safe.
  */
 final class ShadowRunner implements AutoCloseable {
   private final String entity;
@@ -28,6 +29,7 @@ final class ShadowRunner implements AutoCloseable {
   private final ScheduledThreadPoolExecutor timer;
   private final long timeoutNanos;
   private final ReadEvents events;
+  private volatile boolean closed;
 
   /** One shadow read in flight: whichever of its answer and its timeout comes first is compared, once. */
   private static final class InFlight extends AtomicBoolean {
@@ -43,6 +45,17 @@ final class ShadowRunner implements AutoCloseable {
         timeout.cancel(false);
         compare.accept(answer);
       }
+    }
+
+    /** Gives the read up without comparing it; false when it was compared (or given up) already. */
+    boolean abandon() {
+      if (!compareAndSet(false, true)) {
+        return false;
+      }
+      if (timeout != null) {
+        timeout.cancel(false);
+      }
+      return true;
     }
   }
 
@@ -81,12 +94,21 @@ final class ShadowRunner implements AutoCloseable {
     InFlight read = new InFlight(compare);
     try {
       read.timeout = timer.schedule(() -> {
-        if (read.compareAndSet(false, true)) {
+        if (closed) {
+          abandon(read, keys, "the router closed");
+        } else if (read.compareAndSet(false, true)) {
           compare.accept(Observed.failure(new TimeoutException("shadow read of " + entity + " " + keys
               + " took more than " + Duration.ofNanos(timeoutNanos)), timeoutNanos));
         }
       }, timeoutNanos, TimeUnit.NANOSECONDS);
-      executor.execute(() -> read.answered(otherSide.get()));
+      executor.execute(() -> {
+        Observed answer = otherSide.get();
+        if (answer.failed() && (closed || Thread.currentThread().isInterrupted() || interrupted(answer.failure))) {
+          abandon(read, keys, closed ? "the router closed" : "it was interrupted");
+        } else {
+          read.answered(answer);
+        }
+      });
     } catch (RejectedExecutionException e) {
       if (read.compareAndSet(false, true)) {
         if (read.timeout != null) {
@@ -97,13 +119,36 @@ final class ShadowRunner implements AutoCloseable {
     }
   }
 
+  private void abandon(InFlight read, List<String> keys, String why) {
+    if (read.abandon()) {
+      events.abandoned(keys, why);
+    }
+  }
+
+  /** Whether {@code failure} comes from an interrupted thread (a thread pool shutting down), not from the store. */
+  private static boolean interrupted(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof InterruptedException || t instanceof java.nio.channels.ClosedByInterruptException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public void close() {
+    closed = true;
     if (timer != null) {
       timer.shutdownNow();
     }
     if (ownExecutor != null) {
       ownExecutor.shutdownNow();
+      try {
+        // the interrupted reads end and are abandoned before close returns, so nothing is compared after it
+        ownExecutor.awaitTermination(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
