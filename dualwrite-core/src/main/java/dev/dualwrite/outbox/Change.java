@@ -16,8 +16,7 @@ import java.util.Objects;
  * @param resource the new service's resource, e.g. {@code users}
  * @param entityId the entity's id as a string
  * @param operation upsert or delete
- * @param entityVersion the entity's own version (its {@code @Version}; for a delete, one more than the last), or
- *     {@code null} when the entity has none: the outbox then uses its row id, which grows with every change
+ * @param version the change's version: {@code null} until the outbox appends it, then the outbox row id
  * @param payload the entity snapshot as a JSON object; {@code null} for a delete
  * @param origin why the change was appended
  */
