@@ -17,6 +17,7 @@ import org.hibernate.SessionFactoryObserver;
 import org.hibernate.boot.Metadata;
 import org.hibernate.boot.spi.BootstrapContext;
 import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.dialect.MySQLDialect;
 import org.hibernate.engine.config.spi.ConfigurationService;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.event.service.spi.DuplicationStrategy;
@@ -117,7 +118,8 @@ public final class DualWriteIntegrator implements Integrator {
     BulkWritePolicy policy = bulkWritePolicy(settings.get(DualWriteSettings.BULK_WRITES));
     Object inspector = settings.get(AvailableSettings.STATEMENT_INSPECTOR);
     if (inspector instanceof BulkWriteGuard guard) {
-      guard.arm(entityByTable, capture, policy);
+      // MySQL and MariaDB read a backslash in a string literal as an escape; the guard's SQL parser must do the same
+      guard.arm(entityByTable, capture, policy, metadata.getDatabase().getDialect() instanceof MySQLDialect);
     } else {
       log.warn("dualwrite: the bulk-write guard is not installed, so bulk JPQL/HQL and native writes to mirrored"
           + " tables {} are not detected. Configure Hibernate with DualWriteHibernate.configure(settings, dualWrite).",
