@@ -12,7 +12,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.dualwrite.DualWrite;
-import dev.dualwrite.EntityMigration;
 import dev.dualwrite.hibernate.entities.Audit;
 import dev.dualwrite.hibernate.entities.User;
 import dev.dualwrite.hibernate.internal.BulkWriteGuard;
@@ -399,12 +398,7 @@ class BulkWriteFormsTest {
       JdbcDataSource h2 = new JdbcDataSource();
       h2.setURL("jdbc:h2:mem:bulk-forms-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
       DualWriteSchema.createIfMissing(h2);
-      DualWrite dualWrite = DualWrite.builder()
-          .withDataSource(h2)
-          .withEntity(EntityMigration.builder("users").build())
-          .withEntity(EntityMigration.builder("notes").build())
-          .withEntity(EntityMigration.builder("gadgets").build())
-          .build();
+      DualWrite dualWrite = MirrorFixture.node(h2).build();
       Map<String, Object> settings = new HashMap<>();
       settings.put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, h2);
       settings.put(AvailableSettings.HBM2DDL_AUTO, "create-drop");

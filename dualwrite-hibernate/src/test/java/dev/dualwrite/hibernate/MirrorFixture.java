@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
 import org.hibernate.SessionFactory;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.StandardServiceRegistry;
@@ -31,8 +32,8 @@ import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.cfg.AvailableSettings;
 
 /**
- * A monolith in a test: dualwrite configured for users, notes and gadgets over a real database, and a Hibernate
- * session factory with the test entities, wired through {@link DualWriteHibernate#configure}.
+ * A monolith in a test: dualwrite configured for users, notes, gadgets and shipments over a real database, and a
+ * Hibernate session factory with the test entities, wired through {@link DualWriteHibernate#configure}.
  */
 final class MirrorFixture implements AutoCloseable {
   /** Quick retries for tests: 20 ms growing to 200 ms, many attempts. */
@@ -108,10 +109,15 @@ final class MirrorFixture implements AutoCloseable {
     return customise.apply(node(db)).build();
   }
 
-  /** The test monolith's dualwrite configuration: users (email sensitive), notes, and gadgets (few retries). */
+  /** The test monolith's dualwrite configuration: users (email sensitive), notes, gadgets (few retries), shipments. */
   private static DualWriteBuilder node(TestDatabase db) {
+    return node(db.dataSource());
+  }
+
+  /** The test monolith's dualwrite configuration over {@code dataSource}, e.g. an in-memory H2 database. */
+  static DualWriteBuilder node(DataSource dataSource) {
     return DualWrite.builder()
-        .withDataSource(db.dataSource())
+        .withDataSource(dataSource)
         .withEntity(EntityMigration.builder("users").withSensitiveFields("email").withRetryPolicy(QUICK_RETRIES)
             .build())
         .withEntity(EntityMigration.builder("notes").withRetryPolicy(QUICK_RETRIES).build())
