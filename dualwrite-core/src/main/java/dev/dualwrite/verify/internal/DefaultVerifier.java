@@ -508,9 +508,11 @@ public final class DefaultVerifier implements Verifier {
       run.repaired += sent.size() - unrepaired.size();
       run.notRepaired += unrepaired.size();
       unrepaired.forEach(key -> addSample(run.notRepairedSamples, key));
-      if (!unrepaired.isEmpty()) {
-        log.warn("repair {}: {} of {} keys not repaired; first: {}", entity, unrepaired.size(), sent.size(),
-            unrepaired.get(0).describe());
+      unrepaired.stream().limit(Math.max(1, config.sampleLimit()))
+          .forEach(key -> log.warn("repair {}: not repaired: {}", entity, key.describe()));
+      if (unrepaired.size() > Math.max(1, config.sampleLimit())) {
+        log.warn("repair {}: {} of the chunk's {} repaired keys not repaired in all", entity, unrepaired.size(),
+            sent.size());
       }
     }
 
