@@ -378,14 +378,13 @@ public final class DefaultVerifier implements Verifier {
     /**
      * Checks {@code keys} (each with what it was last seen as) again, all in one bulk check per round, until each
      * agrees, shows a real difference, {@value #MAX_SETTLE_ROUNDS} rounds were made or {@code deadline} passes; at
-     * least once. A difference is real when a check
-     * sees what the previous check saw with nothing undelivered, or when every change the previous check saw
-     * undelivered has been delivered since and the copy did not change: the service did not take them (a write it
-     * applies raises the copy's version), so a key that keeps being written settles too. Between two rounds, one wait
-     * for the batch: until the undelivered changes the last check saw are delivered (changes appended later do not
-     * prolong it, so live writes cannot hold it up), or a short pause when a key changed with nothing undelivered.
-     * {@code deliveredBefore} names the keys whose undelivered changes (as of their last observation) were delivered
-     * before this call.
+     * least once. A difference is real when a check sees what the previous check saw with nothing undelivered, or
+     * when every change the previous check saw undelivered has been delivered since and the copy did not change: the
+     * service did not take them (a write it applies raises the copy's version), so a key that keeps being written
+     * settles too. Between two rounds, one wait for the batch: until the undelivered changes the last check saw are
+     * delivered (changes appended later do not prolong it, so live writes cannot hold it up), or a short pause when a
+     * key changed with nothing undelivered. {@code deliveredBefore} names the keys whose undelivered changes, as of
+     * their last observation, were delivered before this call.
      */
     private Settled settleTogether(Map<String, Observation> keys, Set<String> deliveredBefore, long deadline) {
       Map<String, Observation> unsettled = keys;
@@ -446,8 +445,8 @@ public final class DefaultVerifier implements Verifier {
     /**
      * Appends, in one legacy transaction, a fresh snapshot for each missing or different key and a tombstone for each
      * extra key. The rows are read again in that transaction with shared locks, so what is sent is legacy's state as
-     * of the append, under a version (the outbox row id) newer than anything the new service holds for the key, its
-     * tombstones included, and older than any live write that follows. Then waits once, at most the settle timeout,
+     * of the append, under a version (the outbox row id) newer than anything dualwrite sent for the key, tombstones
+     * included, and older than any live write that follows. Then waits once, at most the settle timeout,
      * for the batch to be delivered and settles the repaired keys again: a key that agrees is repaired, any other is
      * not repaired, with its reason.
      */
@@ -511,8 +510,8 @@ public final class DefaultVerifier implements Verifier {
       unrepaired.stream().limit(Math.max(1, config.sampleLimit()))
           .forEach(key -> log.warn("repair {}: not repaired: {}", entity, key.describe()));
       if (unrepaired.size() > Math.max(1, config.sampleLimit())) {
-        log.warn("repair {}: {} of the chunk's {} repaired keys not repaired in all", entity, unrepaired.size(),
-            sent.size());
+        log.warn("repair {}: {} of the {} keys repaired in this chunk not repaired in all", entity,
+            unrepaired.size(), sent.size());
       }
     }
 
