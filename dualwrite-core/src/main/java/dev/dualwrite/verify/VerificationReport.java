@@ -14,9 +14,13 @@ import java.util.Objects;
  * @param missing rows legacy holds and the new service lacks
  * @param extra entities the new service holds and legacy lacks
  * @param different entities both hold with different snapshots
- * @param inFlight keys that kept changing or kept undelivered changes until the settle timeout, so no verdict
- * @param repaired fresh snapshots and tombstones the repair appended to the outbox
- * @param notRepaired differences the repair could not fix under the version rule
+ * @param inFlight keys that kept changing or kept undelivered changes through their re-checks (at most 8, within the
+ *     settle timeout), so no verdict
+ * @param repaired keys a repair run sent a fresh snapshot or tombstone for and found in legacy's state in the new
+ *     service when it read both stores again after the delivery
+ * @param notRepaired keys a repair run sent a change for that the new service still did not hold in legacy's state:
+ *     the change was not delivered in time or was dead-lettered, or the service answered it STALE; each sample says why
+ * @param retries reads of the new service that failed for a moment (no answer, 5xx, 408, 429) and were tried again
  * @param samples examples of each kind
  * @param startedAt when the run started
  * @param finishedAt when it ended, or {@code null} when it stopped before the end (resume it with another run)
@@ -32,6 +36,7 @@ public record VerificationReport(
     long inFlight,
     long repaired,
     long notRepaired,
+    long retries,
     VerificationSamples samples,
     Instant startedAt,
     Instant finishedAt) {
@@ -61,9 +66,9 @@ public record VerificationReport(
   }
 
   /**
-   * The summary line, exactly as {@link #summary()}, followed by one line per further finding (in flight, repairs,
-   * whether the run was stopped or sampled, and the sampled keys and field-level diffs of each kind, sensitive values
-   * masked): readable in a log or a test failure.
+   * The summary line, exactly as {@link #summary()}, followed by one line per further finding (whether the run was
+   * stopped or sampled, retried reads, repairs, and the sampled keys and field-level diffs of each kind, sensitive
+   * values masked, with the reason each key was not repaired): readable in a log or a test failure.
    */
   public String describe() {
     StringBuilder text = new StringBuilder(summary());
@@ -73,8 +78,13 @@ public record VerificationReport(
     if (sampleRate < 1) {
       text.append("\n  sampled: ").append(sampleRate * 100).append(" % of the keys were checked");
     }
+    if (retries > 0) {
+      text.append("\n  retried: ").append(retries)
+          .append(" read(s) of the new service that failed for a moment (no answer, 5xx, 408 or 429)");
+    }
     if (repair) {
-      text.append("\n  repaired: ").append(repaired).append(" snapshot(s) and tombstone(s) appended to the outbox");
+      text.append("\n  repaired: ").append(repaired)
+          .append(" key(s) the new service holds in legacy's state, read again after delivery");
     }
     appendIds(text, "missing in the new service", missing, samples.missing());
     appendIds(text, "extra in the new service", extra, samples.extra());
@@ -83,9 +93,12 @@ public record VerificationReport(
           .append("):");
       samples.different().forEach(d -> text.append("\n    ").append(d.describe()));
     }
-    appendIds(text, "in flight: still changing or undelivered at the settle timeout", inFlight, samples.inFlight());
-    appendIds(text, "not repaired: the new service holds a newer version than legacy", notRepaired,
-        samples.notRepaired());
+    appendIds(text, "in flight: still changing or undelivered when the re-checks ended", inFlight, samples.inFlight());
+    if (notRepaired > 0) {
+      text.append("\n  not repaired (").append(notRepaired).append(", first ").append(samples.notRepaired().size())
+          .append("):");
+      samples.notRepaired().forEach(key -> text.append("\n    ").append(key.describe()));
+    }
     return text.toString();
   }
 

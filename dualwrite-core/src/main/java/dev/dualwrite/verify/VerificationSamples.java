@@ -8,16 +8,15 @@ import java.util.List;
  * @param missing ids legacy holds and the new service lacks
  * @param extra ids the new service holds and legacy lacks
  * @param different entities both hold with different snapshots, with their field-level diffs
- * @param inFlight ids that kept changing or kept undelivered changes until the settle timeout
- * @param notRepaired ids repair could not fix under the version rule (the new service holds a newer version than
- *     legacy)
+ * @param inFlight ids that kept changing or kept undelivered changes through their re-checks
+ * @param notRepaired keys a repair run could not bring to legacy's state, each with the reason
  */
 public record VerificationSamples(
     List<String> missing,
     List<String> extra,
     List<RowDifference> different,
     List<String> inFlight,
-    List<String> notRepaired) {
+    List<UnrepairedKey> notRepaired) {
   public VerificationSamples {
     missing = List.copyOf(missing);
     extra = List.copyOf(extra);

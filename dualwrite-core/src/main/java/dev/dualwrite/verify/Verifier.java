@@ -12,16 +12,19 @@ import java.util.Optional;
  * VerificationReport report = verifier.verify();
  * log.info(report.summary());          // verify users: compared=100000 missing=0 extra=0 different=0
  * if (!report.isClean()) {
- *   verifier.repair();                 // re-enqueues what differs; verify again once the relay delivered it
+ *   VerificationReport repair = verifier.repair(); // re-sends what differs and confirms it arrived
+ *   log.info(repair.describe());                   // what was repaired, and why any key was not
  * }
  * }</pre>
  *
  * <p>A run walks the legacy rows in key order, in chunks, and reads the same ids from the new service (missing,
- * different); then it walks the new service's key-ordered listing and looks those ids up in legacy (extra). Keys that
- * differ are checked again until two checks agree with no undelivered change in between, so that a write racing the
- * verifier never shows as a difference; keys that never settle within the settle timeout are reported in flight. Each
- * run is recorded in {@code dualwrite_verification}: a stopped run is resumed by the next, and the latest finished run
- * is the entity's last verification result.
+ * different); then it walks the new service's key-ordered listing and looks those ids up in legacy (extra). The keys
+ * of a chunk that differ are checked again together, waiting for the undelivered changes each check saw, until two
+ * checks agree with no undelivered change in between, so that a write racing the verifier never shows as a
+ * difference; keys that do not settle within 8 checks and the settle timeout are reported in flight. A read of the new service that
+ * fails for a moment (no answer, 5xx, 408, 429) is tried again ({@link VerifierBuilder#withReadRetries}). Each run is
+ * recorded in {@code dualwrite_verification}: a stopped run is resumed by the next, and the latest finished run is the
+ * entity's last verification result.
  *
  * <p>Thread-safe; runs execute on the calling thread, one at a time per instance. Run one verification of an entity at
  * a time across nodes.
@@ -59,9 +62,12 @@ public interface Verifier {
   /**
    * Verifies the entity as {@link #verify()} does and repairs each difference as it is found: appends a fresh
    * snapshot (origin {@code REPAIR}) for missing and different rows, and a tombstone for extra ones, read and appended
-   * under shared row locks. Each carries a fresh version (its outbox row id), newer than anything the new service
-   * holds for the key, tombstones of deleted-and-re-created ids included. Verify again once the relay has delivered
-   * the repairs.
+   * under shared row locks. Each carries a fresh version (its outbox row id), newer than anything dualwrite sent for
+   * the key, tombstones of deleted-and-re-created ids included. Then, per chunk, it waits at most the settle timeout
+   * for the relay (this node's or another's) to deliver them and reads both stores again:
+   * {@link VerificationReport#repaired()} counts the keys the new service then holds in legacy's state,
+   * {@link VerificationReport#notRepaired()} the others, each sample with its reason (not delivered in time,
+   * dead-lettered, or answered STALE because the service holds a version above dualwrite's sequence).
    *
    * @throws dev.dualwrite.DualWriteException also when the entity is not in a phase that mirrors legacy to new
    */

@@ -3,6 +3,8 @@ package dev.dualwrite.verify;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.verify.internal.DefaultVerifier;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.RetryPolicyConfig;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -18,6 +20,16 @@ public final class VerifierBuilder {
   public static final int MAX_CHUNK_SIZE = 1000;
   /** Default settle timeout. */
   public static final Duration DEFAULT_SETTLE_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * Default retries of a failed read of the new service: exponential backoff from 100 ms to 10 s with 25 % jitter, at
+   * most 10 attempts and 1 minute per read.
+   */
+  public static final RetryPolicy<Object> DEFAULT_READ_RETRIES = RetryPolicy.builder()
+      .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(10))
+      .withJitter(0.25)
+      .withMaxAttempts(10)
+      .withMaxDuration(Duration.ofMinutes(1))
+      .build();
 
   private final DualWrite dualWrite;
   private final LegacySource source;
@@ -25,6 +37,7 @@ public final class VerifierBuilder {
   double sampleRate = 1;
   Duration settleTimeout = DEFAULT_SETTLE_TIMEOUT;
   int sampleLimit = 10;
+  RetryPolicy<Object> readRetries = DEFAULT_READ_RETRIES;
   final Set<String> ignoredFields = new LinkedHashSet<>();
 
   VerifierBuilder(DualWrite dualWrite, LegacySource source) {
@@ -49,10 +62,25 @@ public final class VerifierBuilder {
 
   /**
    * How long a key with undelivered changes, or one that keeps changing, is re-checked before it is reported in
-   * flight, from 0 to 1 hour; default 30 seconds. A difference is always checked a second time; 0 waits for nothing.
+   * flight, from 0 to 1 hour; default 30 seconds. A difference is always checked a second time, and at most 8 times;
+   * 0 waits for nothing.
+   * A repair run also waits at most this long, per chunk, for its changes to be delivered before it reads both stores
+   * again to confirm them.
    */
   public VerifierBuilder withSettleTimeout(Duration settleTimeout) {
     this.settleTimeout = settleTimeout;
+    return this;
+  }
+
+  /**
+   * How a read of the new service ({@code getMany}, {@code list}) that failed for a moment is tried again: no answer
+   * (connection refused or reset, timeout), 5xx, 408 and 429 are retried, any other failure ends the run at once.
+   * The policy's delays (fixed, random or backoff), jitter, max attempts and max duration are used; its failure
+   * conditions and listeners are not. Max attempts must be finite and max duration set, at most 1 hour, so that a
+   * service that stays down ends the run. Default {@link #DEFAULT_READ_RETRIES}.
+   */
+  public VerifierBuilder withReadRetries(RetryPolicy<Object> readRetries) {
+    this.readRetries = readRetries;
     return this;
   }
 
@@ -104,6 +132,19 @@ public final class VerifierBuilder {
     }
     if (sampleLimit < 0 || sampleLimit > 1000) {
       throw invalid("sampleLimit", String.valueOf(sampleLimit), "0 to 1000 keys per kind");
+    }
+    if (readRetries == null) {
+      throw invalid("readRetries", "null", "a Failsafe RetryPolicy, e.g. VerifierBuilder.DEFAULT_READ_RETRIES");
+    }
+    RetryPolicyConfig<Object> retries = readRetries.getConfig();
+    if (retries.getMaxAttempts() < 1) {
+      throw invalid("readRetries.maxAttempts", String.valueOf(retries.getMaxAttempts()),
+          "a finite number of attempts, at least 1 (RetryPolicyBuilder.withMaxAttempts)");
+    }
+    Duration maxDuration = retries.getMaxDuration();
+    if (maxDuration == null || maxDuration.compareTo(Duration.ofHours(1)) > 0) {
+      throw invalid("readRetries.maxDuration", String.valueOf(maxDuration),
+          "a total time per read up to 1 hour (RetryPolicyBuilder.withMaxDuration)");
     }
     return new DefaultVerifier(dualWrite, source, new VerifierConfig(this));
   }

@@ -1,5 +1,6 @@
 package dev.dualwrite.verify;
 
+import dev.failsafe.RetryPolicy;
 import java.time.Duration;
 import java.util.Set;
 
@@ -11,6 +12,7 @@ public final class VerifierConfig {
   private final double sampleRate;
   private final Duration settleTimeout;
   private final int sampleLimit;
+  private final RetryPolicy<Object> readRetries;
   private final Set<String> ignoredFields;
 
   VerifierConfig(VerifierBuilder builder) {
@@ -18,6 +20,7 @@ public final class VerifierConfig {
     this.sampleRate = builder.sampleRate;
     this.settleTimeout = builder.settleTimeout;
     this.sampleLimit = builder.sampleLimit;
+    this.readRetries = builder.readRetries;
     this.ignoredFields = Set.copyOf(builder.ignoredFields);
   }
 
@@ -31,7 +34,10 @@ public final class VerifierConfig {
     return sampleRate;
   }
 
-  /** How long a key that keeps changing or keeps undelivered changes is re-checked before it is reported in flight. */
+  /**
+   * How long a key that keeps changing or keeps undelivered changes is re-checked before it is reported in flight, and
+   * how long a repair run waits, per chunk, for its changes to be delivered.
+   */
   public Duration settleTimeout() {
     return settleTimeout;
   }
@@ -39,6 +45,14 @@ public final class VerifierConfig {
   /** How many example keys of each kind a report keeps. */
   public int sampleLimit() {
     return sampleLimit;
+  }
+
+  /**
+   * How a read of the new service that failed for a moment is tried again: its delays, jitter, max attempts and max
+   * duration (see {@link VerifierBuilder#withReadRetries}).
+   */
+  public RetryPolicy<Object> readRetries() {
+    return readRetries;
   }
 
   /** Snapshot fields left out of the comparison: top-level names or JSON Pointers. */
@@ -49,6 +63,7 @@ public final class VerifierConfig {
   @Override
   public String toString() {
     return "VerifierConfig[chunks of " + chunkSize + ", sample rate " + sampleRate + ", settle timeout "
-        + settleTimeout + ", " + sampleLimit + " samples per kind, ignoring " + ignoredFields + "]";
+        + settleTimeout + ", " + sampleLimit + " samples per kind, ignoring " + ignoredFields + ", reads tried at most "
+        + readRetries.getConfig().getMaxAttempts() + " times within " + readRetries.getConfig().getMaxDuration() + "]";
   }
 }

@@ -74,6 +74,7 @@ CREATE TABLE IF NOT EXISTS dualwrite_verification (
   in_flight       BIGINT           NOT NULL,
   repaired        BIGINT           NOT NULL,
   not_repaired    BIGINT           NOT NULL,
+  retries         BIGINT           NOT NULL,
   samples         CLOB,
   started_at      TIMESTAMP WITH TIME ZONE NOT NULL,
   updated_at      TIMESTAMP WITH TIME ZONE NOT NULL,

@@ -65,8 +65,9 @@ CREATE TABLE IF NOT EXISTS dualwrite_backfill (
 ) ENGINE=InnoDB;
 
 -- One row per verification run: where it stands (stage, and the last legacy id and new-service listing cursor
--- checked), its counts and a bounded sample of the keys of each kind (JSON, sensitive fields masked). An unfinished
--- run is resumed; the latest finished run of an entity is its last verification result.
+-- checked), its counts (retries: reads of the new service tried again after failing for a moment) and a bounded
+-- sample of the keys of each kind (JSON, sensitive fields masked, with the reason each unrepaired key was not
+-- repaired). An unfinished run is resumed; the latest finished run of an entity is its last verification result.
 CREATE TABLE IF NOT EXISTS dualwrite_verification (
   id              BIGINT           NOT NULL AUTO_INCREMENT PRIMARY KEY,
   entity          VARCHAR(200)     NOT NULL,
@@ -82,6 +83,7 @@ CREATE TABLE IF NOT EXISTS dualwrite_verification (
   in_flight       BIGINT           NOT NULL,
   repaired        BIGINT           NOT NULL,
   not_repaired    BIGINT           NOT NULL,
+  retries         BIGINT           NOT NULL,
   samples         LONGTEXT,
   started_at      DATETIME(6)      NOT NULL,
   updated_at      DATETIME(6)      NOT NULL,

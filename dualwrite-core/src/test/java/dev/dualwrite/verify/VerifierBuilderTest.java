@@ -6,6 +6,7 @@ import dev.dualwrite.DualWrite;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.legacy.spi.StubLegacySource;
 import dev.dualwrite.phase.spi.PhaseStore;
+import dev.failsafe.RetryPolicy;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,24 @@ class VerifierBuilderTest {
         .hasMessage("sampleLimit of the verifier of 'users' is 1001; allowed: 0 to 1000 keys per kind");
     assertThatThrownBy(() -> users().withIgnoredFields("updatedAt", " "))
         .hasMessage("ignoredFields of the verifier of 'users' holds ' '; allowed: non-blank field names");
+  }
+
+  @Test
+  void readRetriesMustBeBoundedInAttemptsAndTime() {
+    assertThatThrownBy(() -> users().withReadRetries(null).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("readRetries of the verifier of 'users' is null; allowed: a Failsafe RetryPolicy, e.g."
+            + " VerifierBuilder.DEFAULT_READ_RETRIES");
+    assertThatThrownBy(() -> users().withReadRetries(RetryPolicy.builder().withMaxAttempts(-1)
+            .withMaxDuration(Duration.ofMinutes(1)).build()).build())
+        .hasMessage("readRetries.maxAttempts of the verifier of 'users' is -1; allowed: a finite number of attempts,"
+            + " at least 1 (RetryPolicyBuilder.withMaxAttempts)");
+    assertThatThrownBy(() -> users().withReadRetries(RetryPolicy.builder().withMaxAttempts(5).build()).build())
+        .hasMessage("readRetries.maxDuration of the verifier of 'users' is null; allowed: a total time per read up to"
+            + " 1 hour (RetryPolicyBuilder.withMaxDuration)");
+    assertThatThrownBy(() -> users().withReadRetries(RetryPolicy.builder().withMaxAttempts(5)
+            .withMaxDuration(Duration.ofHours(2)).build()).build())
+        .hasMessageStartingWith("readRetries.maxDuration of the verifier of 'users' is PT2H;");
   }
 
   @Test

@@ -76,8 +76,8 @@ class HibernateLegacySourceTest {
     try (MirrorFixture app = MirrorFixture.start(db, null)) {
       assertThatThrownBy(() -> DualWriteHibernate.legacySource(app.sessions, "audits"))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("no entity of this session factory is @Mirrored(\"audits\"); mirrored entities: [gadgets, notes,"
-              + " shipments, users]");
+          .hasMessage("no entity of this session factory is @Mirrored(\"audits\"); mirrored entities: [aliases,"
+              + " gadgets, logins, notes, shipments, users]");
     }
   }
 }

@@ -1,8 +1,12 @@
 package dev.dualwrite.hibernate;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.dualwrite.hibernate.entities.Note;
 import dev.dualwrite.hibernate.entities.User;
+import dev.failsafe.RateLimiter;
 import jakarta.persistence.OptimisticLockException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,11 +19,13 @@ import org.hibernate.HibernateException;
 /**
  * Live write traffic on users and notes through Hibernate, from several threads until stopped: updates and deletes of
  * random rows among the first {@code rows} ids, and inserts of new ids above them. Deleted ids are never inserted
- * again.
+ * again. Or ({@link #renaming}) only renames of some users, at a bounded rate.
  */
 final class LiveTraffic {
   private final MirrorFixture app;
   private final int rows;
+  private final List<Long> renamedOnly;
+  private final RateLimiter<Object> pace;
   private final AtomicLong nextId;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final List<CompletableFuture<Void>> writers = new ArrayList<>();
@@ -28,9 +34,24 @@ final class LiveTraffic {
   final AtomicLong inserts = new AtomicLong();
 
   LiveTraffic(MirrorFixture app, int rows) {
+    this(app, rows, null, null);
+  }
+
+  private LiveTraffic(MirrorFixture app, int rows, List<Long> renamedOnly, RateLimiter<Object> pace) {
     this.app = app;
     this.rows = rows;
+    this.renamedOnly = renamedOnly;
+    this.pace = pace;
     this.nextId = new AtomicLong(rows);
+  }
+
+  /**
+   * Traffic that only renames users among {@code userIds} (no deletes, no inserts, no notes), at most
+   * {@code writesPerSecond} in all, so that the relay keeps up whatever the machine.
+   */
+  static LiveTraffic renaming(MirrorFixture app, List<Long> userIds, int writesPerSecond) {
+    return new LiveTraffic(app, 0, List.copyOf(userIds),
+        RateLimiter.smoothBuilder(writesPerSecond, Duration.ofSeconds(1)).build());
   }
 
   /** Starts {@code threads} writers. */
@@ -46,15 +67,47 @@ final class LiveTraffic {
     return updates.get() + deletes.get() + inserts.get();
   }
 
+  /**
+   * Waits until the writers made {@code count} more writes than when called: called from inside a verification (a
+   * {@link RecordingSource#afterScan} hook), it makes writes overlap the verification by construction.
+   */
+  void awaitMoreWrites(int count) {
+    long target = writes() + count;
+    await().atMost(Duration.ofMinutes(1)).until(() -> writes() >= target);
+  }
+
   /** Stops the writers and waits for them. */
   void stop() throws Exception {
     running.set(false);
     CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(1, TimeUnit.MINUTES);
   }
 
+  /** Waits for the pace's next permit, at most 100 ms so that a stop is noticed; false when none came in time. */
+  private boolean paced() {
+    try {
+      return pace.tryAcquirePermit(Duration.ofMillis(100));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   private void write() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    while (running.get()) {
+    while (running.get() && !Thread.currentThread().isInterrupted()) {
+      if (renamedOnly != null) {
+        long id = renamedOnly.get(random.nextInt(renamedOnly.size()));
+        if (!paced()) {
+          continue;
+        }
+        try {
+          app.sessions.inTransaction(s -> s.find(User.class, id).setName("renamed " + random.nextInt()));
+          updates.incrementAndGet();
+        } catch (OptimisticLockException | HibernateException e) {
+          // another writer won the row: nothing of this transaction was mirrored
+        }
+        continue;
+      }
       int kind = random.nextInt(20);
       boolean user = random.nextBoolean();
       try {

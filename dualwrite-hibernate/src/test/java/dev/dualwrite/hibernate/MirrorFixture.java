@@ -3,8 +3,10 @@ package dev.dualwrite.hibernate;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.DualWriteBuilder;
 import dev.dualwrite.EntityMigration;
+import dev.dualwrite.hibernate.entities.Alias;
 import dev.dualwrite.hibernate.entities.Audit;
 import dev.dualwrite.hibernate.entities.Gadget;
+import dev.dualwrite.hibernate.entities.Login;
 import dev.dualwrite.hibernate.entities.Note;
 import dev.dualwrite.hibernate.entities.Shipment;
 import dev.dualwrite.hibernate.entities.Team;
@@ -32,8 +34,8 @@ import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.cfg.AvailableSettings;
 
 /**
- * A monolith in a test: dualwrite configured for users, notes, gadgets and shipments over a real database, and a
- * Hibernate session factory with the test entities, wired through {@link DualWriteHibernate#configure}.
+ * A monolith in a test: dualwrite configured for users, notes, gadgets, logins, aliases and shipments over a real
+ * database, and a Hibernate session factory with the test entities, wired through {@link DualWriteHibernate#configure}.
  */
 final class MirrorFixture implements AutoCloseable {
   /** Quick retries for tests: 20 ms growing to 200 ms, many attempts. */
@@ -97,6 +99,8 @@ final class MirrorFixture implements AutoCloseable {
         .addAnnotatedClass(Note.class)
         .addAnnotatedClass(Audit.class)
         .addAnnotatedClass(Gadget.class)
+        .addAnnotatedClass(Login.class)
+        .addAnnotatedClass(Alias.class)
         .addAnnotatedClass(Shipment.class);
     return sources.buildMetadata().buildSessionFactory();
   }
@@ -109,7 +113,10 @@ final class MirrorFixture implements AutoCloseable {
     return customise.apply(node(db)).build();
   }
 
-  /** The test monolith's dualwrite configuration: users (email sensitive), notes, gadgets (few retries), shipments. */
+  /**
+   * The test monolith's dualwrite configuration: users (email sensitive), notes, gadgets (few retries), logins and
+   * aliases (natural text ids), and shipments (values more precise in Java than in their columns).
+   */
   private static DualWriteBuilder node(TestDatabase db) {
     return node(db.dataSource());
   }
@@ -122,6 +129,8 @@ final class MirrorFixture implements AutoCloseable {
             .build())
         .withEntity(EntityMigration.builder("notes").withRetryPolicy(QUICK_RETRIES).build())
         .withEntity(EntityMigration.builder("gadgets").withRetryPolicy(FEW_RETRIES).build())
+        .withEntity(EntityMigration.builder("logins").withRetryPolicy(QUICK_RETRIES).build())
+        .withEntity(EntityMigration.builder("aliases").withRetryPolicy(QUICK_RETRIES).build())
         .withEntity(EntityMigration.builder("shipments").withRetryPolicy(QUICK_RETRIES).build())
         .withPhaseStaleness(Duration.ofMillis(100))
         .withRelay(QUICK_RELAY);

@@ -26,6 +26,7 @@ final class RecordingSource implements LegacySource {
   private final List<Scan> scans = new CopyOnWriteArrayList<>();
   private final AtomicInteger scanCount = new AtomicInteger();
   private final AtomicLong keysLookedUp = new AtomicLong();
+  private final AtomicLong lookups = new AtomicLong();
   private volatile boolean inListingOrder;
   private volatile int crashAtScan = -1;
   private volatile Consumer<List<LegacyRow>> afterScan = rows -> {};
@@ -61,6 +62,11 @@ final class RecordingSource implements LegacySource {
   /** How many keys were asked for by id ({@link LegacyTransaction#read}), in all. */
   long keysLookedUp() {
     return keysLookedUp.get();
+  }
+
+  /** How many times keys were asked for by id: one bulk read each, e.g. one per round of re-checks. */
+  long lookups() {
+    return lookups.get();
   }
 
   /** How many rows all scans read. */
@@ -100,6 +106,7 @@ final class RecordingSource implements LegacySource {
       @Override
       public List<LegacyRow> read(Collection<String> ids, RowLock lock) throws SQLException {
         keysLookedUp.addAndGet(ids.size());
+        lookups.incrementAndGet();
         return tx.read(ids, lock);
       }
 

@@ -57,8 +57,11 @@ public final class JdbcOutbox implements Outbox {
           + " WHERE status IN ('PENDING', 'DEAD') GROUP BY entity, status";
   private static final String HAS_PENDING =
       "SELECT 1 FROM dualwrite_outbox WHERE status IN ('PENDING', 'DEAD') AND entity = ? AND entity_id = ?";
-  private static final String PENDING_IDS =
-      "SELECT DISTINCT entity_id FROM dualwrite_outbox WHERE status = 'PENDING' AND entity = ? AND entity_id IN ";
+  private static final String NEWEST_PENDING = "SELECT entity_id, MAX(id) FROM dualwrite_outbox WHERE status = 'PENDING'"
+      + " AND entity = ? AND entity_id IN ";
+  private static final String PENDING_THROUGH = "SELECT DISTINCT entity_id FROM dualwrite_outbox WHERE status = 'PENDING'"
+      + " AND entity = ? AND id <= ? AND entity_id IN ";
+  private static final String STATES = "SELECT id, status, last_status FROM dualwrite_outbox WHERE id IN ";
   private static final String DEAD_LETTERS =
       "SELECT id, entity, entity_id, operation, attempts, last_status, last_error, created_at"
           + " FROM dualwrite_outbox WHERE status = 'DEAD' AND entity = ? ORDER BY id LIMIT ?";
@@ -331,31 +334,110 @@ public final class JdbcOutbox implements Outbox {
   }
 
   /**
-   * The ids among {@code entityIds} of {@code entity} that have undelivered changes, read on {@code connection} inside
-   * the caller's transaction: the verifier asks in the transaction that reads the legacy rows (dualwrite's tables live
-   * in the legacy database). One query per 500 ids.
+   * The ids among {@code entityIds} of {@code entity} that have undelivered changes, each with the newest of them (its
+   * outbox row id), read on {@code connection} inside the caller's transaction: the verifier asks in the transaction
+   * that reads the legacy rows (dualwrite's tables live in the legacy database). Dead letters are not undelivered
+   * here. One query per 500 ids.
    */
-  public static Set<String> pendingIds(Connection connection, String entity, Collection<String> entityIds)
+  public static Map<String, Long> newestPending(Connection connection, String entity, Collection<String> entityIds)
       throws SQLException {
-    Set<String> pending = new HashSet<>();
-    List<String> all = new ArrayList<>(entityIds);
-    for (int from = 0; from < all.size(); from += 500) {
-      List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
-      String sql = PENDING_IDS + "(" + "?,".repeat(chunk.size() - 1) + "?)";
-      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+    Map<String, Long> pending = new HashMap<>();
+    forEachChunk(entityIds, chunk -> {
+      try (PreparedStatement statement = connection.prepareStatement(NEWEST_PENDING + inList(chunk.size())
+          + " GROUP BY entity_id")) {
         statement.setString(1, entity);
-        int index = 2;
-        for (String id : chunk) {
-          statement.setString(index++, id);
+        setStrings(statement, 2, chunk);
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            pending.put(rs.getString(1), rs.getLong(2));
+          }
         }
+      }
+    });
+    return pending;
+  }
+
+  /**
+   * The ids among {@code entityIds} of {@code entity} that still have an undelivered change whose outbox row id is at
+   * most {@code throughId}: changes appended later do not count, so a wait for these ends even while writes go on.
+   * Read on {@code connection}; one query per 500 ids.
+   */
+  public static Set<String> pendingThrough(Connection connection, String entity, Collection<String> entityIds,
+      long throughId) throws SQLException {
+    Set<String> pending = new HashSet<>();
+    forEachChunk(entityIds, chunk -> {
+      try (PreparedStatement statement = connection.prepareStatement(PENDING_THROUGH + inList(chunk.size()))) {
+        statement.setString(1, entity);
+        statement.setLong(2, throughId);
+        setStrings(statement, 3, chunk);
         try (ResultSet rs = statement.executeQuery()) {
           while (rs.next()) {
             pending.add(rs.getString(1));
           }
         }
       }
-    }
+    });
     return pending;
+  }
+
+  /** Where one outbox row stands: its status and the new service's last answer to it ({@code null}: none). */
+  public record RowState(String status, Integer lastStatus) {
+    /** Whether the relay gave up on the change. */
+    public boolean dead() {
+      return DEAD.equals(status);
+    }
+
+    /** Whether the change still waits for delivery. */
+    public boolean pending() {
+      return PENDING.equals(status);
+    }
+  }
+
+  /**
+   * The state of each of the outbox rows {@code rowIds} that is still in the table (a delivered row may have been
+   * purged, a discarded dead letter deleted), read on {@code connection}; one query per 500 ids.
+   */
+  public static Map<Long, RowState> states(Connection connection, Collection<Long> rowIds) throws SQLException {
+    Map<Long, RowState> states = new HashMap<>();
+    forEachChunk(rowIds, chunk -> {
+      try (PreparedStatement statement = connection.prepareStatement(STATES + inList(chunk.size()))) {
+        int index = 1;
+        for (long id : chunk) {
+          statement.setLong(index++, id);
+        }
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            int lastStatus = rs.getInt(3);
+            states.put(rs.getLong(1), new RowState(rs.getString(2), rs.wasNull() ? null : lastStatus));
+          }
+        }
+      }
+    });
+    return states;
+  }
+
+  /** Work on one chunk of at most 500 values. */
+  @FunctionalInterface
+  private interface ChunkWork<T> {
+    void run(List<T> chunk) throws SQLException;
+  }
+
+  private static <T> void forEachChunk(Collection<T> values, ChunkWork<T> work) throws SQLException {
+    List<T> all = new ArrayList<>(values);
+    for (int from = 0; from < all.size(); from += 500) {
+      work.run(all.subList(from, Math.min(all.size(), from + 500)));
+    }
+  }
+
+  private static String inList(int size) {
+    return "(" + "?,".repeat(size - 1) + "?)";
+  }
+
+  private static void setStrings(PreparedStatement statement, int first, List<String> values) throws SQLException {
+    int index = first;
+    for (String value : values) {
+      statement.setString(index++, value);
+    }
   }
 
   @Override

@@ -4,7 +4,6 @@ import dev.dualwrite.DualWriteException;
 import dev.dualwrite.target.ListingOrder;
 import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetPage;
-import dev.dualwrite.target.spi.TargetClient;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +15,7 @@ import java.util.List;
  * pages are held. Used by one verification run on one thread; {@link #close} stops the reader.
  */
 final class ListingWalk implements AutoCloseable {
-  private final TargetClient target;
+  private final ServiceReads reads;
   private final String entity;
   private final String resource;
   private final int pageSize;
@@ -25,8 +24,8 @@ final class ListingWalk implements AutoCloseable {
   private String requestedAfter;
 
   /** Starts reading the listing after {@code after} ({@code null}: from the beginning). */
-  ListingWalk(TargetClient target, String entity, String resource, String after, int pageSize) {
-    this.target = target;
+  ListingWalk(ServiceReads reads, String entity, String resource, String after, int pageSize) {
+    this.reads = reads;
     this.entity = entity;
     this.resource = resource;
     this.pageSize = pageSize;
@@ -39,8 +38,8 @@ final class ListingWalk implements AutoCloseable {
    * {@code last} in the listing order, in that order; empty when none is left up to {@code last}. Call again until it
    * answers empty: a service may list any number of ids between two legacy keys.
    *
-   * @throws dev.dualwrite.target.TargetException when the service fails to answer
-   * @throws DualWriteException when the listing answers a {@code next} that does not move forward
+   * @throws DualWriteException when the service fails to answer (after the retries of {@link ServiceReads}), or
+   *     answers a {@code next} that does not move forward
    */
   List<TargetDocument> through(String last, int max) {
     List<TargetDocument> taken = new ArrayList<>();
@@ -65,7 +64,7 @@ final class ListingWalk implements AutoCloseable {
 
   private void request(String after) {
     requestedAfter = after;
-    pages.start(() -> target.list(resource, after, pageSize));
+    pages.start(() -> reads.list(after, pageSize));
   }
 
   /** The error for a listing whose {@code next} does not move past {@code after}. */

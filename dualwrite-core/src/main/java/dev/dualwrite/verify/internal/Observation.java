@@ -60,7 +60,16 @@ record Observation(
    * a difference seen twice is real, not a write racing the check.
    */
   boolean sameAs(Observation earlier) {
-    return Objects.equals(legacy, earlier.legacy) && sameCopy(current, earlier.current);
+    return Objects.equals(legacy, earlier.legacy) && sameCopyAs(earlier);
+  }
+
+  /**
+   * Whether the new service's copy is exactly what {@code earlier} saw: the same version and data, or none both times.
+   * When every change that was undelivered at the earlier check has been delivered since, an unchanged copy did not
+   * take them: an applied write always raises the copy's version.
+   */
+  boolean sameCopyAs(Observation earlier) {
+    return sameCopy(current, earlier.current);
   }
 
   private static boolean sameCopy(TargetDocument a, TargetDocument b) {

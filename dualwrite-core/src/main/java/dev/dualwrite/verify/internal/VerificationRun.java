@@ -1,6 +1,7 @@
 package dev.dualwrite.verify.internal;
 
 import dev.dualwrite.verify.RowDifference;
+import dev.dualwrite.verify.UnrepairedKey;
 import dev.dualwrite.verify.VerificationReport;
 import dev.dualwrite.verify.VerificationSamples;
 import java.time.Instant;
@@ -35,11 +36,12 @@ final class VerificationRun {
   long inFlight;
   long repaired;
   long notRepaired;
+  long retries;
   final List<String> missingSamples = new ArrayList<>();
   final List<String> extraSamples = new ArrayList<>();
   final List<RowDifference> differentSamples = new ArrayList<>();
   final List<String> inFlightSamples = new ArrayList<>();
-  final List<String> notRepairedSamples = new ArrayList<>();
+  final List<UnrepairedKey> notRepairedSamples = new ArrayList<>();
   final Instant startedAt;
   Instant finishedAt;
 
@@ -65,6 +67,6 @@ final class VerificationRun {
 
   VerificationReport report() {
     return new VerificationReport(entity, repair, sampleRate, compared, missing, extra, different, inFlight, repaired,
-        notRepaired, samples(), startedAt, finishedAt);
+        notRepaired, retries, samples(), startedAt, finishedAt);
   }
 }

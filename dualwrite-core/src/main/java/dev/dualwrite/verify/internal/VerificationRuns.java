@@ -18,17 +18,18 @@ import java.util.Optional;
  */
 final class VerificationRuns {
   private static final String COLUMNS = "id, entity, repair, sample_rate, stage, legacy_after, new_after, compared,"
-      + " missing, extra, different, in_flight, repaired, not_repaired, samples, started_at, finished_at";
+      + " missing, extra, different, in_flight, repaired, not_repaired, retries, samples, started_at, finished_at";
   private static final String LATEST =
       "SELECT " + COLUMNS + " FROM dualwrite_verification WHERE entity = ? ORDER BY id DESC LIMIT 1";
   private static final String LATEST_FINISHED = "SELECT " + COLUMNS + " FROM dualwrite_verification WHERE entity = ?"
       + " AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1";
   private static final String INSERT = "INSERT INTO dualwrite_verification (entity, repair, sample_rate, stage,"
-      + " legacy_after, new_after, compared, missing, extra, different, in_flight, repaired, not_repaired, samples,"
-      + " started_at, updated_at, finished_at) VALUES (?, ?, ?, ?, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, ?, ?, ?, NULL)";
+      + " legacy_after, new_after, compared, missing, extra, different, in_flight, repaired, not_repaired, retries,"
+      + " samples, started_at, updated_at, finished_at)"
+      + " VALUES (?, ?, ?, ?, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, ?, ?, ?, NULL)";
   private static final String UPDATE = "UPDATE dualwrite_verification SET stage = ?, legacy_after = ?, new_after = ?,"
       + " compared = ?, missing = ?, extra = ?, different = ?, in_flight = ?, repaired = ?, not_repaired = ?,"
-      + " samples = ?, updated_at = ?, finished_at = ? WHERE id = ?";
+      + " retries = ?, samples = ?, updated_at = ?, finished_at = ? WHERE id = ?";
 
   private final ObjectMapper mapper;
 
@@ -79,14 +80,15 @@ final class VerificationRuns {
       statement.setLong(8, run.inFlight);
       statement.setLong(9, run.repaired);
       statement.setLong(10, run.notRepaired);
-      statement.setString(11, json(run.samples()));
-      Jdbc.setInstant(statement, 12, now);
+      statement.setLong(11, run.retries);
+      statement.setString(12, json(run.samples()));
+      Jdbc.setInstant(statement, 13, now);
       if (run.finishedAt == null) {
-        statement.setNull(13, java.sql.Types.TIMESTAMP);
+        statement.setNull(14, java.sql.Types.TIMESTAMP);
       } else {
-        Jdbc.setInstant(statement, 13, run.finishedAt);
+        Jdbc.setInstant(statement, 14, run.finishedAt);
       }
-      statement.setLong(14, run.id);
+      statement.setLong(15, run.id);
       statement.executeUpdate();
     }
   }
@@ -111,6 +113,7 @@ final class VerificationRuns {
         run.inFlight = rs.getLong("in_flight");
         run.repaired = rs.getLong("repaired");
         run.notRepaired = rs.getLong("not_repaired");
+        run.retries = rs.getLong("retries");
         String samples = rs.getString("samples");
         if (samples != null) {
           run.restoreSamples(mapper.readValue(samples, VerificationSamples.class));
