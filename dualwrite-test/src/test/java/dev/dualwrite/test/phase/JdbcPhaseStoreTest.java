@@ -41,6 +41,24 @@ class JdbcPhaseStoreTest {
   }
 
   @DatabaseTest
+  void reEnteringNewReadsAfterARollbackStartsTheCanaryAgainOnAnotherNodeToo(TestDatabase db) {
+    try (DualWrite lead = node(db, "canary_users", Duration.ofMillis(100));
+        DualWrite other = node(db, "canary_users", Duration.ofMillis(100))) {
+      lead.phases().forceMove("canary_users", NEW_READS, "lead", "verified offline");
+      lead.phases().setCanaryPercent("canary_users", 100, "lead", "all keys");
+      lead.phases().move("canary_users", SHADOW_READS, "lead", "roll back: mismatches");
+      lead.phases().forceMove("canary_users", NEW_READS, "lead", "second try");
+
+      PhaseState stored = PhaseStore.jdbc(db.dataSource()).loadAll().get("canary_users");
+      assertThat(stored.phase()).isEqualTo(NEW_READS);
+      assertThat(stored.canaryPercent()).as("the configured share applies again, not 100 %").isNull();
+      await().atMost(Duration.ofSeconds(10)).until(() -> other.phases().state("canary_users").revision()
+          == stored.revision());
+      assertThat(other.phases().state("canary_users").canaryPercent()).isNull();
+    }
+  }
+
+  @DatabaseTest
   void recordsEveryMoveWithWhoWhyAndWhen(TestDatabase db) {
     Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     try (DualWrite dualWrite = node(db, "history_users", Duration.ofSeconds(1))) {
