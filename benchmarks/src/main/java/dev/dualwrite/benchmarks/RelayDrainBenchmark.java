@@ -1,15 +1,12 @@
 package dev.dualwrite.benchmarks;
 
 import dev.dualwrite.DualWrite;
-import dev.dualwrite.jdbc.DatabaseDialect;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.ChangeOrigin;
-import dev.dualwrite.outbox.internal.JdbcOutbox;
 import dev.dualwrite.relay.RelayConfig;
 import dev.dualwrite.target.HttpTargetClient;
 import java.sql.Connection;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,18 +21,19 @@ final class RelayDrainBenchmark {
   static List<Figure> run(BenchEnvironment env, boolean quick) throws Exception {
     env.resetDualWriteTables();
     int rows = quick ? 2_000 : 100_000;
-    JdbcOutbox outbox = new JdbcOutbox(env.dataSource, DatabaseDialect.POSTGRESQL, Clock.systemUTC());
-    try (Connection connection = env.dataSource.getConnection()) {
+    // the backlog is appended through a node whose relay is off, so that the measured node starts on all of it
+    try (DualWrite filler = env.node(b -> b.withRelay(RelayConfig.builder().withEnabled(false).build()));
+        Connection connection = env.dataSource.getConnection()) {
       connection.setAutoCommit(false);
       for (int from = 1; from <= rows; from += 1000) {
         List<Change> changes = new ArrayList<>(1000);
         for (int id = from; id < from + 1000 && id <= rows; id++) {
-          changes.add(new Change("users", "users", Integer.toString(id), ChangeOperation.UPSERT, 1L,
+          changes.add(Change.of("users", "users", Integer.toString(id), ChangeOperation.UPSERT,
               "{\"id\":" + id + ",\"name\":\"user " + id + "\",\"email\":\"user" + id
                   + "@example.com\",\"score\":" + id % 100 + ",\"createdAt\":\"2026-11-23T10:00:00Z\"}",
               ChangeOrigin.LIVE));
         }
-        outbox.append(connection, changes);
+        filler.outbox().append(connection, changes);
         connection.commit();
       }
     }
