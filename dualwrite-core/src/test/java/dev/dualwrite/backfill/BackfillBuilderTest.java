@@ -8,6 +8,8 @@ import dev.dualwrite.EntityMigration;
 import dev.dualwrite.legacy.spi.StubLegacySource;
 import dev.dualwrite.phase.spi.PhaseStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +26,21 @@ class BackfillBuilderTest {
 
   private BackfillBuilder users() {
     return Backfill.builder(withoutDatabase, StubLegacySource.of("users"));
+  }
+
+  @Test
+  void aLambdaHearsEveryChunkTheLastOneIncluded() {
+    List<BackfillProgress> heard = new ArrayList<>();
+    BackfillListener listener = heard::add;
+    BackfillProgress chunk =
+        new BackfillProgress("users", 1000, 1000, 5000, 1000, Duration.ofSeconds(1), "1000", false);
+    BackfillProgress last = new BackfillProgress("users", 2000, 2000, 5000, 0, Duration.ZERO, "2000", true);
+
+    listener.onProgress(chunk);
+    listener.onFinished(last);
+    users().onProgress(p -> heard.add(p)); // the builder takes a lambda, as the docs show
+
+    assertThat(heard).containsExactly(chunk, last);
   }
 
   @Test

@@ -45,8 +45,9 @@ class ModuleBoundariesTest {
           String internalPackage = imports.group(1);
           Module owner = owner(modules, internalPackage);
           if (owner != module) {
-            violations.add(module.directory().getFileName() + ": " + source.getFileName() + " imports "
-                + imports.group().replaceFirst("^import\\s+", "").trim() + " (internal to " + owner.directory().getFileName() + ")");
+            String imported = imports.group().replaceFirst("^import\\s+", "").trim();
+            violations.add(module.directory().getFileName() + ": " + source.getFileName() + " imports " + imported
+                + " (internal to " + owner.directory().getFileName() + ")");
           }
         }
       }

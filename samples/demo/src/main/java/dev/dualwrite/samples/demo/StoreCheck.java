@@ -2,8 +2,6 @@ package dev.dualwrite.samples.demo;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.backfill.Backfill;
-import dev.dualwrite.backfill.BackfillListener;
-import dev.dualwrite.backfill.BackfillProgress;
 import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.verify.VerificationReport;
 import dev.dualwrite.verify.Verifier;
@@ -31,17 +29,7 @@ final class StoreCheck {
     Backfill.builder(dualWrite, rows)
         .withChunkSize(pace.backfillChunk())
         .withRowsPerSecond(pace.backfillRowsPerSecond())
-        .onProgress(new BackfillListener() {
-          @Override
-          public void onProgress(BackfillProgress progress) {
-            console.event("%s", progress.describe());
-          }
-
-          @Override
-          public void onFinished(BackfillProgress progress) {
-            console.event("%s", progress.describe());
-          }
-        })
+        .onProgress(progress -> console.event("%s", progress.describe()))
         .build()
         .run();
   }
