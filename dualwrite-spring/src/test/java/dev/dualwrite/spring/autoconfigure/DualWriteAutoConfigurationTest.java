@@ -1,6 +1,7 @@
 package dev.dualwrite.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
@@ -25,12 +26,14 @@ import dev.dualwrite.spring.metrics.DualWriteMetrics;
 import dev.dualwrite.spring.metrics.ReadRouterMetrics;
 import dev.dualwrite.target.spi.TargetClient;
 import dev.failsafe.RetryPolicyConfig;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -95,7 +98,19 @@ class DualWriteAutoConfigurationTest {
   void withoutATargetUrlTheNodeAppendsButDoesNotDeliver() {
     runner.withUserConfiguration(ScannedEntities.class).run(context -> {
       assertThat(context).hasNotFailed().hasSingleBean(DualWrite.class).doesNotHaveBean(TargetClient.class);
-      assertThat(context.getBean(DualWrite.class).capture()).isNotNull();
+      DualWrite dualWrite = context.getBean(DualWrite.class);
+      try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+        connection.setAutoCommit(false);
+        List<Change> appended = dualWrite.capture().append(connection, List.of(Change.of("customers", "customers",
+            "1", ChangeOperation.UPSERT, "{\"id\":1}", ChangeOrigin.LIVE)));
+        connection.commit();
+        dualWrite.capture().committed(appended);
+      }
+
+      assertThat(dualWrite.outbox().backlog().get("customers").pending()).as("appended").isEqualTo(1);
+      assertThatThrownBy(dualWrite::relay).as("nothing on this node delivers it")
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("this node has no relay");
     });
   }
 
@@ -136,8 +151,11 @@ class DualWriteAutoConfigurationTest {
       assertThat(bound).usingRecursiveComparison().ignoringFields("retryPolicy").isEqualTo(core);
       assertThat(bound.retryPolicy().getConfig()).usingRecursiveComparison()
           .isEqualTo(core.retryPolicy().getConfig());
-      assertThat(DualWriteFactory.relay(properties.relay())).usingRecursiveComparison()
+      RelayConfig relay = DualWriteFactory.relay(properties.relay());
+      assertThat(relay).usingRecursiveComparison()
           .ignoringFields("circuitBreaker").isEqualTo(RelayConfig.defaults());
+      assertThat(relay.circuitBreaker().getConfig()).usingRecursiveComparison()
+          .isEqualTo(RelayConfig.defaults().circuitBreaker().getConfig());
       assertThat(DualWriteFactory.gates(properties.gates(), java.util.List.of())).usingRecursiveComparison()
           .isEqualTo(dev.dualwrite.gate.PhaseGates.defaults());
       assertThat(properties.phaseStaleness()).isEqualTo(DualWriteBuilder.DEFAULT_PHASE_STALENESS);
@@ -242,8 +260,8 @@ class DualWriteAutoConfigurationTest {
           DualWrite dualWrite = context.getBean(DualWrite.class);
           dualWrite.phases().move("customers", MigrationPhase.DUAL_WRITE, "test", "test");
           assertThat(store.loadAll()).containsKey("customers");
-          dualWrite.capture().committed(List.of(new Change("customers", "customers", "1", ChangeOperation.UPSERT, 1L,
-              "{}", ChangeOrigin.LIVE)));
+          dualWrite.capture().committed(List.of(Change.of("customers", "customers", "1", ChangeOperation.UPSERT,
+              "{}", ChangeOrigin.LIVE).withVersion(1)));
           assertThat(appended).hasValue(1);
         });
   }
