@@ -1,8 +1,13 @@
 package dev.dualwrite;
 
 import dev.failsafe.RetryPolicy;
+import dev.failsafe.RetryPolicyConfig;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -12,6 +17,15 @@ import java.util.regex.Pattern;
 public final class EntityMigrationBuilder {
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.$-]{0,199}");
   private static final Pattern RESOURCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~-]{0,199}");
+  /** The retry policy's listeners, by the builder method that sets them; the relay calls none of them. */
+  private static final List<Map.Entry<String, Function<RetryPolicyConfig<Object>, Object>>> RETRY_LISTENERS = List.of(
+      Map.entry("onAbort", RetryPolicyConfig::getAbortListener),
+      Map.entry("onFailedAttempt", RetryPolicyConfig::getFailedAttemptListener),
+      Map.entry("onRetriesExceeded", RetryPolicyConfig::getRetriesExceededListener),
+      Map.entry("onRetry", RetryPolicyConfig::getRetryListener),
+      Map.entry("onRetryScheduled", RetryPolicyConfig::getRetryScheduledListener),
+      Map.entry("onFailure", RetryPolicyConfig::getFailureListener),
+      Map.entry("onSuccess", RetryPolicyConfig::getSuccessListener));
 
   final String name;
   String resource;
@@ -49,8 +63,11 @@ public final class EntityMigrationBuilder {
   }
 
   /**
-   * How deliveries to the new service are retried: Failsafe's backoff, jitter and max attempts are used; after the
-   * last attempt the change is dead-lettered. Max attempts must be finite. Default {@link
+   * How deliveries to the new service are retried. The relay honours the policy's delay ({@code withDelay}, a random
+   * {@code withDelay(min, max)} or {@code withBackoff}), jitter, max attempts (or max retries: attempts are retries +
+   * 1), which must be finite, and max duration, counted from the change's commit to the outbox; after the last attempt
+   * or at the end of the max duration the change is dead-lettered. {@link #build()} refuses a policy with settings the
+   * relay cannot honour: abort and failure conditions, delay functions and listeners. Default {@link
    * EntityMigration#DEFAULT_RETRY_POLICY}.
    */
   public EntityMigrationBuilder withRetryPolicy(RetryPolicy<Object> retryPolicy) {
@@ -100,7 +117,39 @@ public final class EntityMigrationBuilder {
       throw invalid("retryPolicy.maxAttempts", String.valueOf(maxAttempts),
           "a finite number of attempts, at least 1, so that a change that keeps failing reaches the dead letters");
     }
+    refuseUnhonouredRetrySettings(retryPolicy.getConfig());
     return new EntityMigration(this);
+  }
+
+  /**
+   * Throws when the retry policy sets what the relay, which decides retry or dead letter from the new service's
+   * answer and stores when a change is due again instead of running Failsafe, cannot honour.
+   */
+  private void refuseUnhonouredRetrySettings(RetryPolicyConfig<Object> retry) {
+    List<String> refused = new ArrayList<>();
+    if (!retry.getAbortConditions().isEmpty()) {
+      refused.add("abort conditions (abortOn/abortIf/abortWhen): the relay dead-letters a change at once when the new"
+          + " service rejects it for good (a REJECTED result)");
+    }
+    if (!retry.getFailureConditions().isEmpty()) {
+      refused.add("failure conditions (handle/handleIf/handleResult/handleResultIf): the new service's answer decides"
+          + " what is retried (RETRY results and failed requests)");
+    }
+    if (retry.getDelayFn() != null) {
+      refused.add("a delay function (withDelayFn/withDelayFnOn/withDelayFnWhen): use withDelay, withDelay(min, max)"
+          + " or withBackoff");
+    }
+    List<String> listeners = RETRY_LISTENERS.stream()
+        .filter(listener -> listener.getValue().apply(retry) != null).map(Map.Entry::getKey).toList();
+    if (!listeners.isEmpty()) {
+      refused.add("listeners (" + String.join(", ", listeners) + "): register a MirrorListener with"
+          + " DualWriteBuilder.onMirrorEvent (onRetryScheduled, onDeadLettered, onDelivered)");
+    }
+    if (!refused.isEmpty()) {
+      throw new IllegalArgumentException("retryPolicy of entity '" + name + "' sets what the relay does not honour: "
+          + String.join("; ", refused) + ". Remove them; the relay honours delay, withDelay(min, max), withBackoff,"
+          + " jitter, withMaxAttempts/withMaxRetries and withMaxDuration");
+    }
   }
 
   private IllegalArgumentException invalid(String field, String value, String allowed) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.failsafe.RetryPolicy;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -85,5 +86,54 @@ class EntityMigrationBuilderTest {
         .hasMessageStartingWith("retryPolicy.maxAttempts of entity 'users' is -1; allowed: a finite number");
     assertThatThrownBy(() -> EntityMigration.builder("users").withRetryPolicy(null).build())
         .hasMessage("retryPolicy of entity 'users' is null; allowed: a Failsafe RetryPolicy");
+  }
+
+  @Test
+  void refusesARetryPolicyWithSettingsTheRelayDoesNotHonourNamingEach() {
+    RetryPolicy<Object> policy = RetryPolicy.builder()
+        .abortOn(IllegalStateException.class)
+        .handle(java.io.IOException.class)
+        .withDelayFn(context -> Duration.ofSeconds(1))
+        .onRetry(event -> { })
+        .onFailure(event -> { })
+        .withMaxAttempts(3)
+        .build();
+
+    assertThatThrownBy(() -> EntityMigration.builder("users").withRetryPolicy(policy).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("retryPolicy of entity 'users' sets what the relay does not honour:"
+            + " abort conditions (abortOn/abortIf/abortWhen): the relay dead-letters a change at once when the new"
+            + " service rejects it for good (a REJECTED result);"
+            + " failure conditions (handle/handleIf/handleResult/handleResultIf): the new service's answer decides"
+            + " what is retried (RETRY results and failed requests);"
+            + " a delay function (withDelayFn/withDelayFnOn/withDelayFnWhen): use withDelay, withDelay(min, max) or"
+            + " withBackoff;"
+            + " listeners (onRetry, onFailure): register a MirrorListener with DualWriteBuilder.onMirrorEvent"
+            + " (onRetryScheduled, onDeadLettered, onDelivered)."
+            + " Remove them; the relay honours delay, withDelay(min, max), withBackoff, jitter,"
+            + " withMaxAttempts/withMaxRetries and withMaxDuration");
+  }
+
+  @Test
+  void refusesARetryPolicyWithOnlyAListener() {
+    RetryPolicy<Object> policy = RetryPolicy.builder().onRetriesExceeded(event -> { }).build();
+
+    assertThatThrownBy(() -> EntityMigration.builder("orders").withRetryPolicy(policy).build())
+        .hasMessageStartingWith("retryPolicy of entity 'orders' sets what the relay does not honour: listeners"
+            + " (onRetriesExceeded): register a MirrorListener");
+  }
+
+  @Test
+  void acceptsARetryPolicyMadeOfTheSettingsTheRelayHonours() {
+    RetryPolicy<Object> policy = RetryPolicy.builder()
+        .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(30))
+        .withJitter(Duration.ofMillis(10))
+        .withMaxRetries(4)
+        .withMaxDuration(Duration.ofMinutes(5))
+        .build();
+
+    assertThat(EntityMigration.builder("users").withRetryPolicy(policy).build().retryPolicy()).isSameAs(policy);
+    assertThat(EntityMigration.builder("users").withRetryPolicy(RetryPolicy.builder()
+        .withDelay(Duration.ofSeconds(1), Duration.ofSeconds(2)).withJitter(0.1).build()).build()).isNotNull();
   }
 }

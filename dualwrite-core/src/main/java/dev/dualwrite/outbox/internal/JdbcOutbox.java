@@ -35,7 +35,7 @@ import javax.sql.DataSource;
  * leased rows afterwards; a relay that dies leaves its rows due again when the lease ends. Claims run at READ
  * COMMITTED so that, on InnoDB, they take no gap locks that would hold up the application's inserts. Thread-safe.
  */
-public final class JdbcOutbox implements Outbox {
+public final class JdbcOutbox implements Outbox, dev.dualwrite.relay.internal.DeliveryQueue {
   static final String PENDING = "PENDING";
   static final String DELIVERED = "DELIVERED";
   static final String DEAD = "DEAD";
@@ -133,6 +133,7 @@ public final class JdbcOutbox implements Outbox {
    *
    * @return the claimed changes, in id order
    */
+  @Override
   public List<OutboxEntry> claim(int max, Instant leaseUntil, String owner) throws SQLException {
     Instant now = clock.instant();
     try (Connection connection = dataSource.getConnection()) {
@@ -195,6 +196,7 @@ public final class JdbcOutbox implements Outbox {
   }
 
   /** Marks changes delivered: kept (for the retention period) or deleted at once when {@code keep} is false. */
+  @Override
   public void markDelivered(Collection<Long> ids, boolean keep) throws SQLException {
     if (ids.isEmpty()) {
       return;
@@ -229,6 +231,7 @@ public final class JdbcOutbox implements Outbox {
       boolean dead) {}
 
   /** Records failed attempts in one JDBC batch per kind. */
+  @Override
   public void markFailed(List<FailedAttempt> failures) throws SQLException {
     if (failures.isEmpty()) {
       return;
@@ -267,6 +270,7 @@ public final class JdbcOutbox implements Outbox {
   }
 
   /** Hands claimed changes back without counting an attempt (the circuit breaker was open); due at {@code at}. */
+  @Override
   public void release(Collection<Long> ids, Instant at) throws SQLException {
     if (ids.isEmpty()) {
       return;
@@ -282,6 +286,7 @@ public final class JdbcOutbox implements Outbox {
   }
 
   /** Deletes up to {@code max} changes delivered before {@code deliveredBefore}, oldest first; returns how many. */
+  @Override
   public int purgeDelivered(Instant deliveredBefore, int max) throws SQLException {
     String sql =
         dialect == DatabaseDialect.MYSQL

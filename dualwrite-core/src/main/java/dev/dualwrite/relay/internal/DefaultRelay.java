@@ -11,6 +11,7 @@ import dev.dualwrite.target.DeliveryResult;
 import dev.dualwrite.target.TargetException;
 import dev.dualwrite.target.spi.TargetClient;
 import dev.failsafe.CircuitBreaker;
+import dev.failsafe.RetryPolicyConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,7 @@ public final class DefaultRelay implements Relay {
   private static final Logger log = LoggerFactory.getLogger(DefaultRelay.class);
   private static final int PURGE_BATCH = 1000;
 
-  private final JdbcOutbox outbox;
+  private final DeliveryQueue outbox;
   private final TargetClient client;
   private final Map<String, EntityMigration> entities;
   private final RelayConfig config;
@@ -46,7 +47,7 @@ public final class DefaultRelay implements Relay {
   private volatile Instant lastPurge = Instant.EPOCH;
 
   public DefaultRelay(
-      JdbcOutbox outbox,
+      DeliveryQueue outbox,
       TargetClient client,
       Map<String, EntityMigration> entities,
       RelayConfig config,
@@ -226,19 +227,30 @@ public final class DefaultRelay implements Relay {
     notifications.forEach(Runnable::run);
   }
 
+  /**
+   * Schedules the next attempt with the entity's backoff, or dead-letters the change once the retry policy's max
+   * attempts are made or its max duration, counted from the change's creation, has passed. A retry never falls due
+   * after that deadline: the last one is made at it.
+   */
   private JdbcOutbox.FailedAttempt retry(
       OutboxEntry entry, Integer status, String error, List<Runnable> notifications) {
     EntityMigration entity = entities.get(entry.entity());
+    RetryPolicyConfig<Object> policy =
+        (entity == null ? EntityMigration.DEFAULT_RETRY_POLICY : entity.retryPolicy()).getConfig();
     int attempts = entry.attempts() + 1;
-    int maxAttempts = entity == null
-        ? EntityMigration.DEFAULT_RETRY_POLICY.getConfig().getMaxAttempts()
-        : entity.retryPolicy().getConfig().getMaxAttempts();
-    if (attempts >= maxAttempts) {
+    if (attempts >= policy.getMaxAttempts()) {
       return deadLetter(entry, status, "gave up after " + attempts + " attempts; last error: " + error, notifications);
     }
+    Instant now = clock.instant();
+    Duration maxDuration = policy.getMaxDuration();
+    Instant deadline = maxDuration == null ? Instant.MAX : entry.createdAt().plus(maxDuration);
+    if (!now.isBefore(deadline)) {
+      return deadLetter(entry, status, "gave up after " + attempts + " attempts: the retry policy's max duration ("
+          + maxDuration + " from the change's commit) has passed; last error: " + error, notifications);
+    }
     String redacted = redact(entry, error);
-    Instant next = clock.instant().plus(Backoff.delay(
-        (entity == null ? EntityMigration.DEFAULT_RETRY_POLICY : entity.retryPolicy()).getConfig(), attempts));
+    Instant backedOff = now.plus(Backoff.delay(policy, attempts));
+    Instant next = backedOff.isAfter(deadline) ? deadline : backedOff;
     notifications.add(() -> listener.onRetryScheduled(entry, status, redacted, next));
     return new JdbcOutbox.FailedAttempt(entry.id(), attempts, next, status, redacted, false);
   }

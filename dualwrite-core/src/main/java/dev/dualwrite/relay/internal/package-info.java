@@ -1,2 +1,5 @@
-/** The relay's delivery loops, backoff and error redaction. Not for direct use. */
+/**
+ * The relay's delivery loops, the queue they deliver from ({@code DeliveryQueue}), backoff and error redaction. Not for
+ * direct use.
+ */
 package dev.dualwrite.relay.internal;
