@@ -3,6 +3,7 @@ package dev.dualwrite.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.failsafe.CircuitBreakerConfig;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,11 @@ class BackoffAndConfigTest {
     assertThat(config.batchSize()).isEqualTo(200);
     assertThat(config.concurrency()).isEqualTo(1);
     assertThat(config.lease()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(config.circuitBreaker()).isNotNull();
+    CircuitBreakerConfig<Object> breaker = config.circuitBreaker().getConfig();
+    assertThat(breaker.getFailureThreshold()).as("opens after 5 failed requests in a row").isEqualTo(5);
+    assertThat(breaker.getFailureThresholdingCapacity()).isEqualTo(5);
+    assertThat(breaker.getDelay()).as("stays open 5 s").isEqualTo(Duration.ofSeconds(5));
+    assertThat(breaker.getSuccessThreshold()).as("closes after 1 success").isEqualTo(1);
   }
 
   @Test
