@@ -1,0 +1,563 @@
+package dev.dualwrite.storage.internal;
+
+import dev.dualwrite.DualWriteStorageException;
+import dev.dualwrite.jdbc.DatabaseDialect;
+import dev.dualwrite.jdbc.internal.Jdbc;
+import dev.dualwrite.outbox.Backlog;
+import dev.dualwrite.outbox.Change;
+import dev.dualwrite.outbox.ChangeOperation;
+import dev.dualwrite.outbox.DeadLetter;
+import dev.dualwrite.outbox.OutboxEntry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The table {@code dualwrite_outbox}, as the relay's queue (append, claim, mark, release, purge) and as the operator's
+ * view (backlog, dead letters, undelivered changes per key). {@link dev.dualwrite.outbox.internal.JdbcOutbox} is the
+ * {@link dev.dualwrite.outbox.Outbox} over it.
+ *
+ * <p>Claiming selects due {@code PENDING} rows in id order with {@code FOR UPDATE SKIP LOCKED} (plain
+ * {@code FOR UPDATE} on H2), then leases them in the same short transaction by setting {@code lease_owner} and pushing
+ * {@code next_attempt_at} to the end of the lease; on PostgreSQL both happen in one {@code UPDATE ... RETURNING} (see
+ * {@link StorageDialect}). Other relays skip the locked rows while the claim runs and the leased rows afterwards; a
+ * relay that dies leaves its rows due again when the lease ends. Claims run at READ COMMITTED so that, on InnoDB, they
+ * take no gap locks that would hold up the application's inserts.
+ *
+ * <p>The relay's methods throw {@link SQLException}; the operator's throw {@link DualWriteStorageException}. Thread-safe.
+ */
+public final class OutboxTable {
+  private static final String TABLE = "dualwrite_outbox";
+  private static final String PENDING = "PENDING";
+  private static final String DELIVERED = "DELIVERED";
+  private static final String DEAD = "DEAD";
+
+  private static final String INSERT =
+      "INSERT INTO dualwrite_outbox (entity, resource, entity_id, operation, idempotency_key, payload, origin, status,"
+          + " attempts, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)";
+  private static final String COLUMNS =
+      "id, entity, resource, entity_id, operation, idempotency_key, payload, attempts, created_at";
+  private static final String SELECT_DUE =
+      "SELECT " + COLUMNS + " FROM dualwrite_outbox WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY id"
+          + " LIMIT ?";
+  private static final String CLAIM_RETURNING =
+      "UPDATE dualwrite_outbox SET lease_owner = ?, next_attempt_at = ? WHERE id IN (SELECT id FROM dualwrite_outbox"
+          + " WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
+          + " RETURNING " + COLUMNS;
+  private static final String BACKLOG =
+      "SELECT entity, status, COUNT(*) AS n, MIN(created_at) AS oldest FROM dualwrite_outbox"
+          + " WHERE status IN ('PENDING', 'DEAD') GROUP BY entity, status";
+  private static final String HAS_PENDING =
+      "SELECT 1 FROM dualwrite_outbox WHERE status IN ('PENDING', 'DEAD') AND entity = ? AND entity_id = ?";
+  private static final String NEWEST_PENDING = "SELECT entity_id, MAX(id) FROM dualwrite_outbox WHERE status = 'PENDING'"
+      + " AND entity = ? AND entity_id IN ";
+  private static final String PENDING_THROUGH = "SELECT DISTINCT entity_id FROM dualwrite_outbox WHERE status = 'PENDING'"
+      + " AND entity = ? AND id <= ? AND entity_id IN ";
+  private static final String STATES = "SELECT id, status, last_status FROM dualwrite_outbox WHERE id IN ";
+  private static final String DEAD_LETTERS =
+      "SELECT id, entity, entity_id, operation, attempts, last_status, last_error, created_at"
+          + " FROM dualwrite_outbox WHERE status = 'DEAD' AND entity = ? ORDER BY id LIMIT ?";
+  private static final String RETRY_ONE =
+      "UPDATE dualwrite_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = ?, lease_owner = NULL"
+          + " WHERE id = ? AND status = 'DEAD'";
+  private static final String RETRY_ENTITY =
+      "UPDATE dualwrite_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = ?, lease_owner = NULL"
+          + " WHERE entity = ? AND status = 'DEAD'";
+  private static final String DISCARD_ONE = "DELETE FROM dualwrite_outbox WHERE id = ? AND status = 'DEAD'";
+  private static final String MARK_FAILED =
+      "UPDATE dualwrite_outbox SET attempts = ?, next_attempt_at = ?, lease_owner = NULL, last_status = ?,"
+          + " last_error = ? WHERE id = ?";
+  private static final String MARK_DEAD =
+      "UPDATE dualwrite_outbox SET status = 'DEAD', attempts = ?, lease_owner = NULL, last_status = ?,"
+          + " last_error = ? WHERE id = ?";
+
+  private final DataSource dataSource;
+  private final StorageDialect dialect;
+  private final Clock clock;
+
+  private final DatabaseDialect databaseDialect;
+
+  public OutboxTable(DataSource dataSource, DatabaseDialect dialect, Clock clock) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.databaseDialect = Objects.requireNonNull(dialect, "dialect");
+    this.dialect = StorageDialect.of(dialect);
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Appends {@code changes} on {@code connection}, in the caller's transaction; one JDBC batch. The row ids come back as
+   * generated keys and become the changes' versions.
+   */
+  public List<Change> append(Connection connection, List<Change> changes) throws SQLException {
+    if (changes.isEmpty()) {
+      return List.of();
+    }
+    Instant now = clock.instant();
+    try (PreparedStatement insert = connection.prepareStatement(INSERT, new String[] {databaseDialect.identifier("id")})) {
+      for (Change change : changes) {
+        insert.setString(1, change.entity());
+        insert.setString(2, change.resource());
+        insert.setString(3, change.entityId());
+        insert.setString(4, change.operation().name());
+        insert.setString(5, UUID.randomUUID().toString());
+        insert.setString(6, change.payload());
+        insert.setString(7, change.origin().name());
+        Jdbc.setInstant(insert, 8, now);
+        Jdbc.setInstant(insert, 9, now);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+      List<Change> appended = new ArrayList<>(changes.size());
+      try (ResultSet keys = insert.getGeneratedKeys()) {
+        for (Change change : changes) {
+          if (!keys.next()) {
+            throw new SQLException("the database returned " + appended.size() + " generated ids for "
+                + changes.size() + " outbox rows");
+          }
+          appended.add(change.withVersion(keys.getLong(1)));
+        }
+      }
+      return appended;
+    }
+  }
+
+  /**
+   * Claims up to {@code max} due changes for {@code owner} until {@code leaseUntil}, oldest first.
+   *
+   * @return the claimed changes, in id order
+   */
+  public List<OutboxEntry> claim(int max, Instant leaseUntil, String owner) throws SQLException {
+    Instant now = clock.instant();
+    try (Connection connection = dataSource.getConnection()) {
+      return dialect.claim(this, connection, max, now, leaseUntil, owner);
+    }
+  }
+
+  /** PostgreSQL: select, lock and lease in one round trip (its default isolation is already READ COMMITTED). */
+  List<OutboxEntry> claimInOneStatement(
+      Connection connection, int max, Instant now, Instant leaseUntil, String owner) throws SQLException {
+    connection.setAutoCommit(true);
+    try (PreparedStatement statement = connection.prepareStatement(CLAIM_RETURNING)) {
+      statement.setString(1, owner);
+      Jdbc.setInstant(statement, 2, leaseUntil);
+      Jdbc.setInstant(statement, 3, now);
+      statement.setInt(4, max);
+      List<OutboxEntry> claimed = new ArrayList<>();
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          claimed.add(entry(rs));
+        }
+      }
+      claimed.sort(java.util.Comparator.comparingLong(OutboxEntry::id)); // RETURNING has no order
+      return claimed;
+    }
+  }
+
+  /** MariaDB/MySQL and H2: select with row locks, then lease, in one transaction at READ COMMITTED. */
+  List<OutboxEntry> selectThenLease(
+      Connection connection, int max, Instant now, Instant leaseUntil, String owner) throws SQLException {
+    int isolation = connection.getTransactionIsolation();
+    connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+    try {
+      return Jdbc.inTransaction(connection, c -> lockThenLease(c, max, now, leaseUntil, owner));
+    } finally {
+      connection.setTransactionIsolation(isolation);
+    }
+  }
+
+  private List<OutboxEntry> lockThenLease(
+      Connection connection, int max, Instant now, Instant leaseUntil, String owner) throws SQLException {
+    String select = SELECT_DUE + dialect.lockDue();
+    List<OutboxEntry> claimed = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(select)) {
+      Jdbc.setInstant(statement, 1, now);
+      statement.setInt(2, max);
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          claimed.add(entry(rs));
+        }
+      }
+    }
+    if (!claimed.isEmpty()) {
+      updateByIds(connection, "UPDATE dualwrite_outbox SET lease_owner = ?, next_attempt_at = ? WHERE id IN ",
+          claimed.stream().map(OutboxEntry::id).toList(), s -> {
+            s.setString(1, owner);
+            Jdbc.setInstant(s, 2, leaseUntil);
+            return 3;
+          });
+    }
+    return claimed;
+  }
+
+  /** Marks changes delivered: kept (for the retention period) or deleted at once when {@code keep} is false. */
+  public void markDelivered(Collection<Long> ids, boolean keep) throws SQLException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    Instant now = clock.instant();
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(true);
+      if (keep) {
+        updateByIds(connection,
+            "UPDATE dualwrite_outbox SET status = 'DELIVERED', delivered_at = ?, lease_owner = NULL WHERE id IN ",
+            ids, s -> {
+              Jdbc.setInstant(s, 1, now);
+              return 2;
+            });
+      } else {
+        updateByIds(connection, "DELETE FROM dualwrite_outbox WHERE id IN ", ids, s -> 1);
+      }
+    }
+  }
+
+  /**
+   * A failed delivery attempt to record: due again at {@code nextAttemptAt}, or a dead letter when {@code dead}.
+   *
+   * @param id the outbox row id
+   * @param attempts the attempts made, this one included
+   * @param nextAttemptAt when to try again; ignored when dead
+   * @param status the service's status, or null
+   * @param error why, already redacted
+   * @param dead whether to give up on the change
+   */
+  public record FailedAttempt(long id, int attempts, Instant nextAttemptAt, Integer status, String error,
+      boolean dead) {}
+
+  /** Records failed attempts in one JDBC batch per kind. */
+  public void markFailed(List<FailedAttempt> failures) throws SQLException {
+    if (failures.isEmpty()) {
+      return;
+    }
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement retry = connection.prepareStatement(MARK_FAILED);
+        PreparedStatement dead = connection.prepareStatement(MARK_DEAD)) {
+      connection.setAutoCommit(true);
+      boolean retries = false;
+      boolean deaths = false;
+      for (FailedAttempt f : failures) {
+        if (f.dead()) {
+          dead.setInt(1, f.attempts());
+          setStatus(dead, 2, f.status());
+          dead.setString(3, truncate(f.error()));
+          dead.setLong(4, f.id());
+          dead.addBatch();
+          deaths = true;
+        } else {
+          retry.setInt(1, f.attempts());
+          Jdbc.setInstant(retry, 2, f.nextAttemptAt());
+          setStatus(retry, 3, f.status());
+          retry.setString(4, truncate(f.error()));
+          retry.setLong(5, f.id());
+          retry.addBatch();
+          retries = true;
+        }
+      }
+      if (retries) {
+        retry.executeBatch();
+      }
+      if (deaths) {
+        dead.executeBatch();
+      }
+    }
+  }
+
+  /** Hands claimed changes back without counting an attempt (the circuit breaker was open); due at {@code at}. */
+  public void release(Collection<Long> ids, Instant at) throws SQLException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(true);
+      updateByIds(connection, "UPDATE dualwrite_outbox SET next_attempt_at = ?, lease_owner = NULL WHERE id IN ",
+          ids, s -> {
+            Jdbc.setInstant(s, 1, at);
+            return 2;
+          });
+    }
+  }
+
+  /** Deletes up to {@code max} changes delivered before {@code deliveredBefore}, oldest first; returns how many. */
+  public int purgeDelivered(Instant deliveredBefore, int max) throws SQLException {
+    String sql = dialect.purgeDelivered();
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      connection.setAutoCommit(true);
+      Jdbc.setInstant(statement, 1, deliveredBefore);
+      statement.setInt(2, max);
+      return statement.executeUpdate();
+    }
+  }
+
+  /** Undelivered changes and dead letters per entity; entities with neither are absent. */
+  public Map<String, Backlog> backlog() {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(BACKLOG);
+        ResultSet rs = statement.executeQuery()) {
+      Map<String, Backlog> backlog = new HashMap<>();
+      while (rs.next()) {
+        String entity = rs.getString("entity");
+        Backlog b = backlog.getOrDefault(entity, Backlog.empty(entity));
+        long n = rs.getLong("n");
+        backlog.put(entity, PENDING.equals(rs.getString("status"))
+            ? new Backlog(entity, n, Jdbc.getInstant(rs, "oldest"), b.deadLetters())
+            : new Backlog(entity, b.pending(), b.oldestPendingCreatedAt(), n));
+      }
+      return backlog;
+    } catch (SQLException e) {
+      throw new DualWriteStorageException(TABLE, "read the backlog", e);
+    }
+  }
+
+  /** Whether the row {@code entityId} of {@code entity} has an undelivered change or a dead letter. */
+  public boolean hasPending(String entity, String entityId) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(HAS_PENDING)) {
+      statement.setString(1, entity);
+      statement.setString(2, entityId);
+      statement.setMaxRows(1);
+      try (ResultSet rs = statement.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
+      throw new DualWriteStorageException(TABLE, "read the undelivered changes of " + entity + " " + entityId, e);
+    }
+  }
+
+  /**
+   * The ids among {@code entityIds} of {@code entity} that have undelivered changes, each with the newest of them (its
+   * outbox row id), read on {@code connection} inside the caller's transaction: the verifier asks in the transaction
+   * that reads the legacy rows (dualwrite's tables live in the legacy database). Dead letters are not undelivered
+   * here. One query per 500 ids.
+   */
+  public static Map<String, Long> newestPending(Connection connection, String entity, Collection<String> entityIds)
+      throws SQLException {
+    Map<String, Long> pending = new HashMap<>();
+    forEachChunk(entityIds, chunk -> {
+      try (PreparedStatement statement = connection.prepareStatement(NEWEST_PENDING + inList(chunk.size())
+          + " GROUP BY entity_id")) {
+        statement.setString(1, entity);
+        setStrings(statement, 2, chunk);
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            pending.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+      }
+    });
+    return pending;
+  }
+
+  /**
+   * The ids among {@code entityIds} of {@code entity} that still have an undelivered change whose outbox row id is at
+   * most {@code throughId}: changes appended later do not count, so a wait for these ends even while writes go on.
+   * Read on {@code connection}; one query per 500 ids.
+   */
+  public static Set<String> pendingThrough(Connection connection, String entity, Collection<String> entityIds,
+      long throughId) throws SQLException {
+    Set<String> pending = new HashSet<>();
+    forEachChunk(entityIds, chunk -> {
+      try (PreparedStatement statement = connection.prepareStatement(PENDING_THROUGH + inList(chunk.size()))) {
+        statement.setString(1, entity);
+        statement.setLong(2, throughId);
+        setStrings(statement, 3, chunk);
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            pending.add(rs.getString(1));
+          }
+        }
+      }
+    });
+    return pending;
+  }
+
+  /** Where one outbox row stands: its status and the new service's last answer to it ({@code null}: none). */
+  public record RowState(String status, Integer lastStatus) {
+    /** Whether the relay gave up on the change. */
+    public boolean dead() {
+      return DEAD.equals(status);
+    }
+
+    /** Whether the change still waits for delivery. */
+    public boolean pending() {
+      return PENDING.equals(status);
+    }
+  }
+
+  /**
+   * The state of each of the outbox rows {@code rowIds} that is still in the table (a delivered row may have been
+   * purged, a discarded dead letter deleted), read on {@code connection}; one query per 500 ids.
+   */
+  public static Map<Long, RowState> states(Connection connection, Collection<Long> rowIds) throws SQLException {
+    Map<Long, RowState> states = new HashMap<>();
+    forEachChunk(rowIds, chunk -> {
+      try (PreparedStatement statement = connection.prepareStatement(STATES + inList(chunk.size()))) {
+        int index = 1;
+        for (long id : chunk) {
+          statement.setLong(index++, id);
+        }
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            int lastStatus = rs.getInt(3);
+            states.put(rs.getLong(1), new RowState(rs.getString(2), rs.wasNull() ? null : lastStatus));
+          }
+        }
+      }
+    });
+    return states;
+  }
+
+  /** Work on one chunk of at most 500 values. */
+  @FunctionalInterface
+  private interface ChunkWork<T> {
+    void run(List<T> chunk) throws SQLException;
+  }
+
+  private static <T> void forEachChunk(Collection<T> values, ChunkWork<T> work) throws SQLException {
+    List<T> all = new ArrayList<>(values);
+    for (int from = 0; from < all.size(); from += 500) {
+      work.run(all.subList(from, Math.min(all.size(), from + 500)));
+    }
+  }
+
+  private static String inList(int size) {
+    return "(" + "?,".repeat(size - 1) + "?)";
+  }
+
+  private static void setStrings(PreparedStatement statement, int first, List<String> values) throws SQLException {
+    int index = first;
+    for (String value : values) {
+      statement.setString(index++, value);
+    }
+  }
+
+  /** Up to {@code limit} dead letters of {@code entity}, oldest first. */
+  public List<DeadLetter> deadLetters(String entity, int limit) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(DEAD_LETTERS)) {
+      statement.setString(1, entity);
+      statement.setInt(2, limit);
+      try (ResultSet rs = statement.executeQuery()) {
+        List<DeadLetter> letters = new ArrayList<>();
+        while (rs.next()) {
+          long id = rs.getLong("id");
+          int status = rs.getInt("last_status");
+          Integer lastStatus = rs.wasNull() ? null : status;
+          letters.add(new DeadLetter(
+              id,
+              rs.getString("entity"),
+              rs.getString("entity_id"),
+              ChangeOperation.valueOf(rs.getString("operation")),
+              id,
+              rs.getInt("attempts"),
+              lastStatus,
+              rs.getString("last_error"),
+              Jdbc.getInstant(rs, "created_at")));
+        }
+        return letters;
+      }
+    } catch (SQLException e) {
+      throw new DualWriteStorageException(TABLE, "list the dead letters of " + entity, e);
+    }
+  }
+
+  /** Puts dead letter {@code id} back in line; whether it was one. */
+  public boolean retryDeadLetter(long id) {
+    return update("retry dead letter #" + id, RETRY_ONE, s -> {
+      Jdbc.setInstant(s, 1, clock.instant());
+      s.setLong(2, id);
+    }) == 1;
+  }
+
+  /** Puts every dead letter of {@code entity} back in line; how many. */
+  public int retryDeadLetters(String entity) {
+    return update("retry the dead letters of " + entity, RETRY_ENTITY, s -> {
+      Jdbc.setInstant(s, 1, clock.instant());
+      s.setString(2, entity);
+    });
+  }
+
+  /** Deletes dead letter {@code id}; whether it was one. */
+  public boolean discardDeadLetter(long id) {
+    return update("discard dead letter #" + id, DISCARD_ONE, s -> s.setLong(1, id)) == 1;
+  }
+
+  private static OutboxEntry entry(ResultSet rs) throws SQLException {
+    long id = rs.getLong("id");
+    return new OutboxEntry(
+        id,
+        rs.getString("entity"),
+        rs.getString("resource"),
+        rs.getString("entity_id"),
+        ChangeOperation.valueOf(rs.getString("operation")),
+        id,
+        rs.getString("idempotency_key"),
+        rs.getString("payload"),
+        rs.getInt("attempts"),
+        Jdbc.getInstant(rs, "created_at"));
+  }
+
+  @FunctionalInterface
+  private interface Binder {
+    /** Binds the leading parameters and returns the index of the first id parameter. */
+    int bind(PreparedStatement statement) throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface Setter {
+    void set(PreparedStatement statement) throws SQLException;
+  }
+
+  /** Runs {@code sqlPrefix (?, ?, ...)} for the ids, in chunks of 500 placeholders. */
+  private static void updateByIds(Connection connection, String sqlPrefix, Collection<Long> ids, Binder binder)
+      throws SQLException {
+    List<Long> all = new ArrayList<>(ids);
+    for (int from = 0; from < all.size(); from += 500) {
+      List<Long> chunk = all.subList(from, Math.min(all.size(), from + 500));
+      String sql = sqlPrefix + "(" + "?,".repeat(chunk.size() - 1) + "?)";
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        int index = binder.bind(statement);
+        for (Long id : chunk) {
+          statement.setLong(index++, id);
+        }
+        statement.executeUpdate();
+      }
+    }
+  }
+
+  private int update(String operation, String sql, Setter setter) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      connection.setAutoCommit(true);
+      setter.set(statement);
+      return statement.executeUpdate();
+    } catch (SQLException e) {
+      throw new DualWriteStorageException(TABLE, operation, e);
+    }
+  }
+
+  private static void setStatus(PreparedStatement statement, int index, Integer status) throws SQLException {
+    if (status == null) {
+      statement.setNull(index, Types.INTEGER);
+    } else {
+      statement.setInt(index, status);
+    }
+  }
+
+  private static String truncate(String error) {
+    return error == null || error.length() <= 1000 ? error : error.substring(0, 997) + "...";
+  }
+}
