@@ -7,7 +7,6 @@ import dev.dualwrite.backfill.BackfillCheckpoint;
 import dev.dualwrite.backfill.BackfillListener;
 import dev.dualwrite.backfill.BackfillProgress;
 import dev.dualwrite.gate.GateResult;
-import dev.dualwrite.jdbc.internal.Jdbc;
 import dev.dualwrite.outbox.DeadLetter;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseMove;
@@ -16,9 +15,6 @@ import dev.dualwrite.relay.MirrorStats;
 import dev.dualwrite.verify.VerificationReport;
 import dev.dualwrite.verify.Verifier;
 import java.io.PrintWriter;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -99,7 +95,7 @@ public final class DualWriteCli {
       + " verification and the gates of the next move.")
   static final class Status extends Subcommand {
     @Override
-    public Integer call() throws SQLException {
+    public Integer call() {
       DualWrite dualWrite = connection().dualWrite();
       for (String entity : dualWrite.phases().entities().stream().sorted().toList()) {
         PhaseState state = dualWrite.phases().state(entity);
@@ -119,34 +115,18 @@ public final class DualWriteCli {
       return 0;
     }
 
-    private String backfill(String entity) throws SQLException {
-      try (java.sql.Connection c = connection().dataSource().getConnection();
-          PreparedStatement s = c.prepareStatement(
-              "SELECT rows_done, finished_at FROM dualwrite_backfill WHERE entity = ?")) {
-        s.setString(1, entity);
-        try (ResultSet rs = s.executeQuery()) {
-          if (!rs.next()) {
-            return "not run";
-          }
-          return rs.getLong(1) + " rows, " + (rs.getTimestamp(2) == null ? "running or stopped"
-              : "finished at " + Jdbc.getInstant(rs, "finished_at"));
-        }
-      }
+    private String backfill(String entity) {
+      return connection().records().backfill(entity)
+          .map(b -> b.rowsDone() + " rows, " + (b.finishedAt() == null ? "running or stopped"
+              : "finished at " + b.finishedAt()))
+          .orElse("not run");
     }
 
-    private String lastVerification(String entity) throws SQLException {
-      try (java.sql.Connection c = connection().dataSource().getConnection();
-          PreparedStatement s = c.prepareStatement("SELECT compared, missing, extra, different, finished_at"
-              + " FROM dualwrite_verification WHERE entity = ? AND finished_at IS NOT NULL ORDER BY id DESC")) {
-        s.setString(1, entity);
-        s.setMaxRows(1);
-        try (ResultSet rs = s.executeQuery()) {
-          return rs.next()
-              ? String.format(Locale.ROOT, "verify %s: compared=%d missing=%d extra=%d different=%d (at %s)", entity,
-                  rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), Jdbc.getInstant(rs, "finished_at"))
-              : "none";
-        }
-      }
+    private String lastVerification(String entity) {
+      return connection().records().lastFinishedVerification(entity)
+          .map(r -> String.format(Locale.ROOT, "verify %s: compared=%d missing=%d extra=%d different=%d (at %s)",
+              entity, r.compared(), r.missing(), r.extra(), r.different(), r.finishedAt()))
+          .orElse("none");
     }
   }
 
@@ -255,19 +235,14 @@ public final class DualWriteCli {
     }
 
     private void printProgress(long started) {
-      try (java.sql.Connection c = connection().dataSource().getConnection();
-          PreparedStatement s = c.prepareStatement(
-              "SELECT compared FROM dualwrite_verification WHERE entity = ? ORDER BY id DESC")) {
-        s.setString(1, entity);
-        s.setMaxRows(1);
-        try (ResultSet rs = s.executeQuery()) {
-          long compared = rs.next() ? rs.getLong(1) : 0;
-          double seconds = (System.nanoTime() - started) / 1e9;
-          err().printf(Locale.ROOT, "\rverify %s: %,d rows compared  %,.0f rows/s   ", entity, compared,
-              compared / Math.max(seconds, 0.001));
-          err().flush();
-        }
-      } catch (SQLException e) {
+      try {
+        long compared = connection().records().latestVerification(entity).map(VerificationReport::compared)
+            .orElse(0L);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        err().printf(Locale.ROOT, "\rverify %s: %,d rows compared  %,.0f rows/s   ", entity, compared,
+            compared / Math.max(seconds, 0.001));
+        err().flush();
+      } catch (DualWriteException e) {
         // progress is best effort
       }
     }

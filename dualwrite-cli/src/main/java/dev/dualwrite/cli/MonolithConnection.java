@@ -6,15 +6,14 @@ import dev.dualwrite.DualWriteBuilder;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.hibernate.DualWriteHibernate;
 import dev.dualwrite.hibernate.Mirrored;
+import dev.dualwrite.jdbc.DualWriteRecords;
 import dev.dualwrite.jdbc.DualWriteSchema;
 import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.relay.RelayConfig;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import org.hibernate.SessionFactory;
 import org.hibernate.boot.MetadataSources;
@@ -127,20 +126,13 @@ final class MonolithConnection implements AutoCloseable {
   }
 
   /** Entities dualwrite's tables mention: moved, with changes, backfilled or verified. */
-  private List<String> knownEntities() {
-    String sql = "SELECT entity FROM dualwrite_phase UNION SELECT DISTINCT entity FROM dualwrite_outbox"
-        + " UNION SELECT entity FROM dualwrite_backfill UNION SELECT DISTINCT entity FROM dualwrite_verification";
-    try (java.sql.Connection c = dataSource().getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      List<String> names = new java.util.ArrayList<>();
-      while (rs.next()) {
-        names.add(rs.getString(1));
-      }
-      return names;
-    } catch (SQLException e) {
-      throw new CliFailure("cannot read dualwrite's tables: " + e.getMessage());
-    }
+  private SortedSet<String> knownEntities() {
+    return records().entities();
+  }
+
+  /** A read-only view of dualwrite's tables in the monolith's database. */
+  DualWriteRecords records() {
+    return DualWriteRecords.of(dataSource());
   }
 
   @Override

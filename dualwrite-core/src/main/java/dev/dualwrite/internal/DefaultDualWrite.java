@@ -11,7 +11,7 @@ import dev.dualwrite.jdbc.DatabaseDialect;
 import dev.dualwrite.outbox.Backlog;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.outbox.Outbox;
-import dev.dualwrite.outbox.internal.JdbcOutbox;
+import dev.dualwrite.storage.internal.OutboxTable;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.Phases;
 import dev.dualwrite.phase.internal.CachedPhases;
@@ -51,7 +51,7 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
 
   private final Map<String, EntityMigration> entities;
   private final Phases phases;
-  private final JdbcOutbox outbox;
+  private final OutboxTable outbox;
   private final TargetClient targetClient;
   private final DefaultRelay relay;
   private final MirrorCounters counters = new MirrorCounters();
@@ -81,7 +81,7 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
     this.clock = clock;
     this.targetClient = targetClient;
     this.outbox = dataSource == null ? null
-        : new JdbcOutbox(dataSource, DatabaseDialect.detect(dataSource), clock);
+        : new OutboxTable(dataSource, DatabaseDialect.detect(dataSource), clock);
     this.phases = new CachedPhases(phaseStore, this.entities.keySet(), phaseStaleness, clock,
         (entity, from, to) -> this.gateKeeper.check(entity, from, to));
     this.shadowComparisons = dataSource == null ? null : new JdbcShadowComparisons(dataSource, phases, node);
@@ -228,7 +228,7 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
     phases.close();
   }
 
-  private JdbcOutbox requireOutbox() {
+  private OutboxTable requireOutbox() {
     if (outbox == null) {
       throw new IllegalStateException("no outbox: configure withDataSource(...) with the monolith's database");
     }

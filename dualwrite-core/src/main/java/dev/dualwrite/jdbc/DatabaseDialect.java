@@ -1,5 +1,6 @@
 package dev.dualwrite.jdbc;
 
+import dev.dualwrite.DualWriteStorageException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
@@ -7,16 +8,18 @@ import javax.sql.DataSource;
 
 /** The databases dualwrite keeps its own tables in. */
 public enum DatabaseDialect {
-  POSTGRESQL("postgresql"),
+  POSTGRESQL("postgresql", false),
   /** MariaDB and MySQL. */
-  MYSQL("mysql"),
+  MYSQL("mysql", false),
   /** H2, for demos. */
-  H2("h2");
+  H2("h2", true);
 
   private final String id;
+  private final boolean upperCaseIdentifiers;
 
-  DatabaseDialect(String id) {
+  DatabaseDialect(String id, boolean upperCaseIdentifiers) {
     this.id = id;
+    this.upperCaseIdentifiers = upperCaseIdentifiers;
   }
 
   /** The short name used in resource paths: {@code postgresql}, {@code mysql}, {@code h2}. */
@@ -29,20 +32,20 @@ public enum DatabaseDialect {
    * name a generated-key column.
    */
   public String identifier(String name) {
-    return this == H2 ? name.toUpperCase(Locale.ROOT) : name;
+    return upperCaseIdentifiers ? name.toUpperCase(Locale.ROOT) : name;
   }
 
   /**
    * The dialect of the database behind {@code dataSource}, asked through one connection.
    *
    * @throws IllegalArgumentException naming the product when it is not supported
-   * @throws java.io.UncheckedIOException never; SQL failures surface as {@link IllegalStateException}
+   * @throws dev.dualwrite.DualWriteStorageException when no connection can be had
    */
   public static DatabaseDialect detect(DataSource dataSource) {
     try (Connection connection = dataSource.getConnection()) {
       return of(connection);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot connect to the database to detect its dialect: " + e.getMessage(), e);
+      throw new DualWriteStorageException("dualwrite_*", "connect to the database to detect its dialect", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.dualwrite.jdbc;
 
+import dev.dualwrite.DualWriteStorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -45,7 +46,11 @@ public final class DualWriteSchema {
     }
   }
 
-  /** Creates dualwrite's tables in the database behind {@code dataSource} where they do not exist yet. */
+  /**
+   * Creates dualwrite's tables in the database behind {@code dataSource} where they do not exist yet.
+   *
+   * @throws DualWriteStorageException when the database fails (unreachable, or the user may not create tables)
+   */
   public static void createIfMissing(DataSource dataSource) {
     try (Connection connection = dataSource.getConnection()) {
       DatabaseDialect dialect = DatabaseDialect.of(connection);
@@ -60,7 +65,7 @@ public final class DualWriteSchema {
       }
       log.info("dualwrite tables present ({} schema from {})", dialect.id(), resourcePath(dialect));
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot create dualwrite's tables: " + e.getMessage(), e);
+      throw new DualWriteStorageException("dualwrite_*", "create dualwrite's tables", e);
     }
   }
 

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The table of changes waiting to reach the new service, in the monolith's own database. Changes are appended in the
  * same transaction as the entity change, so a change is mirrored if and only if its transaction commits. The relay
- * delivers them; operators read the backlog and handle dead letters here. Thread-safe.
+ * delivers them; operators read the backlog and handle dead letters here. The methods without a connection throw
+ * {@link dev.dualwrite.DualWriteStorageException} when the database fails. Thread-safe.
  */
 public interface Outbox {
 

@@ -9,7 +9,7 @@ import dev.dualwrite.hibernate.entities.Note;
 import dev.dualwrite.hibernate.entities.User;
 import dev.dualwrite.jdbc.DatabaseDialect;
 import dev.dualwrite.outbox.OutboxEntry;
-import dev.dualwrite.outbox.internal.JdbcOutbox;
+import dev.dualwrite.storage.internal.OutboxTable;
 import dev.dualwrite.relay.RelayConfig;
 import dev.dualwrite.target.DeliveryResult;
 import dev.dualwrite.target.HttpTargetClient;
@@ -92,7 +92,7 @@ class WriteFaultsTest {
     try (MirrorFixture node = MirrorFixture.start(db, null)) {
       node.moveTo("users", DUAL_WRITE);
       writeUsers(node.sessions, 1, 5);
-      JdbcOutbox outbox = new JdbcOutbox(db.dataSource(), DatabaseDialect.detect(db.dataSource()), Clock.systemUTC());
+      OutboxTable outbox = new OutboxTable(db.dataSource(), DatabaseDialect.detect(db.dataSource()), Clock.systemUTC());
       Instant leaseEnd = Instant.now().plusSeconds(2);
       assertThat(outbox.claim(100, leaseEnd, "relay-that-dies")).hasSize(5);
 

@@ -21,6 +21,7 @@ import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseMove;
 import dev.dualwrite.phase.PhaseState;
 import dev.dualwrite.phase.Phases;
+import dev.dualwrite.storage.internal.BackfillTable;
 import dev.failsafe.RateLimiter;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -130,15 +131,15 @@ public final class DefaultBackfill implements Backfill {
       String after = checkpoint.lastId();
       String what = after == null ? "first backfill chunk" : "backfill chunk after id " + after;
       Chunk chunk = transactions.run(what, tx -> {
-        BackfillCheckpoint locked = BackfillCheckpoints.lock(tx.connection(), entity);
+        BackfillCheckpoint locked = BackfillTable.lock(tx.connection(), entity);
         if (locked.finished()) {
           return new Chunk(locked, List.of());
         }
         List<LegacyRow> rows = tx.scan(locked.lastId(), config.chunkSize(), RowLock.SHARED);
         Instant now = clock.instant();
         if (rows.isEmpty()) {
-          BackfillCheckpoints.finish(tx.connection(), entity, now);
-          return new Chunk(BackfillCheckpoints.lock(tx.connection(), entity), List.of());
+          BackfillTable.finish(tx.connection(), entity, now);
+          return new Chunk(BackfillTable.lock(tx.connection(), entity), List.of());
         }
         List<Change> changes = new ArrayList<>(rows.size());
         for (LegacyRow row : rows) {
@@ -147,7 +148,7 @@ public final class DefaultBackfill implements Backfill {
         }
         List<Change> appended = capture.append(tx.connection(), changes);
         String lastId = rows.get(rows.size() - 1).id();
-        BackfillCheckpoints.advance(tx.connection(), entity, lastId, rows.size(), now);
+        BackfillTable.advance(tx.connection(), entity, lastId, rows.size(), now);
         return new Chunk(new BackfillCheckpoint(entity, lastId, locked.rowsDone() + rows.size(),
             locked.startedAt(), now, null), appended);
       });
@@ -220,7 +221,7 @@ public final class DefaultBackfill implements Backfill {
     }
     try {
       source.inTransaction(tx -> {
-        BackfillCheckpoints.create(tx.connection(), entity, clock.instant());
+        BackfillTable.create(tx.connection(), entity, clock.instant());
         return null;
       });
     } catch (SQLException | RuntimeException e) {
@@ -293,12 +294,12 @@ public final class DefaultBackfill implements Backfill {
   @Override
   public Optional<BackfillCheckpoint> checkpoint() {
     return transactions.run("reading the backfill checkpoint",
-        tx -> BackfillCheckpoints.read(tx.connection(), entity));
+        tx -> BackfillTable.read(tx.connection(), entity));
   }
 
   private void deleteCheckpoint() {
     transactions.run("resetting the backfill checkpoint", tx -> {
-      BackfillCheckpoints.delete(tx.connection(), entity);
+      BackfillTable.delete(tx.connection(), entity);
       return null;
     });
   }

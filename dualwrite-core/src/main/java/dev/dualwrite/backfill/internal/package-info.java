@@ -1,2 +1,2 @@
-/** The backfill's implementation and its checkpoint table. Not for direct use. */
+/** The backfill's implementation (its checkpoint table is {@link dev.dualwrite.storage.internal.BackfillTable}). Not for direct use. */
 package dev.dualwrite.backfill.internal;

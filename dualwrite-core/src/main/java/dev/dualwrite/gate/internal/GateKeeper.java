@@ -1,9 +1,9 @@
 package dev.dualwrite.gate.internal;
 
+import dev.dualwrite.backfill.BackfillCheckpoint;
 import dev.dualwrite.gate.GateResult;
 import dev.dualwrite.gate.PhaseGates;
 import dev.dualwrite.gate.spi.PhaseGate;
-import dev.dualwrite.jdbc.internal.Jdbc;
 import dev.dualwrite.outbox.Backlog;
 import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.phase.MigrationPhase;
@@ -11,9 +11,10 @@ import dev.dualwrite.phase.PhaseMove;
 import dev.dualwrite.phase.PhaseState;
 import dev.dualwrite.phase.internal.MoveCheck;
 import dev.dualwrite.phase.spi.PhaseStore;
+import dev.dualwrite.storage.internal.BackfillTable;
+import dev.dualwrite.storage.internal.ShadowStatsTable;
+import dev.dualwrite.storage.internal.VerificationTable;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -28,12 +30,6 @@ import javax.sql.DataSource;
  * checkpoint, verification runs, outbox backlog, shadow statistics) and the custom ones. Thread-safe.
  */
 public final class GateKeeper implements MoveCheck {
-  private static final String BACKFILL =
-      "SELECT started_at, finished_at, rows_done FROM dualwrite_backfill WHERE entity = ?";
-  private static final String LAST_VERIFICATION =
-      "SELECT started_at, finished_at, compared, missing, extra, different, sample_rate FROM dualwrite_verification"
-          + " WHERE entity = ? AND finished_at IS NOT NULL ORDER BY id DESC";
-
   private final PhaseGates gates;
   private final DataSource dataSource;
   private final PhaseStore store;
@@ -105,69 +101,63 @@ public final class GateKeeper implements MoveCheck {
     Instant mirroringSince = enteredAt(entity, MigrationPhase.DUAL_WRITE);
     String required = "a backfill that started after the entity entered DUAL_WRITE"
         + (mirroringSince == null ? "" : " (" + mirroringSince + ")") + " and finished";
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(BACKFILL)) {
-      s.setString(1, entity);
-      try (ResultSet rs = s.executeQuery()) {
-        if (!rs.next()) {
-          results.add(new GateResult("backfill-finished", false, "no backfill has run", required));
-          return null;
-        }
-        Instant started = Jdbc.getInstant(rs, "started_at");
-        Instant finished = Jdbc.getInstant(rs, "finished_at");
-        long rows = rs.getLong("rows_done");
-        if (finished == null) {
-          results.add(new GateResult("backfill-finished", false, "backfill running: " + rows + " rows copied",
-              required));
-          return null;
-        }
-        if (mirroringSince != null && started.isBefore(mirroringSince)) {
-          results.add(new GateResult("backfill-finished", false, "the last backfill started at " + started
-              + ", before mirroring began; reset and run it again", required));
-          return null;
-        }
-        results.add(new GateResult("backfill-finished", true, "finished at " + finished + ", " + rows + " rows",
-            required));
-        return finished;
-      }
+    Optional<BackfillCheckpoint> checkpoint;
+    try (Connection c = dataSource.getConnection()) {
+      checkpoint = BackfillTable.read(c, entity);
     }
+    if (checkpoint.isEmpty()) {
+      results.add(new GateResult("backfill-finished", false, "no backfill has run", required));
+      return null;
+    }
+    Instant started = checkpoint.get().startedAt();
+    Instant finished = checkpoint.get().finishedAt();
+    long rows = checkpoint.get().rowsDone();
+    if (finished == null) {
+      results.add(new GateResult("backfill-finished", false, "backfill running: " + rows + " rows copied",
+          required));
+      return null;
+    }
+    if (mirroringSince != null && started.isBefore(mirroringSince)) {
+      results.add(new GateResult("backfill-finished", false, "the last backfill started at " + started
+          + ", before mirroring began; reset and run it again", required));
+      return null;
+    }
+    results.add(new GateResult("backfill-finished", true, "finished at " + finished + ", " + rows + " rows",
+        required));
+    return finished;
   }
 
   private void verificationClean(String entity, Instant backfillFinished, List<GateResult> results)
       throws SQLException {
     String required = "a verification that ran after the backfill with at most "
         + gates.maxVerificationDifferences() + " missing, extra or different rows";
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(LAST_VERIFICATION)) {
-      s.setString(1, entity);
-      s.setMaxRows(1);
-      try (ResultSet rs = s.executeQuery()) {
-        if (!rs.next()) {
-          results.add(new GateResult("verification-clean", false, "no verification has finished", required));
-          return;
-        }
-        Instant started = Jdbc.getInstant(rs, "started_at");
-        long differences = rs.getLong("missing") + rs.getLong("extra") + rs.getLong("different");
-        String measured = "last verification " + Jdbc.getInstant(rs, "finished_at") + ": compared="
-            + rs.getLong("compared") + " missing=" + rs.getLong("missing") + " extra=" + rs.getLong("extra")
-            + " different=" + rs.getLong("different")
-            + (rs.getDouble("sample_rate") < 1 ? " (sampled " + rs.getDouble("sample_rate") + ")" : "");
-        if (backfillFinished != null && started.isBefore(backfillFinished)) {
-          results.add(new GateResult("verification-clean", false, measured + ", but it started before the backfill"
-              + " finished", required));
-          return;
-        }
-        results.add(new GateResult("verification-clean", differences <= gates.maxVerificationDifferences(),
-            measured, required));
-      }
+    Optional<VerificationTable.Row> last;
+    try (Connection c = dataSource.getConnection()) {
+      last = VerificationTable.latestFinished(c, entity);
     }
+    if (last.isEmpty()) {
+      results.add(new GateResult("verification-clean", false, "no verification has finished", required));
+      return;
+    }
+    VerificationTable.Row run = last.get();
+    long differences = run.missing() + run.extra() + run.different();
+    String measured = "last verification " + run.finishedAt() + ": compared=" + run.compared() + " missing="
+        + run.missing() + " extra=" + run.extra() + " different=" + run.different()
+        + (run.sampleRate() < 1 ? " (sampled " + run.sampleRate() + ")" : "");
+    if (backfillFinished != null && run.startedAt().isBefore(backfillFinished)) {
+      results.add(new GateResult("verification-clean", false, measured + ", but it started before the backfill"
+          + " finished", required));
+      return;
+    }
+    results.add(new GateResult("verification-clean", differences <= gates.maxVerificationDifferences(),
+        measured, required));
   }
 
   private void shadowMismatchRate(String entity, List<GateResult> results) throws SQLException {
     String required = String.format(Locale.ROOT, "at most %.2f %% over at least %d comparisons since entering"
         + " SHADOW_READS", gates.maxShadowMismatchRate() * 100, gates.minShadowComparisons());
     shadow.flush();
-    JdbcShadowComparisons.Total total = shadow.total(entity, enteredRevision(entity, MigrationPhase.SHADOW_READS));
+    ShadowStatsTable.Total total = shadow.total(entity, enteredRevision(entity, MigrationPhase.SHADOW_READS));
     double rate = total.compared() == 0 ? 0 : (double) total.mismatched() / total.compared();
     String measured = String.format(Locale.ROOT, "%.2f %% (%d of %d comparisons mismatched)", rate * 100,
         total.mismatched(), total.compared());

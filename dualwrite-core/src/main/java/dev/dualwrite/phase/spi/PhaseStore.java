@@ -37,7 +37,7 @@ public interface PhaseStore {
   /**
    * A store in the database behind {@code dataSource}, in the tables {@code dualwrite_phase} and
    * {@code dualwrite_phase_history} (see {@link dev.dualwrite.jdbc.DualWriteSchema}). PostgreSQL, MariaDB, MySQL
-   * and H2 are supported.
+   * and H2 are supported. Its methods throw {@link dev.dualwrite.DualWriteStorageException} when the database fails.
    */
   static PhaseStore jdbc(DataSource dataSource) {
     return new JdbcPhaseStore(dataSource);

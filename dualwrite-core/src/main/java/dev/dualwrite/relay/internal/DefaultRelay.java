@@ -3,7 +3,6 @@ package dev.dualwrite.relay.internal;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.outbox.Backlog;
 import dev.dualwrite.outbox.OutboxEntry;
-import dev.dualwrite.outbox.internal.JdbcOutbox;
 import dev.dualwrite.relay.MirrorListener;
 import dev.dualwrite.relay.Relay;
 import dev.dualwrite.relay.RelayConfig;
@@ -195,7 +194,7 @@ public final class DefaultRelay implements Relay {
 
   private void record(List<OutboxEntry> batch, List<DeliveryResult> results) {
     List<OutboxEntry> delivered = new ArrayList<>(batch.size());
-    List<JdbcOutbox.FailedAttempt> failed = new ArrayList<>();
+    List<DeliveryQueue.FailedAttempt> failed = new ArrayList<>();
     List<Runnable> notifications = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       OutboxEntry entry = batch.get(i);
@@ -218,7 +217,7 @@ public final class DefaultRelay implements Relay {
 
   private void failAll(List<OutboxEntry> batch, Integer status, String error) {
     log.warn("dualwrite relay: delivery of {} change(s) failed: {}", batch.size(), error);
-    List<JdbcOutbox.FailedAttempt> failed = new ArrayList<>(batch.size());
+    List<DeliveryQueue.FailedAttempt> failed = new ArrayList<>(batch.size());
     List<Runnable> notifications = new ArrayList<>();
     for (OutboxEntry entry : batch) {
       failed.add(retry(entry, status, error, notifications));
@@ -232,7 +231,7 @@ public final class DefaultRelay implements Relay {
    * attempts are made or its max duration, counted from the change's creation, has passed. A retry never falls due
    * after that deadline: the last one is made at it.
    */
-  private JdbcOutbox.FailedAttempt retry(
+  private DeliveryQueue.FailedAttempt retry(
       OutboxEntry entry, Integer status, String error, List<Runnable> notifications) {
     EntityMigration entity = entities.get(entry.entity());
     RetryPolicyConfig<Object> policy =
@@ -252,17 +251,17 @@ public final class DefaultRelay implements Relay {
     Instant backedOff = now.plus(Backoff.delay(policy, attempts));
     Instant next = backedOff.isAfter(deadline) ? deadline : backedOff;
     notifications.add(() -> listener.onRetryScheduled(entry, status, redacted, next));
-    return new JdbcOutbox.FailedAttempt(entry.id(), attempts, next, status, redacted, false);
+    return new DeliveryQueue.FailedAttempt(entry.id(), attempts, next, status, redacted, false);
   }
 
-  private JdbcOutbox.FailedAttempt deadLetter(
+  private DeliveryQueue.FailedAttempt deadLetter(
       OutboxEntry entry, Integer status, String error, List<Runnable> notifications) {
     String redacted = redact(entry, error);
     int attempts = entry.attempts() + 1;
     log.error("dualwrite relay: {} is now a dead letter after {} attempt(s): status {}: {}. Fix the cause, then retry"
         + " it (Outbox.retryDeadLetter).", entry.describe(), attempts, status, redacted);
     notifications.add(() -> listener.onDeadLettered(entry, status, redacted));
-    return new JdbcOutbox.FailedAttempt(entry.id(), attempts, null, status, redacted, true);
+    return new DeliveryQueue.FailedAttempt(entry.id(), attempts, null, status, redacted, true);
   }
 
   private String redact(OutboxEntry entry, String error) {

@@ -2,7 +2,6 @@ package dev.dualwrite.relay.internal;
 
 import dev.dualwrite.outbox.Backlog;
 import dev.dualwrite.outbox.OutboxEntry;
-import dev.dualwrite.outbox.internal.JdbcOutbox;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
@@ -17,6 +16,19 @@ import java.util.Map;
 public interface DeliveryQueue {
 
   /**
+   * A failed delivery attempt to record: due again at {@code nextAttemptAt}, or a dead letter when {@code dead}.
+   *
+   * @param id the outbox row id
+   * @param attempts the attempts made, this one included
+   * @param nextAttemptAt when to try again; ignored when dead
+   * @param status the service's status, or null
+   * @param error why, already redacted
+   * @param dead whether to give up on the change
+   */
+  record FailedAttempt(long id, int attempts, Instant nextAttemptAt, Integer status, String error,
+      boolean dead) {}
+
+  /**
    * Claims up to {@code max} due changes for {@code owner} until {@code leaseUntil}, oldest first; changes other
    * owners hold are skipped.
    *
@@ -28,7 +40,7 @@ public interface DeliveryQueue {
   void markDelivered(Collection<Long> ids, boolean keep) throws SQLException;
 
   /** Records failed attempts: each is due again at its {@code nextAttemptAt}, or a dead letter when {@code dead}. */
-  void markFailed(List<JdbcOutbox.FailedAttempt> failures) throws SQLException;
+  void markFailed(List<FailedAttempt> failures) throws SQLException;
 
   /** Hands claimed changes back without counting an attempt; they are due again at {@code at}. */
   void release(Collection<Long> ids, Instant at) throws SQLException;

@@ -15,9 +15,9 @@ import dev.dualwrite.legacy.spi.RowLock;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.ChangeOrigin;
-import dev.dualwrite.outbox.internal.JdbcOutbox;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.Phases;
+import dev.dualwrite.storage.internal.OutboxTable;
 import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetPage;
 import dev.dualwrite.target.spi.TargetClient;
@@ -489,16 +489,16 @@ public final class DefaultVerifier implements Verifier {
       List<Long> failedRows = new ArrayList<>();
       settled.differences().forEach(d -> failedRows.add(versions.get(d.id())));
       settled.unsettled().keySet().forEach(id -> failedRows.add(versions.get(id)));
-      Map<Long, JdbcOutbox.RowState> states = failedRows.isEmpty() ? Map.of()
+      Map<Long, OutboxTable.RowState> states = failedRows.isEmpty() ? Map.of()
           : transactions.run("reading " + failedRows.size() + " repairs in the outbox",
-              tx -> JdbcOutbox.states(tx.connection(), failedRows));
+              tx -> OutboxTable.states(tx.connection(), failedRows));
       List<UnrepairedKey> unrepaired = new ArrayList<>();
       for (Observation still : settled.differences()) {
         long version = versions.get(still.id());
         unrepaired.add(new UnrepairedKey(still.id(), whyNotRepaired(still, version, states.get(version))));
       }
       for (String id : settled.unsettled().keySet()) {
-        JdbcOutbox.RowState state = states.get(versions.get(id));
+        OutboxTable.RowState state = states.get(versions.get(id));
         unrepaired.add(new UnrepairedKey(id, state != null && state.pending()
             ? "its change was not delivered within the settle timeout (" + config.settleTimeout() + "); check that a"
                 + " relay runs and delivers (dualwrite status: backlog, oldest undelivered), then verify again"
@@ -516,7 +516,7 @@ public final class DefaultVerifier implements Verifier {
     }
 
     /** Why a repaired key that was delivered (or given up on) still differs, and what to do. No field values. */
-    private String whyNotRepaired(Observation still, long version, JdbcOutbox.RowState state) {
+    private String whyNotRepaired(Observation still, long version, OutboxTable.RowState state) {
       if (state != null && state.dead()) {
         return "its change is dead-lettered (the new service last answered "
             + (state.lastStatus() == null ? "nothing" : state.lastStatus()) + "); see the entity's dead letters"
@@ -540,7 +540,7 @@ public final class DefaultVerifier implements Verifier {
     private Recheck recheck(Collection<String> ids) {
       LegacyRead read = transactions.run("re-checking " + ids.size() + " keys",
           tx -> new LegacyRead(byId(tx.read(ids, RowLock.NONE)),
-              JdbcOutbox.newestPending(tx.connection(), entity, ids)));
+              OutboxTable.newestPending(tx.connection(), entity, ids)));
       Map<String, TargetDocument> copies = readNew(ids);
       List<Observation> observations = new ArrayList<>(ids.size());
       for (String id : ids) {
@@ -570,7 +570,7 @@ public final class DefaultVerifier implements Verifier {
       for (int round = 0; System.nanoTime() - deadline < 0; round++) {
         Set<String> keys = waiting;
         waiting = transactions.run("waiting for " + keys.size() + " deliveries",
-            tx -> JdbcOutbox.pendingThrough(tx.connection(), entity, keys, throughId));
+            tx -> OutboxTable.pendingThrough(tx.connection(), entity, keys, throughId));
         if (waiting.isEmpty()) {
           break;
         }

@@ -3,7 +3,6 @@ package dev.dualwrite.relay.internal;
 import dev.dualwrite.outbox.Backlog;
 import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.OutboxEntry;
-import dev.dualwrite.outbox.internal.JdbcOutbox;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,8 +105,8 @@ final class StubDeliveryQueue implements DeliveryQueue {
   }
 
   @Override
-  public synchronized void markFailed(List<JdbcOutbox.FailedAttempt> failures) {
-    for (JdbcOutbox.FailedAttempt failure : failures) {
+  public synchronized void markFailed(List<DeliveryQueue.FailedAttempt> failures) {
+    for (DeliveryQueue.FailedAttempt failure : failures) {
       Row row = rows.get(failure.id());
       OutboxEntry e = row.entry;
       row.entry = new OutboxEntry(e.id(), e.entity(), e.resource(), e.entityId(), e.operation(), e.version(),

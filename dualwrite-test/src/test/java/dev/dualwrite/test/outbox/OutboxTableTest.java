@@ -10,7 +10,8 @@ import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.ChangeOrigin;
 import dev.dualwrite.outbox.DeadLetter;
 import dev.dualwrite.outbox.OutboxEntry;
-import dev.dualwrite.outbox.internal.JdbcOutbox;
+import dev.dualwrite.storage.internal.OutboxTable;
+import dev.dualwrite.relay.internal.DeliveryQueue.FailedAttempt;
 import dev.dualwrite.test.db.DatabaseTest;
 import dev.dualwrite.test.db.TestDatabase;
 import java.sql.Connection;
@@ -23,7 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
-class JdbcOutboxTest {
+class OutboxTableTest {
   private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-23T10:00:00Z"));
   private final Clock clock = new Clock() {
     @Override
@@ -42,13 +43,13 @@ class JdbcOutboxTest {
     }
   };
 
-  private JdbcOutbox outbox(TestDatabase db) {
+  private OutboxTable outbox(TestDatabase db) {
     DualWriteSchema.createIfMissing(db.dataSource());
     db.execute("DELETE FROM dualwrite_outbox");
-    return new JdbcOutbox(db.dataSource(), DatabaseDialect.detect(db.dataSource()), clock);
+    return new OutboxTable(db.dataSource(), DatabaseDialect.detect(db.dataSource()), clock);
   }
 
-  private static List<Change> append(TestDatabase db, JdbcOutbox outbox, String entity, int count)
+  private static List<Change> append(TestDatabase db, OutboxTable outbox, String entity, int count)
       throws SQLException {
     List<Change> changes = new ArrayList<>();
     for (int i = 1; i <= count; i++) {
@@ -65,7 +66,7 @@ class JdbcOutboxTest {
 
   @DatabaseTest
   void everyChangeTravelsWithItsRowIdAsItsVersionAndLearnsItWhenAppended(TestDatabase db) throws Exception {
-    JdbcOutbox outbox = outbox(db);
+    OutboxTable outbox = outbox(db);
     List<Change> notes = append(db, outbox, "notes", 1);
     List<Change> users = append(db, outbox, "users", 3);
 
@@ -83,7 +84,7 @@ class JdbcOutboxTest {
 
   @DatabaseTest
   void claimedChangesAreLeasedUntilTheLeaseEnds(TestDatabase db) throws Exception {
-    JdbcOutbox outbox = outbox(db);
+    OutboxTable outbox = outbox(db);
     append(db, outbox, "users", 3);
 
     assertThat(outbox.claim(2, now.get().plusSeconds(30), "relay-1")).hasSize(2);
@@ -96,7 +97,7 @@ class JdbcOutboxTest {
 
   @DatabaseTest
   void theBacklogCountsPendingChangesAndTheOldestOnesAge(TestDatabase db) throws Exception {
-    JdbcOutbox outbox = outbox(db);
+    OutboxTable outbox = outbox(db);
     Instant first = now.get();
     append(db, outbox, "users", 2);
     now.set(first.plusSeconds(5));
@@ -117,7 +118,7 @@ class JdbcOutboxTest {
 
   @DatabaseTest
   void deliveredChangesArePurgedAfterTheRetentionInBoundedBatches(TestDatabase db) throws Exception {
-    JdbcOutbox outbox = outbox(db);
+    OutboxTable outbox = outbox(db);
     append(db, outbox, "users", 5);
     List<OutboxEntry> claimed = outbox.claim(10, now.get().plusSeconds(30), "relay-1");
     outbox.markDelivered(claimed.stream().map(OutboxEntry::id).toList(), true);
@@ -132,7 +133,7 @@ class JdbcOutboxTest {
 
   @DatabaseTest
   void withoutRetentionADeliveredChangeIsDeletedAtOnce(TestDatabase db) throws Exception {
-    JdbcOutbox outbox = outbox(db);
+    OutboxTable outbox = outbox(db);
     append(db, outbox, "users", 3);
     List<OutboxEntry> claimed = outbox.claim(10, now.get().plusSeconds(30), "relay-1");
 
@@ -143,12 +144,12 @@ class JdbcOutboxTest {
 
   @DatabaseTest
   void deadLettersAreListedRetriedAndDiscarded(TestDatabase db) throws Exception {
-    JdbcOutbox outbox = outbox(db);
+    OutboxTable outbox = outbox(db);
     append(db, outbox, "users", 3);
     List<OutboxEntry> claimed = outbox.claim(10, now.get().plusSeconds(30), "relay-1");
-    List<JdbcOutbox.FailedAttempt> failures = new ArrayList<>();
+    List<FailedAttempt> failures = new ArrayList<>();
     for (OutboxEntry entry : claimed) {
-      failures.add(new JdbcOutbox.FailedAttempt(entry.id(), 4, null, 422, "rejected: bad field", true));
+      failures.add(new FailedAttempt(entry.id(), 4, null, 422, "rejected: bad field", true));
     }
     outbox.markFailed(failures);
 
@@ -177,10 +178,10 @@ class JdbcOutboxTest {
 
   @DatabaseTest
   void aFailedAttemptIsDueAgainAtItsNextAttemptTime(TestDatabase db) throws Exception {
-    JdbcOutbox outbox = outbox(db);
+    OutboxTable outbox = outbox(db);
     append(db, outbox, "users", 1);
     OutboxEntry entry = outbox.claim(10, now.get().plusSeconds(30), "relay-1").get(0);
-    outbox.markFailed(List.of(new JdbcOutbox.FailedAttempt(entry.id(), 1, now.get().plusMillis(500), 503,
+    outbox.markFailed(List.of(new FailedAttempt(entry.id(), 1, now.get().plusMillis(500), 503,
         "down", false)));
 
     assertThat(outbox.claim(10, now.get().plusSeconds(30), "relay-1")).isEmpty();

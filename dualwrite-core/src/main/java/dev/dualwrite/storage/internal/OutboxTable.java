@@ -1,13 +1,16 @@
-package dev.dualwrite.outbox.internal;
+package dev.dualwrite.storage.internal;
 
+import dev.dualwrite.DualWriteStorageException;
 import dev.dualwrite.jdbc.DatabaseDialect;
 import dev.dualwrite.jdbc.internal.Jdbc;
 import dev.dualwrite.outbox.Backlog;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.DeadLetter;
-import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.outbox.OutboxEntry;
+import dev.dualwrite.outbox.Outbox;
+import dev.dualwrite.relay.internal.DeliveryQueue;
+import dev.dualwrite.relay.internal.DeliveryQueue.FailedAttempt;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,18 +30,24 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * The {@link Outbox} in table {@code dualwrite_outbox}, plus what the relay does with it: claim, mark, release, purge.
+ * The table {@code dualwrite_outbox}, as the relay's queue (append, claim, mark, release, purge) and as the operator's
+ * view (backlog, dead letters, undelivered changes per key): the node's {@link Outbox} and the relay's
+ * {@link DeliveryQueue}.
  *
  * <p>Claiming selects due {@code PENDING} rows in id order with {@code FOR UPDATE SKIP LOCKED} (plain
  * {@code FOR UPDATE} on H2), then leases them in the same short transaction by setting {@code lease_owner} and pushing
- * {@code next_attempt_at} to the end of the lease; on PostgreSQL both happen in one {@code UPDATE ... RETURNING}. Other relays skip the locked rows while the claim runs and the
- * leased rows afterwards; a relay that dies leaves its rows due again when the lease ends. Claims run at READ
- * COMMITTED so that, on InnoDB, they take no gap locks that would hold up the application's inserts. Thread-safe.
+ * {@code next_attempt_at} to the end of the lease; on PostgreSQL both happen in one {@code UPDATE ... RETURNING} (see
+ * {@link StorageDialect}). Other relays skip the locked rows while the claim runs and the leased rows afterwards; a
+ * relay that dies leaves its rows due again when the lease ends. Claims run at READ COMMITTED so that, on InnoDB, they
+ * take no gap locks that would hold up the application's inserts.
+ *
+ * <p>The relay's methods throw {@link SQLException}; the operator's throw {@link DualWriteStorageException}. Thread-safe.
  */
-public final class JdbcOutbox implements Outbox, dev.dualwrite.relay.internal.DeliveryQueue {
-  static final String PENDING = "PENDING";
-  static final String DELIVERED = "DELIVERED";
-  static final String DEAD = "DEAD";
+public final class OutboxTable implements Outbox, DeliveryQueue {
+  private static final String TABLE = "dualwrite_outbox";
+  private static final String PENDING = "PENDING";
+  private static final String DELIVERED = "DELIVERED";
+  private static final String DEAD = "DEAD";
 
   private static final String INSERT =
       "INSERT INTO dualwrite_outbox (entity, resource, entity_id, operation, idempotency_key, payload, origin, status,"
@@ -80,19 +89,21 @@ public final class JdbcOutbox implements Outbox, dev.dualwrite.relay.internal.De
           + " last_error = ? WHERE id = ?";
 
   private final DataSource dataSource;
-  private final DatabaseDialect dialect;
+  private final StorageDialect dialect;
   private final Clock clock;
 
-  public JdbcOutbox(DataSource dataSource, DatabaseDialect dialect, Clock clock) {
+  private final DatabaseDialect databaseDialect;
+
+  public OutboxTable(DataSource dataSource, DatabaseDialect dialect, Clock clock) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-    this.dialect = Objects.requireNonNull(dialect, "dialect");
+    this.databaseDialect = Objects.requireNonNull(dialect, "dialect");
+    this.dialect = StorageDialect.of(dialect);
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
-   * {@inheritDoc}
-   *
-   * <p>One JDBC batch; the row ids come back as generated keys and become the changes' versions.
+   * Appends {@code changes} on {@code connection}, in the caller's transaction; one JDBC batch. The row ids come back as
+   * generated keys and become the changes' versions.
    */
   @Override
   public List<Change> append(Connection connection, List<Change> changes) throws SQLException {
@@ -100,7 +111,7 @@ public final class JdbcOutbox implements Outbox, dev.dualwrite.relay.internal.De
       return List.of();
     }
     Instant now = clock.instant();
-    try (PreparedStatement insert = connection.prepareStatement(INSERT, new String[] {dialect.identifier("id")})) {
+    try (PreparedStatement insert = connection.prepareStatement(INSERT, new String[] {databaseDialect.identifier("id")})) {
       for (Change change : changes) {
         insert.setString(1, change.entity());
         insert.setString(2, change.resource());
@@ -137,21 +148,12 @@ public final class JdbcOutbox implements Outbox, dev.dualwrite.relay.internal.De
   public List<OutboxEntry> claim(int max, Instant leaseUntil, String owner) throws SQLException {
     Instant now = clock.instant();
     try (Connection connection = dataSource.getConnection()) {
-      if (dialect == DatabaseDialect.POSTGRESQL) {
-        return claimInOneStatement(connection, max, now, leaseUntil, owner);
-      }
-      int isolation = connection.getTransactionIsolation();
-      connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-      try {
-        return Jdbc.inTransaction(connection, c -> selectThenLease(c, max, now, leaseUntil, owner));
-      } finally {
-        connection.setTransactionIsolation(isolation);
-      }
+      return dialect.claim(this, connection, max, now, leaseUntil, owner);
     }
   }
 
   /** PostgreSQL: select, lock and lease in one round trip (its default isolation is already READ COMMITTED). */
-  private static List<OutboxEntry> claimInOneStatement(
+  List<OutboxEntry> claimInOneStatement(
       Connection connection, int max, Instant now, Instant leaseUntil, String owner) throws SQLException {
     connection.setAutoCommit(true);
     try (PreparedStatement statement = connection.prepareStatement(CLAIM_RETURNING)) {
@@ -170,10 +172,21 @@ public final class JdbcOutbox implements Outbox, dev.dualwrite.relay.internal.De
     }
   }
 
-  /** MariaDB/MySQL and H2: select with row locks, then lease, in the caller's transaction. */
-  private List<OutboxEntry> selectThenLease(
+  /** MariaDB/MySQL and H2: select with row locks, then lease, in one transaction at READ COMMITTED. */
+  List<OutboxEntry> selectThenLease(
       Connection connection, int max, Instant now, Instant leaseUntil, String owner) throws SQLException {
-    String select = SELECT_DUE + (dialect == DatabaseDialect.H2 ? " FOR UPDATE" : " FOR UPDATE SKIP LOCKED");
+    int isolation = connection.getTransactionIsolation();
+    connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+    try {
+      return Jdbc.inTransaction(connection, c -> lockThenLease(c, max, now, leaseUntil, owner));
+    } finally {
+      connection.setTransactionIsolation(isolation);
+    }
+  }
+
+  private List<OutboxEntry> lockThenLease(
+      Connection connection, int max, Instant now, Instant leaseUntil, String owner) throws SQLException {
+    String select = SELECT_DUE + dialect.lockDue();
     List<OutboxEntry> claimed = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(select)) {
       Jdbc.setInstant(statement, 1, now);
@@ -216,19 +229,6 @@ public final class JdbcOutbox implements Outbox, dev.dualwrite.relay.internal.De
       }
     }
   }
-
-  /**
-   * A failed delivery attempt to record: due again at {@code nextAttemptAt}, or a dead letter when {@code dead}.
-   *
-   * @param id the outbox row id
-   * @param attempts the attempts made, this one included
-   * @param nextAttemptAt when to try again; ignored when dead
-   * @param status the service's status, or null
-   * @param error why, already redacted
-   * @param dead whether to give up on the change
-   */
-  public record FailedAttempt(long id, int attempts, Instant nextAttemptAt, Integer status, String error,
-      boolean dead) {}
 
   /** Records failed attempts in one JDBC batch per kind. */
   @Override
@@ -288,11 +288,7 @@ public final class JdbcOutbox implements Outbox, dev.dualwrite.relay.internal.De
   /** Deletes up to {@code max} changes delivered before {@code deliveredBefore}, oldest first; returns how many. */
   @Override
   public int purgeDelivered(Instant deliveredBefore, int max) throws SQLException {
-    String sql =
-        dialect == DatabaseDialect.MYSQL
-            ? "DELETE FROM dualwrite_outbox WHERE status = 'DELIVERED' AND delivered_at < ? ORDER BY id LIMIT ?"
-            : "DELETE FROM dualwrite_outbox WHERE id IN (SELECT id FROM dualwrite_outbox WHERE status = 'DELIVERED'"
-                + " AND delivered_at < ? ORDER BY id LIMIT ?)";
+    String sql = dialect.purgeDelivered();
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
       connection.setAutoCommit(true);
@@ -302,6 +298,7 @@ public final class JdbcOutbox implements Outbox, dev.dualwrite.relay.internal.De
     }
   }
 
+  /** Undelivered changes and dead letters per entity; entities with neither are absent. */
   @Override
   public Map<String, Backlog> backlog() {
     try (Connection connection = dataSource.getConnection();
@@ -318,10 +315,11 @@ public final class JdbcOutbox implements Outbox, dev.dualwrite.relay.internal.De
       }
       return backlog;
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot read the outbox backlog: " + e.getMessage(), e);
+      throw new DualWriteStorageException(TABLE, "read the backlog", e);
     }
   }
 
+  /** Whether the row {@code entityId} of {@code entity} has an undelivered change or a dead letter. */
   @Override
   public boolean hasPending(String entity, String entityId) {
     try (Connection connection = dataSource.getConnection();
@@ -333,8 +331,7 @@ public final class JdbcOutbox implements Outbox, dev.dualwrite.relay.internal.De
         return rs.next();
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot read the outbox for " + entity + " " + entityId + ": "
-          + e.getMessage(), e);
+      throw new DualWriteStorageException(TABLE, "read the undelivered changes of " + entity + " " + entityId, e);
     }
   }
 
@@ -445,6 +442,7 @@ public final class JdbcOutbox implements Outbox, dev.dualwrite.relay.internal.De
     }
   }
 
+  /** Up to {@code limit} dead letters of {@code entity}, oldest first. */
   @Override
   public List<DeadLetter> deadLetters(String entity, int limit) {
     try (Connection connection = dataSource.getConnection();
@@ -471,29 +469,32 @@ public final class JdbcOutbox implements Outbox, dev.dualwrite.relay.internal.De
         return letters;
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot list dead letters of " + entity + ": " + e.getMessage(), e);
+      throw new DualWriteStorageException(TABLE, "list the dead letters of " + entity, e);
     }
   }
 
+  /** Puts dead letter {@code id} back in line; whether it was one. */
   @Override
   public boolean retryDeadLetter(long id) {
-    return update(RETRY_ONE, s -> {
+    return update("retry dead letter #" + id, RETRY_ONE, s -> {
       Jdbc.setInstant(s, 1, clock.instant());
       s.setLong(2, id);
     }) == 1;
   }
 
+  /** Puts every dead letter of {@code entity} back in line; how many. */
   @Override
   public int retryDeadLetters(String entity) {
-    return update(RETRY_ENTITY, s -> {
+    return update("retry the dead letters of " + entity, RETRY_ENTITY, s -> {
       Jdbc.setInstant(s, 1, clock.instant());
       s.setString(2, entity);
     });
   }
 
+  /** Deletes dead letter {@code id}; whether it was one. */
   @Override
   public boolean discardDeadLetter(long id) {
-    return update(DISCARD_ONE, s -> s.setLong(1, id)) == 1;
+    return update("discard dead letter #" + id, DISCARD_ONE, s -> s.setLong(1, id)) == 1;
   }
 
   private static OutboxEntry entry(ResultSet rs) throws SQLException {
@@ -539,14 +540,14 @@ public final class JdbcOutbox implements Outbox, dev.dualwrite.relay.internal.De
     }
   }
 
-  private int update(String sql, Setter setter) {
+  private int update(String operation, String sql, Setter setter) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
       connection.setAutoCommit(true);
       setter.set(statement);
       return statement.executeUpdate();
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot update the outbox: " + e.getMessage(), e);
+      throw new DualWriteStorageException(TABLE, operation, e);
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.dualwrite.backfill.internal;
+package dev.dualwrite.storage.internal;
 
 import dev.dualwrite.backfill.BackfillCheckpoint;
 import dev.dualwrite.jdbc.internal.Jdbc;
@@ -13,7 +13,7 @@ import java.util.Optional;
  * The table {@code dualwrite_backfill}: one checkpoint row per entity. Every method works on the caller's connection
  * inside the caller's transaction and does not commit. Stateless and thread-safe.
  */
-public final class BackfillCheckpoints {
+public final class BackfillTable {
   private static final String COLUMNS = "entity, last_id, rows_done, started_at, updated_at, finished_at";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM dualwrite_backfill WHERE entity = ?";
   private static final String INSERT =
@@ -25,7 +25,7 @@ public final class BackfillCheckpoints {
       "UPDATE dualwrite_backfill SET updated_at = ?, finished_at = ? WHERE entity = ?";
   private static final String DELETE = "DELETE FROM dualwrite_backfill WHERE entity = ?";
 
-  private BackfillCheckpoints() {}
+  private BackfillTable() {}
 
   /** The entity's checkpoint, or empty. */
   public static Optional<BackfillCheckpoint> read(Connection connection, String entity) throws SQLException {
@@ -38,14 +38,14 @@ public final class BackfillCheckpoints {
    *
    * @throws IllegalStateException when the entity has no checkpoint (it was reset meanwhile)
    */
-  static BackfillCheckpoint lock(Connection connection, String entity) throws SQLException {
+  public static BackfillCheckpoint lock(Connection connection, String entity) throws SQLException {
     return select(connection, SELECT + " FOR UPDATE", entity).orElseThrow(() -> new IllegalStateException(
         "the backfill checkpoint of '" + entity + "' disappeared while the backfill ran (reset by another node?);"
             + " run the backfill again"));
   }
 
   /** Creates the entity's checkpoint at the first key. Fails with a constraint violation when it exists. */
-  static void create(Connection connection, String entity, Instant now) throws SQLException {
+  public static void create(Connection connection, String entity, Instant now) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
       statement.setString(1, entity);
       Jdbc.setInstant(statement, 2, now);
@@ -55,7 +55,7 @@ public final class BackfillCheckpoints {
   }
 
   /** Moves the checkpoint past {@code rows} more rows, the last of which has id {@code lastId}. */
-  static void advance(Connection connection, String entity, String lastId, int rows, Instant now)
+  public static void advance(Connection connection, String entity, String lastId, int rows, Instant now)
       throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(ADVANCE)) {
       statement.setString(1, lastId);
@@ -67,7 +67,7 @@ public final class BackfillCheckpoints {
   }
 
   /** Records that no row is left to copy. */
-  static void finish(Connection connection, String entity, Instant now) throws SQLException {
+  public static void finish(Connection connection, String entity, Instant now) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(FINISH)) {
       Jdbc.setInstant(statement, 1, now);
       Jdbc.setInstant(statement, 2, now);
@@ -77,7 +77,7 @@ public final class BackfillCheckpoints {
   }
 
   /** Deletes the entity's checkpoint. */
-  static void delete(Connection connection, String entity) throws SQLException {
+  public static void delete(Connection connection, String entity) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(DELETE)) {
       statement.setString(1, entity);
       statement.executeUpdate();
