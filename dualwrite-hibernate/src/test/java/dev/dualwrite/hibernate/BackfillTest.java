@@ -349,6 +349,10 @@ class BackfillTest {
       }
     }
 
+    /** The end repeats the last chunk's progress: not another sample. */
+    @Override
+    public void onFinished(BackfillProgress progress) {}
+
     private long usedAfterGc() {
       System.gc();
       return memory.getHeapMemoryUsage().getUsed();
