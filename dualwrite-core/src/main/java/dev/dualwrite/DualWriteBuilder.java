@@ -53,9 +53,16 @@ public final class DualWriteBuilder {
     return this;
   }
 
-  /** Adds an entity to migrate. Each name may be added once. */
+  /**
+   * Adds an entity to migrate. Each name may be added once.
+   *
+   * @throws IllegalArgumentException when {@code entity} is null
+   */
   public DualWriteBuilder withEntity(EntityMigration entity) {
-    if (entity != null && entities.putIfAbsent(entity.name(), entity) != null) {
+    if (entity == null) {
+      throw new IllegalArgumentException("entity is null; build one with EntityMigration.builder(\"users\").build()");
+    }
+    if (entities.putIfAbsent(entity.name(), entity) != null) {
       duplicateEntity = entity.name();
     }
     return this;
@@ -126,7 +133,8 @@ public final class DualWriteBuilder {
   }
 
   /**
-   * Checks the configuration and starts dualwrite.
+   * Checks the configuration and starts dualwrite. Nothing is created (tables, HTTP clients, threads) until every
+   * check has passed.
    *
    * @throws IllegalArgumentException naming the setting at fault and what to do
    */
@@ -153,11 +161,8 @@ public final class DualWriteBuilder {
           "neither a data source nor a phase store is configured; call withDataSource(...) with the monolith's"
               + " database, or withPhaseStore(PhaseStore.inMemory()) for a single-node test");
     }
-    if (createSchema) {
-      if (dataSource == null) {
-        throw new IllegalArgumentException("schemaAutoCreate needs a data source; call withDataSource(...)");
-      }
-      DualWriteSchema.createIfMissing(dataSource);
+    if (createSchema && dataSource == null) {
+      throw new IllegalArgumentException("schemaAutoCreate needs a data source; call withDataSource(...)");
     }
     if (targetClient != null && targetUrl != null) {
       throw new IllegalArgumentException(
@@ -166,15 +171,18 @@ public final class DualWriteBuilder {
     if (relayConfig == null) {
       throw new IllegalArgumentException("relay configuration is null; leave it unset for RelayConfig.defaults()");
     }
-    TargetClient client = targetClient != null ? targetClient
-        : targetUrl != null ? HttpTargetClient.builder(targetUrl).build() : null;
-    if (client != null && dataSource == null) {
+    if ((targetClient != null || targetUrl != null) && dataSource == null) {
       throw new IllegalArgumentException("a target is configured but no data source: the outbox lives in the"
           + " monolith's database; call withDataSource(...)");
     }
     if (phaseGates == null) {
       throw new IllegalArgumentException("phase gates are null; leave them unset for PhaseGates.defaults()");
     }
+    if (createSchema) {
+      DualWriteSchema.createIfMissing(dataSource);
+    }
+    TargetClient client = targetClient != null ? targetClient
+        : targetUrl != null ? HttpTargetClient.builder(targetUrl).build() : null;
     PhaseStore store = phaseStore != null ? phaseStore : PhaseStore.jdbc(dataSource);
     return new DefaultDualWrite(entities.values().stream().toList(), store, phaseStaleness, phaseGates, dataSource,
         client, relayConfig, listeners, clock);

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dualwrite.phase.spi.PhaseStore;
+import dev.dualwrite.target.HttpTargetClient;
+import java.lang.reflect.Proxy;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 class DualWriteBuilderTest {
@@ -26,6 +31,34 @@ class DualWriteBuilderTest {
                 .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("entity 'users' is configured twice; give each entity one withEntity(...)");
+  }
+
+  @Test
+  void refusesANullEntityAtOnce() {
+    assertThatThrownBy(() -> DualWrite.builder().withEntity(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("entity is null; build one with EntityMigration.builder(\"users\").build()");
+  }
+
+  @Test
+  void aRefusedConfigurationTouchesNoDatabase() {
+    AtomicInteger connections = new AtomicInteger();
+    DataSource counting = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+          connections.incrementAndGet();
+          throw new SQLException("no database in this test");
+        });
+
+    assertThatThrownBy(() -> DualWrite.builder()
+        .withDataSource(counting)
+        .withSchemaAutoCreate(true)
+        .withEntity(EntityMigration.builder("users").build())
+        .withTargetUrl("http://127.0.0.1:1/mirror")
+        .withTargetClient(HttpTargetClient.builder("http://127.0.0.1:1/mirror").build())
+        .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("both a target URL and a target client are configured");
+    assertThat(connections).as("no table was created before the last check").hasValue(0);
   }
 
   @Test
