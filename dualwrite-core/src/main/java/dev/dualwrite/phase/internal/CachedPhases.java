@@ -2,6 +2,7 @@ package dev.dualwrite.phase.internal;
 
 import dev.dualwrite.DualWriteException;
 import dev.dualwrite.gate.GateResult;
+import dev.dualwrite.internal.DaemonThreads;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseMove;
 import dev.dualwrite.phase.PhaseMoveException;
@@ -53,12 +54,7 @@ public final class CachedPhases implements Phases {
     this.snapshot.set(load());
     long periodMillis = Math.max(5, maxStaleness.toMillis() / 2);
     this.refresher =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "dualwrite-phase-refresh");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("dualwrite-phase-refresh"));
     refresher.scheduleWithFixedDelay(this::refreshInBackground, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
   }
 

@@ -1,5 +1,6 @@
 package dev.dualwrite.read.internal;
 
+import dev.dualwrite.internal.DaemonThreads;
 import dev.dualwrite.outbox.Backlog;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.outbox.ChangeOrigin;
@@ -91,11 +92,7 @@ public final class LocalUndeliveredWrites implements UndeliveredWrites, MirrorLi
       this.sweeper = null;
       return;
     }
-    this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "dualwrite-undelivered-sweep");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.sweeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("dualwrite-undelivered-sweep"));
     long millis = sweepInterval.toMillis();
     sweeper.scheduleWithFixedDelay(this::sweep, millis, millis, TimeUnit.MILLISECONDS);
   }

@@ -1,5 +1,6 @@
 package dev.dualwrite.read.internal;
 
+import dev.dualwrite.internal.DaemonThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -7,12 +8,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -75,10 +74,10 @@ final class ShadowRunner implements AutoCloseable {
       return;
     }
     this.ownExecutor = given != null ? null : new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(queue), daemons("dualwrite-shadow-" + entity + "-"),
+        new ArrayBlockingQueue<>(queue), DaemonThreads.numbered("dualwrite-shadow-" + entity + "-"),
         new ThreadPoolExecutor.AbortPolicy());
     this.executor = given != null ? given : ownExecutor;
-    this.timer = new ScheduledThreadPoolExecutor(1, daemons("dualwrite-shadow-timeout-" + entity + "-"));
+    this.timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.numbered("dualwrite-shadow-timeout-" + entity + "-"));
     timer.setRemoveOnCancelPolicy(true);
   }
 
@@ -150,14 +149,5 @@ final class ShadowRunner implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-  }
-
-  private static ThreadFactory daemons(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

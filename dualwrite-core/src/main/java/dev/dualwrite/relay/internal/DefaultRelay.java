@@ -1,6 +1,7 @@
 package dev.dualwrite.relay.internal;
 
 import dev.dualwrite.EntityMigration;
+import dev.dualwrite.internal.DaemonThreads;
 import dev.dualwrite.outbox.Backlog;
 import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.relay.MirrorListener;
@@ -68,8 +69,7 @@ public final class DefaultRelay implements Relay {
   /** Starts the delivery loops. */
   public void start() {
     for (int i = 0; i < config.concurrency(); i++) {
-      Thread loop = new Thread(this::run, "dualwrite-relay-" + i);
-      loop.setDaemon(true);
+      Thread loop = DaemonThreads.thread(this::run, "dualwrite-relay-" + i);
       loops.add(loop);
       loop.start();
     }
