@@ -2,13 +2,11 @@ package dev.dualwrite.verify.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
-import dev.dualwrite.DualWriteException;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.legacy.internal.LegacyTransactions;
+import dev.dualwrite.legacy.internal.RunControl;
 import dev.dualwrite.legacy.spi.LegacySource;
-import dev.dualwrite.phase.MigrationPhase;
-import dev.dualwrite.phase.Phases;
 import dev.dualwrite.target.spi.TargetClient;
 import dev.dualwrite.verify.RowDifference;
 import dev.dualwrite.verify.VerificationReport;
@@ -22,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * saw are delivered. A suspect settles when a check sees agreement, or a real difference: exactly what the previous
  * check saw with nothing undelivered, or an unchanged copy although the changes undelivered at the previous check were
  * delivered since. What is still unsettled after {@value SuspectSettling#MAX_SETTLE_ROUNDS} checks or at the settle
- * timeout is in flight. A repair run then appends a fresh snapshot or tombstone per real difference, waits once for the batch's
- * delivery and settles the repaired keys again: only a key that then agrees counts as repaired, the others are not
- * repaired, each with its reason.
+ * timeout is in flight. A repair run then appends a fresh snapshot or tombstone per real difference, waits once for
+ * the batch's delivery and settles the repaired keys again: only a key that then agrees counts as repaired, the others
+ * are not repaired, each with its reason.
  *
  * <p>The work is split among package-private classes, created per execution: {@link StoreWalk} walks both stores,
  * {@link SuspectSettling} settles the suspects, {@link KeyRepair} repairs and {@link VerificationProgress} logs the
@@ -61,14 +58,12 @@ public final class DefaultVerifier implements Verifier {
   private final LegacyTransactions transactions;
   private final TargetClient target;
   private final ChangeCapture capture;
-  private final Phases phases;
   private final VerifierConfig config;
   private final SnapshotComparison comparison;
   private final VerificationRuns runs = new VerificationRuns(MAPPER);
   /** Microseconds: what dualwrite's timestamp columns keep, so that a recorded time reads back equal. */
   private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
-  private final AtomicBoolean running = new AtomicBoolean();
-  private volatile boolean stopRequested;
+  private final RunControl control;
 
   public DefaultVerifier(DualWrite dualWrite, LegacySource source, VerifierConfig config) {
     this.entity = source.entity();
@@ -77,7 +72,7 @@ public final class DefaultVerifier implements Verifier {
     this.transactions = new LegacyTransactions(source);
     this.target = dualWrite.targetClient();
     this.capture = dualWrite.capture();
-    this.phases = dualWrite.phases();
+    this.control = new RunControl("verifier", entity, dualWrite.phases());
     this.config = config;
     this.comparison = new SnapshotComparison(config.ignoredFields(), migration.sensitiveFields());
   }
@@ -104,7 +99,7 @@ public final class DefaultVerifier implements Verifier {
 
   @Override
   public void stop() {
-    stopRequested = true;
+    control.requestStop();
   }
 
   @Override
@@ -114,10 +109,7 @@ public final class DefaultVerifier implements Verifier {
   }
 
   private VerificationReport execute(boolean repair) {
-    if (!running.compareAndSet(false, true)) {
-      throw new IllegalStateException("the verifier of '" + entity + "' is already running in this instance");
-    }
-    stopRequested = false;
+    control.start();
     try {
       if (repair) {
         requireMirroringPhase();
@@ -127,7 +119,7 @@ public final class DefaultVerifier implements Verifier {
       log.info("{}", report.describe());
       return report;
     } finally {
-      running.set(false);
+      control.finish();
     }
   }
 
@@ -176,7 +168,7 @@ public final class DefaultVerifier implements Verifier {
       }
       try (StoreWalk walk = new StoreWalk(run, source, migration.resource(), transactions, reads, settling, progress,
           config, this::settle)) {
-        while (!stopRequested && run.stage != VerificationRun.Stage.DONE) {
+        while (!control.stopRequested() && run.stage != VerificationRun.Stage.DONE) {
           walk.step();
           if (run.stage == VerificationRun.Stage.DONE) {
             run.finishedAt = clock.instant();
@@ -254,11 +246,7 @@ public final class DefaultVerifier implements Verifier {
   }
 
   private void requireMirroringPhase() {
-    MigrationPhase phase = phases.current(entity);
-    if (!phase.mirrorsLegacyToNew()) {
-      throw new DualWriteException("repair of " + entity + " refused: the entity is in " + phase + ", where legacy is"
-          + " not mirrored to the new service. Repair while " + entity + " is in DUAL_WRITE, SHADOW_READS or"
-          + " NEW_READS; verify() works in every phase.");
-    }
+    control.requireMirroringPhase("repair", "legacy is not mirrored to the new service. Repair while " + entity
+        + " is in DUAL_WRITE, SHADOW_READS or NEW_READS; verify() works in every phase.");
   }
 }
