@@ -56,14 +56,18 @@ public final class DefaultBackfill implements Backfill {
   private final Phases phases;
   private final BackfillConfig config;
   private final RateLimiter<Object> throttle;
-  /** Microseconds: what dualwrite's timestamp columns keep, so that a recorded time reads back equal. */
-  private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
+  /**
+   * The node's clock, ticked to microseconds: what dualwrite's timestamp columns keep, so that a recorded time reads
+   * back equal.
+   */
+  private final Clock clock;
   private final RunControl control;
 
   /** What one chunk's transaction did: the checkpoint after it and the changes it appended. */
   private record Chunk(BackfillCheckpoint checkpoint, List<Change> changes) {}
 
-  public DefaultBackfill(DualWrite dualWrite, LegacySource source, BackfillConfig config) {
+  /** @param clock the node's clock ({@link dev.dualwrite.DualWriteBuilder#withClock}); ticked to microseconds here */
+  public DefaultBackfill(DualWrite dualWrite, LegacySource source, BackfillConfig config, Clock clock) {
     this.entity = source.entity();
     this.migration = dualWrite.entity(entity);
     this.source = source;
@@ -72,6 +76,7 @@ public final class DefaultBackfill implements Backfill {
     this.phases = dualWrite.phases();
     this.control = new RunControl("backfill", entity, phases);
     this.config = config;
+    this.clock = Clock.tick(clock, Duration.ofNanos(1000));
     this.throttle = config.rowsPerSecond() == 0 ? null
         : RateLimiter.smoothBuilder(config.rowsPerSecond(), Duration.ofSeconds(1)).build();
   }

@@ -61,11 +61,15 @@ public final class DefaultVerifier implements Verifier {
   private final VerifierConfig config;
   private final SnapshotComparison comparison;
   private final VerificationRuns runs = new VerificationRuns(MAPPER);
-  /** Microseconds: what dualwrite's timestamp columns keep, so that a recorded time reads back equal. */
-  private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
+  /**
+   * The node's clock, ticked to microseconds: what dualwrite's timestamp columns keep, so that a recorded time reads
+   * back equal.
+   */
+  private final Clock clock;
   private final RunControl control;
 
-  public DefaultVerifier(DualWrite dualWrite, LegacySource source, VerifierConfig config) {
+  /** @param clock the node's clock ({@link dev.dualwrite.DualWriteBuilder#withClock}); ticked to microseconds here */
+  public DefaultVerifier(DualWrite dualWrite, LegacySource source, VerifierConfig config, Clock clock) {
     this.entity = source.entity();
     this.migration = dualWrite.entity(entity);
     this.source = source;
@@ -74,6 +78,7 @@ public final class DefaultVerifier implements Verifier {
     this.capture = dualWrite.capture();
     this.control = new RunControl("verifier", entity, dualWrite.phases());
     this.config = config;
+    this.clock = Clock.tick(clock, Duration.ofNanos(1000));
     this.comparison = new SnapshotComparison(config.ignoredFields(), migration.sensitiveFields());
   }
 
