@@ -126,7 +126,10 @@ public final class DualWriteBuilder {
     return this;
   }
 
-  /** The clock moves and outbox rows are stamped with; for tests. */
+  /**
+   * The clock moves and outbox rows are stamped with, and the backfill's checkpoints and the verifier's runs built on
+   * this node; for tests.
+   */
   public DualWriteBuilder withClock(Clock clock) {
     this.clock = clock;
     return this;

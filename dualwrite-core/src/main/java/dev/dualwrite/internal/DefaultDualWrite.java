@@ -182,6 +182,15 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
         backlog.pending(), age.isNegative() ? Duration.ZERO : age, backlog.deadLetters());
   }
 
+  /**
+   * The clock of {@code dualWrite}'s node ({@link dev.dualwrite.DualWriteBuilder#withClock}), for the backfill and the
+   * verifier built on it; {@link Clock#systemUTC()} for a {@link DualWrite} this class did not build. Not part of
+   * {@link DualWrite}.
+   */
+  public static Clock clockOf(DualWrite dualWrite) {
+    return dualWrite instanceof DefaultDualWrite node ? node.clock : Clock.systemUTC();
+  }
+
   // ChangeCapture
 
   @Override

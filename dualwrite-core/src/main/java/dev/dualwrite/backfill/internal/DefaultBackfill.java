@@ -11,13 +11,13 @@ import dev.dualwrite.backfill.BackfillProgress;
 import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.jdbc.internal.Jdbc;
 import dev.dualwrite.legacy.internal.LegacyTransactions;
+import dev.dualwrite.legacy.internal.RunControl;
 import dev.dualwrite.legacy.spi.LegacyRow;
 import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.legacy.spi.RowLock;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.ChangeOrigin;
-import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseMove;
 import dev.dualwrite.phase.PhaseState;
 import dev.dualwrite.phase.Phases;
@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,22 +56,27 @@ public final class DefaultBackfill implements Backfill {
   private final Phases phases;
   private final BackfillConfig config;
   private final RateLimiter<Object> throttle;
-  /** Microseconds: what dualwrite's timestamp columns keep, so that a recorded time reads back equal. */
-  private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
-  private final AtomicBoolean running = new AtomicBoolean();
-  private volatile boolean stopRequested;
+  /**
+   * The node's clock, ticked to microseconds: what dualwrite's timestamp columns keep, so that a recorded time reads
+   * back equal.
+   */
+  private final Clock clock;
+  private final RunControl control;
 
   /** What one chunk's transaction did: the checkpoint after it and the changes it appended. */
   private record Chunk(BackfillCheckpoint checkpoint, List<Change> changes) {}
 
-  public DefaultBackfill(DualWrite dualWrite, LegacySource source, BackfillConfig config) {
+  /** @param clock the node's clock ({@link dev.dualwrite.DualWriteBuilder#withClock}); ticked to microseconds here */
+  public DefaultBackfill(DualWrite dualWrite, LegacySource source, BackfillConfig config, Clock clock) {
     this.entity = source.entity();
     this.migration = dualWrite.entity(entity);
     this.source = source;
     this.transactions = new LegacyTransactions(source);
     this.capture = dualWrite.capture();
     this.phases = dualWrite.phases();
+    this.control = new RunControl("backfill", entity, phases);
     this.config = config;
+    this.clock = Clock.tick(clock, Duration.ofNanos(1000));
     this.throttle = config.rowsPerSecond() == 0 ? null
         : RateLimiter.smoothBuilder(config.rowsPerSecond(), Duration.ofSeconds(1)).build();
   }
@@ -89,10 +93,7 @@ public final class DefaultBackfill implements Backfill {
 
   @Override
   public BackfillCheckpoint run() {
-    if (!running.compareAndSet(false, true)) {
-      throw new IllegalStateException("the backfill of '" + entity + "' is already running in this instance");
-    }
-    stopRequested = false;
+    control.start();
     try {
       requireMirroringPhase();
       waitUntilEveryNodeMirrors();
@@ -113,7 +114,7 @@ public final class DefaultBackfill implements Backfill {
       }
       return copyFrom(checkpoint);
     } finally {
-      running.set(false);
+      control.finish();
     }
   }
 
@@ -126,7 +127,7 @@ public final class DefaultBackfill implements Backfill {
     long lastLogNanos = startedNanos;
     long rowsThisRun = 0;
     BackfillCheckpoint checkpoint = start;
-    while (!stopRequested) {
+    while (!control.stopRequested()) {
       requireMirroringPhase();
       String after = checkpoint.lastId();
       String what = after == null ? "first backfill chunk" : "backfill chunk after id " + after;
@@ -209,7 +210,7 @@ public final class DefaultBackfill implements Backfill {
       throttle.acquirePermits(rows);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      stopRequested = true;
+      control.requestStop();
     }
   }
 
@@ -244,12 +245,9 @@ public final class DefaultBackfill implements Backfill {
   }
 
   private void requireMirroringPhase() {
-    MigrationPhase phase = phases.current(entity);
-    if (!phase.mirrorsLegacyToNew()) {
-      throw new DualWriteException("backfill of " + entity + " refused: the entity is in " + phase + ", where legacy"
-          + " writes are not mirrored to the new service, so rows changed after their copy would go stale there."
-          + " Move " + entity + " to DUAL_WRITE (or SHADOW_READS, NEW_READS) first.");
-    }
+    control.requireMirroringPhase("backfill", "legacy writes are not mirrored to the new service, so rows changed"
+        + " after their copy would go stale there. Move " + entity + " to DUAL_WRITE (or SHADOW_READS, NEW_READS)"
+        + " first.");
   }
 
   /** When the current mirroring stretch began: the last move into a phase that mirrors from one that does not. */
@@ -288,7 +286,7 @@ public final class DefaultBackfill implements Backfill {
 
   @Override
   public void stop() {
-    stopRequested = true;
+    control.requestStop();
   }
 
   @Override
@@ -306,7 +304,7 @@ public final class DefaultBackfill implements Backfill {
 
   @Override
   public void reset() {
-    if (running.get()) {
+    if (control.running()) {
       throw new IllegalStateException("the backfill of '" + entity + "' is running; stop() it before reset()");
     }
     deleteCheckpoint();
