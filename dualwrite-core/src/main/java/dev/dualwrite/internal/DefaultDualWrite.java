@@ -86,11 +86,7 @@ public final class DefaultDualWrite implements DualWrite, ChangeCapture {
         (entity, from, to) -> this.gateKeeper.check(entity, from, to));
     this.shadowComparisons = dataSource == null ? null : new JdbcShadowComparisons(dataSource, phases, node);
     this.gateKeeper = new GateKeeper(phaseGates, dataSource, phaseStore, outbox, shadowComparisons, clock);
-    this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "dualwrite-housekeeping");
-      t.setDaemon(true);
-      return t;
-    });
+    this.housekeeping = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("dualwrite-housekeeping"));
     if (shadowComparisons != null) {
       housekeeping.scheduleWithFixedDelay(shadowComparisons::flush, SHADOW_FLUSH.toMillis(), SHADOW_FLUSH.toMillis(),
           TimeUnit.MILLISECONDS);

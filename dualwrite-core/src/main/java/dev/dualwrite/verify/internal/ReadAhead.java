@@ -1,5 +1,6 @@
 package dev.dualwrite.verify.internal;
 
+import dev.dualwrite.internal.DaemonThreads;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -16,11 +17,7 @@ final class ReadAhead<T> implements AutoCloseable {
   private CompletableFuture<T> next;
 
   ReadAhead(String threadName) {
-    this.thread = Executors.newSingleThreadExecutor(runnable -> {
-      Thread reader = new Thread(runnable, threadName);
-      reader.setDaemon(true);
-      return reader;
-    });
+    this.thread = Executors.newSingleThreadExecutor(DaemonThreads.named(threadName));
   }
 
   /** Starts {@code read}; the previous one must have been taken. */
