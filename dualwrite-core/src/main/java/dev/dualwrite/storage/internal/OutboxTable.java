@@ -148,12 +148,13 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
   public List<OutboxEntry> claim(int max, Instant leaseUntil, String owner) throws SQLException {
     Instant now = clock.instant();
     try (Connection connection = dataSource.getConnection()) {
-      return dialect.claim(this, connection, max, now, leaseUntil, owner);
+      return dialect.claimsInOneStatement() ? claimInOneStatement(connection, max, now, leaseUntil, owner)
+          : selectThenLease(connection, max, now, leaseUntil, owner);
     }
   }
 
   /** PostgreSQL: select, lock and lease in one round trip (its default isolation is already READ COMMITTED). */
-  List<OutboxEntry> claimInOneStatement(
+  private List<OutboxEntry> claimInOneStatement(
       Connection connection, int max, Instant now, Instant leaseUntil, String owner) throws SQLException {
     connection.setAutoCommit(true);
     try (PreparedStatement statement = connection.prepareStatement(CLAIM_RETURNING)) {
@@ -173,7 +174,7 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
   }
 
   /** MariaDB/MySQL and H2: select with row locks, then lease, in one transaction at READ COMMITTED. */
-  List<OutboxEntry> selectThenLease(
+  private List<OutboxEntry> selectThenLease(
       Connection connection, int max, Instant now, Instant leaseUntil, String owner) throws SQLException {
     int isolation = connection.getTransactionIsolation();
     connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);

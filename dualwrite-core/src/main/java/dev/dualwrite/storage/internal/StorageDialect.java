@@ -1,11 +1,6 @@
 package dev.dualwrite.storage.internal;
 
 import dev.dualwrite.jdbc.DatabaseDialect;
-import dev.dualwrite.outbox.OutboxEntry;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.Instant;
-import java.util.List;
 
 /**
  * What differs between the databases in the SQL on dualwrite's tables, one constant per {@link DatabaseDialect}: how
@@ -13,76 +8,47 @@ import java.util.List;
  */
 public enum StorageDialect {
   /** Claims in one {@code UPDATE ... RETURNING}; a subquery bounds the purge. */
-  POSTGRESQL {
-    @Override
-    List<OutboxEntry> claim(OutboxTable outbox, Connection connection, int max, Instant now, Instant leaseUntil,
-        String owner) throws SQLException {
-      return outbox.claimInOneStatement(connection, max, now, leaseUntil, owner);
-    }
-
-    @Override
-    String lockDue() {
-      return " FOR UPDATE SKIP LOCKED";
-    }
-
-    @Override
-    String purgeDelivered() {
-      return PURGE_BY_SUBQUERY;
-    }
-  },
+  POSTGRESQL(true, " FOR UPDATE SKIP LOCKED", Sql.PURGE_BY_SUBQUERY),
   /** MariaDB and MySQL: select with skipped locks, then lease; {@code DELETE ... ORDER BY ... LIMIT} purges. */
-  MYSQL {
-    @Override
-    List<OutboxEntry> claim(OutboxTable outbox, Connection connection, int max, Instant now, Instant leaseUntil,
-        String owner) throws SQLException {
-      return outbox.selectThenLease(connection, max, now, leaseUntil, owner);
-    }
-
-    @Override
-    String lockDue() {
-      return " FOR UPDATE SKIP LOCKED";
-    }
-
-    @Override
-    String purgeDelivered() {
-      return "DELETE FROM dualwrite_outbox WHERE status = 'DELIVERED' AND delivered_at < ? ORDER BY id LIMIT ?";
-    }
-  },
+  MYSQL(false, " FOR UPDATE SKIP LOCKED",
+      "DELETE FROM dualwrite_outbox WHERE status = 'DELIVERED' AND delivered_at < ? ORDER BY id LIMIT ?"),
   /** H2 has no {@code SKIP LOCKED}: select with plain {@code FOR UPDATE}, then lease. */
-  H2 {
-    @Override
-    List<OutboxEntry> claim(OutboxTable outbox, Connection connection, int max, Instant now, Instant leaseUntil,
-        String owner) throws SQLException {
-      return outbox.selectThenLease(connection, max, now, leaseUntil, owner);
-    }
+  H2(false, " FOR UPDATE", Sql.PURGE_BY_SUBQUERY);
 
-    @Override
-    String lockDue() {
-      return " FOR UPDATE";
-    }
+  private final boolean claimsInOneStatement;
+  private final String lockDue;
+  private final String purgeDelivered;
 
-    @Override
-    String purgeDelivered() {
-      return PURGE_BY_SUBQUERY;
-    }
-  };
-
-  private static final String PURGE_BY_SUBQUERY =
-      "DELETE FROM dualwrite_outbox WHERE id IN (SELECT id FROM dualwrite_outbox WHERE status = 'DELIVERED'"
-          + " AND delivered_at < ? ORDER BY id LIMIT ?)";
+  StorageDialect(boolean claimsInOneStatement, String lockDue, String purgeDelivered) {
+    this.claimsInOneStatement = claimsInOneStatement;
+    this.lockDue = lockDue;
+    this.purgeDelivered = purgeDelivered;
+  }
 
   /** The storage dialect of {@code dialect}. */
   public static StorageDialect of(DatabaseDialect dialect) {
     return valueOf(dialect.name());
   }
 
-  /** Claims up to {@code max} due outbox rows for {@code owner} until {@code leaseUntil}, in id order. */
-  abstract List<OutboxEntry> claim(OutboxTable outbox, Connection connection, int max, Instant now,
-      Instant leaseUntil, String owner) throws SQLException;
+  /** Whether due outbox rows are selected, locked and leased in one statement rather than select-then-lease. */
+  boolean claimsInOneStatement() {
+    return claimsInOneStatement;
+  }
 
   /** The lock clause appended to the select of due rows when claiming takes two statements. */
-  abstract String lockDue();
+  String lockDue() {
+    return lockDue;
+  }
 
   /** Deletes up to {@code ?2} rows delivered before {@code ?1}, oldest first. */
-  abstract String purgeDelivered();
+  String purgeDelivered() {
+    return purgeDelivered;
+  }
+
+  /** SQL shared by several constants (an enum's constants cannot refer to its own static fields). */
+  private static final class Sql {
+    static final String PURGE_BY_SUBQUERY =
+        "DELETE FROM dualwrite_outbox WHERE id IN (SELECT id FROM dualwrite_outbox WHERE status = 'DELIVERED'"
+            + " AND delivered_at < ? ORDER BY id LIMIT ?)";
+  }
 }
