@@ -1,14 +1,11 @@
 package dev.dualwrite;
 
-import dev.dualwrite.capture.ChangeCapture;
-import dev.dualwrite.gate.ShadowComparisons;
 import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.phase.Phases;
-import dev.dualwrite.read.UndeliveredWrites;
 import dev.dualwrite.relay.MirrorStats;
 import dev.dualwrite.relay.Relay;
-import dev.dualwrite.target.spi.TargetClient;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * dualwrite in one monolith node: the configured entities, their phases, the outbox and the relay that delivers it to
@@ -48,31 +45,19 @@ public interface DualWrite extends AutoCloseable {
    */
   Relay relay();
 
-  /**
-   * The client of the new service, for reads (read router, verifier) as well as the relay's writes.
-   *
-   * @throws IllegalStateException when no target is configured
-   */
-  TargetClient targetClient();
-
-  /**
-   * The keys this node committed changes for that may not have reached the new service yet: what keeps a node's own
-   * writes readable in {@code NEW_READS} (see {@link dev.dualwrite.read.ReadRouter}). In memory; never queries.
-   */
-  UndeliveredWrites undeliveredWrites();
-
-  /** Where read routers report shadow comparisons for the mismatch-rate gate; records nothing without a data source. */
-  ShadowComparisons shadowComparisons();
-
-  /**
-   * The seam persistence integrations record changes through.
-   *
-   * @throws IllegalStateException when no data source is configured
-   */
-  ChangeCapture capture();
-
   /** The mirror's figures for {@code entity}: this node's counters and the outbox's backlog. */
   MirrorStats mirrorStats(String entity);
+
+  /**
+   * Where {@code entity}'s migration stands: phase, canary, backlog, dead letters, backfill, last verification and the
+   * gates of the next move. Reads dualwrite's tables; a database failure is reported in the status, not thrown.
+   *
+   * @throws IllegalArgumentException naming the configured entities when {@code entity} is not one of them
+   */
+  EntityStatus status(String entity);
+
+  /** {@link #status(String)} of every configured entity, in the order they were added. */
+  List<EntityStatus> status();
 
   /** Stops the relay and background refreshes and sweeps; closes the target client. */
   @Override

@@ -1,6 +1,5 @@
 package dev.dualwrite;
 
-import dev.dualwrite.internal.DefaultDualWrite;
 import dev.dualwrite.jdbc.DualWriteSchema;
 import dev.dualwrite.gate.PhaseGates;
 import dev.dualwrite.phase.spi.PhaseStore;
@@ -187,7 +186,36 @@ public final class DualWriteBuilder {
     TargetClient client = targetClient != null ? targetClient
         : targetUrl != null ? HttpTargetClient.builder(targetUrl).build() : null;
     PhaseStore store = phaseStore != null ? phaseStore : PhaseStore.jdbc(dataSource);
-    return new DefaultDualWrite(entities.values().stream().toList(), store, phaseStaleness, phaseGates, dataSource,
-        client, relayConfig, listeners, clock);
+    return new Node(this, store, client);
+  }
+
+  // read by the Node, once build() has checked them
+
+  List<EntityMigration> entities() {
+    return List.copyOf(entities.values());
+  }
+
+  DataSource dataSource() {
+    return dataSource;
+  }
+
+  Duration phaseStaleness() {
+    return phaseStaleness;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  RelayConfig relayConfig() {
+    return relayConfig;
+  }
+
+  List<MirrorListener> listeners() {
+    return List.copyOf(listeners);
+  }
+
+  PhaseGates phaseGates() {
+    return phaseGates;
   }
 }

@@ -2,6 +2,7 @@ package dev.dualwrite.cli;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.DualWriteException;
+import dev.dualwrite.EntityStatus;
 import dev.dualwrite.backfill.Backfill;
 import dev.dualwrite.backfill.BackfillCheckpoint;
 import dev.dualwrite.backfill.BackfillListener;
@@ -10,11 +11,11 @@ import dev.dualwrite.gate.GateResult;
 import dev.dualwrite.outbox.DeadLetter;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseMove;
-import dev.dualwrite.phase.PhaseState;
 import dev.dualwrite.relay.MirrorStats;
 import dev.dualwrite.verify.VerificationReport;
 import dev.dualwrite.verify.Verifier;
 import java.io.PrintWriter;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -96,37 +97,36 @@ public final class DualWriteCli {
   static final class Status extends Subcommand {
     @Override
     public Integer call() {
-      DualWrite dualWrite = connection().dualWrite();
-      for (String entity : dualWrite.phases().entities().stream().sorted().toList()) {
-        PhaseState state = dualWrite.phases().state(entity);
-        MirrorStats stats = dualWrite.mirrorStats(entity);
-        out().printf(Locale.ROOT, "%s: phase=%s canary=%s backlog=%d oldest=%s dead-letters=%d%n", entity,
-            state.phase(), state.canaryPercent() == null ? "-" : state.canaryPercent() + "%", stats.backlog(),
-            stats.oldestPendingAge().withNanos(0), stats.deadLetters());
-        out().println("  backfill: " + backfill(entity));
-        out().println("  last verification: " + lastVerification(entity));
-        MigrationPhase next = state.phase().next();
-        if (next != null) {
-          List<GateResult> gates = dualWrite.phases().checkGates(entity, next);
-          out().println("  next: " + next + (gates.isEmpty() ? " (no gates)" : ""));
+      for (EntityStatus status : connection().dualWrite().status().stream()
+          .sorted(Comparator.comparing(EntityStatus::entity)).toList()) {
+        MirrorStats mirror = status.mirror();
+        Double override = status.state().canaryPercent();
+        out().printf(Locale.ROOT, "%s: phase=%s canary=%s backlog=%d oldest=%s dead-letters=%d%n", status.entity(),
+            status.phase(), override == null ? "-" : override + "%", mirror.backlog(),
+            mirror.oldestPendingAge().withNanos(0), mirror.deadLetters());
+        if (status.recordsUnreadable() != null) {
+          out().println("  dualwrite's tables cannot be read: " + status.recordsUnreadable());
+        }
+        out().println("  backfill: " + backfill(status.backfill()));
+        out().println("  last verification: " + lastVerification(status.lastVerification()));
+        if (status.nextPhase() != null) {
+          List<GateResult> gates = status.nextGates();
+          out().println("  next: " + status.nextPhase() + (gates.isEmpty() ? " (no gates)" : ""));
           gates.forEach(g -> out().println("    " + (g.passed() ? "ok   " : "FAIL ") + g.describe()));
         }
       }
       return 0;
     }
 
-    private String backfill(String entity) {
-      return connection().records().backfill(entity)
-          .map(b -> b.rowsDone() + " rows, " + (b.finishedAt() == null ? "running or stopped"
-              : "finished at " + b.finishedAt()))
-          .orElse("not run");
+    private static String backfill(BackfillCheckpoint checkpoint) {
+      return checkpoint == null ? "not run" : checkpoint.rowsDone() + " rows, "
+          + (checkpoint.finishedAt() == null ? "running or stopped" : "finished at " + checkpoint.finishedAt());
     }
 
-    private String lastVerification(String entity) {
-      return connection().records().lastFinishedVerification(entity)
-          .map(r -> String.format(Locale.ROOT, "verify %s: compared=%d missing=%d extra=%d different=%d (at %s)",
-              entity, r.compared(), r.missing(), r.extra(), r.different(), r.finishedAt()))
-          .orElse("none");
+    private static String lastVerification(VerificationReport r) {
+      return r == null ? "none" : String.format(Locale.ROOT,
+          "verify %s: compared=%d missing=%d extra=%d different=%d (at %s)", r.entity(), r.compared(), r.missing(),
+          r.extra(), r.different(), r.finishedAt());
     }
   }
 

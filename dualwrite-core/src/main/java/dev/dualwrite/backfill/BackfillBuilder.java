@@ -2,7 +2,6 @@ package dev.dualwrite.backfill;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.backfill.internal.DefaultBackfill;
-import dev.dualwrite.internal.DefaultDualWrite;
 import dev.dualwrite.legacy.spi.LegacySource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,7 +87,7 @@ public final class BackfillBuilder {
       throw invalid(entity, "progressLogInterval", String.valueOf(progressLogInterval),
           "from 1 second (PT1S) to 1 hour (PT1H)");
     }
-    return new DefaultBackfill(dualWrite, source, new BackfillConfig(this), DefaultDualWrite.clockOf(dualWrite));
+    return new DefaultBackfill(dualWrite, source, new BackfillConfig(this));
   }
 
   private static IllegalArgumentException invalid(String entity, String field, String value, String allowed) {

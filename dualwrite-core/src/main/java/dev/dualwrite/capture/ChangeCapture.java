@@ -1,6 +1,8 @@
 package dev.dualwrite.capture;
 
+import dev.dualwrite.DualWrite;
 import dev.dualwrite.EntityMigration;
+import dev.dualwrite.internal.NodeServices;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.phase.MigrationPhase;
 import java.sql.Connection;
@@ -16,6 +18,18 @@ import java.util.List;
  * (never for a rollback); never do network I/O inside the application's transaction.
  */
 public interface ChangeCapture {
+
+  /**
+   * The capture of {@code dualWrite}'s node, for a persistence integration to record that node's changes through.
+   *
+   * @throws IllegalArgumentException when the node has no data source (its outbox lives there) or was not built by
+   *     {@link DualWrite#builder()}
+   */
+  static ChangeCapture of(DualWrite dualWrite) {
+    return NodeServices.of(dualWrite).capture().orElseThrow(() -> new IllegalArgumentException(
+        "this dualwrite node has no outbox to record changes in: configure withDataSource(...) with the monolith's"
+            + " database"));
+  }
 
   /** The entity's current phase (cached; no query). */
   MigrationPhase phase(String entity);

@@ -1,2 +1,2 @@
-/** The implementation of {@link dev.dualwrite.DualWrite}. Not for direct use. */
+/** What a node lends the parts built on it ({@link dev.dualwrite.internal.NodeServices}), and dualwrite's threads. */
 package dev.dualwrite.internal;

@@ -1,14 +1,11 @@
 package dev.dualwrite.jdbc;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWriteStorageException;
 import dev.dualwrite.backfill.BackfillCheckpoint;
 import dev.dualwrite.storage.internal.BackfillTable;
 import dev.dualwrite.storage.internal.Tables;
 import dev.dualwrite.storage.internal.VerificationTable;
 import dev.dualwrite.verify.VerificationReport;
-import dev.dualwrite.verify.VerificationSamples;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
@@ -25,8 +22,6 @@ import javax.sql.DataSource;
  * fails. Immutable and thread-safe.
  */
 public final class DualWriteRecords {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   private final DataSource dataSource;
 
   private DualWriteRecords(DataSource dataSource) {
@@ -61,7 +56,7 @@ public final class DualWriteRecords {
   public Optional<VerificationReport> lastFinishedVerification(String entity) {
     Objects.requireNonNull(entity, "entity");
     try (Connection connection = dataSource.getConnection()) {
-      return VerificationTable.latestFinished(connection, entity).map(DualWriteRecords::report);
+      return VerificationTable.latestFinished(connection, entity).map(VerificationTable.Row::report);
     } catch (SQLException e) {
       throw new DualWriteStorageException("dualwrite_verification", "read the last verification of " + entity, e);
     }
@@ -74,27 +69,9 @@ public final class DualWriteRecords {
   public Optional<VerificationReport> latestVerification(String entity) {
     Objects.requireNonNull(entity, "entity");
     try (Connection connection = dataSource.getConnection()) {
-      return VerificationTable.latest(connection, entity).map(DualWriteRecords::report);
+      return VerificationTable.latest(connection, entity).map(VerificationTable.Row::report);
     } catch (SQLException e) {
       throw new DualWriteStorageException("dualwrite_verification", "read the latest verification of " + entity, e);
     }
-  }
-
-  private static VerificationReport report(VerificationTable.Row row) {
-    return new VerificationReport(row.entity(), row.repair(), row.sampleRate(), row.compared(), row.missing(),
-        row.extra(), row.different(), row.inFlight(), row.repaired(), row.notRepaired(), row.retries(),
-        samples(row), row.startedAt(), row.finishedAt());
-  }
-
-  /** The run's samples; none when they are absent or cannot be read (they are examples, the counts are the record). */
-  private static VerificationSamples samples(VerificationTable.Row row) {
-    if (row.samples() != null) {
-      try {
-        return MAPPER.readValue(row.samples(), VerificationSamples.class);
-      } catch (JsonProcessingException e) {
-        // fall through: the counts stand without examples
-      }
-    }
-    return VerificationSamples.none();
   }
 }

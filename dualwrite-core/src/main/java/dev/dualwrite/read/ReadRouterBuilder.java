@@ -3,6 +3,7 @@ package dev.dualwrite.read;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
+import dev.dualwrite.internal.NodeServices;
 import dev.dualwrite.read.internal.DefaultReadRouter;
 import dev.dualwrite.target.spi.TargetClient;
 import java.time.Duration;
@@ -52,8 +53,9 @@ public final class ReadRouterBuilder {
   }
 
   /**
-   * The client for the new service's side of by-id reads; {@code dualWrite.targetClient()} unless set, e.g. a client
-   * with shorter timeouts for reads than for deliveries. The router does not close it.
+   * The client for the new service's side of by-id reads; the node's
+   * ({@link dev.dualwrite.DualWriteBuilder#withTargetUrl}) unless set, e.g. a client with shorter timeouts for reads
+   * than for deliveries. The router does not close it.
    */
   public ReadRouterBuilder withTargetClient(TargetClient targetClient) {
     this.targetClient = targetClient;
@@ -196,14 +198,10 @@ public final class ReadRouterBuilder {
     if (readYourWrites == null) {
       throw invalid("readYourWrites", "null", "OFF, THIS_NODE or ALL_NODES");
     }
-    if (readYourWrites == ReadYourWrites.ALL_NODES) {
-      try {
-        dualWrite.outbox();
-      } catch (IllegalStateException e) {
+    if (readYourWrites == ReadYourWrites.ALL_NODES && NodeServices.of(dualWrite).capture().isEmpty()) {
         throw invalid("readYourWrites", "ALL_NODES",
             "THIS_NODE or OFF on a node without a data source; ALL_NODES asks the outbox, so configure"
                 + " DualWrite.withDataSource(...)");
-      }
     }
     return new DefaultReadRouter(new ReadRouterConfig(this));
   }

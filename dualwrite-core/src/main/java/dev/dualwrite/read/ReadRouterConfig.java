@@ -59,7 +59,7 @@ public final class ReadRouterConfig {
     return entity;
   }
 
-  /** The client given for reads, or null to use {@code dualWrite().targetClient()}. */
+  /** The client given for reads, or null to use the node's. */
   public TargetClient targetClient() {
     return targetClient;
   }

@@ -1,7 +1,6 @@
 package dev.dualwrite.verify;
 
 import dev.dualwrite.DualWrite;
-import dev.dualwrite.internal.DefaultDualWrite;
 import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.verify.internal.DefaultVerifier;
 import dev.failsafe.RetryPolicy;
@@ -147,7 +146,7 @@ public final class VerifierBuilder {
       throw invalid("readRetries.maxDuration", String.valueOf(maxDuration),
           "a total time per read up to 1 hour (RetryPolicyBuilder.withMaxDuration)");
     }
-    return new DefaultVerifier(dualWrite, source, new VerifierConfig(this), DefaultDualWrite.clockOf(dualWrite));
+    return new DefaultVerifier(dualWrite, source, new VerifierConfig(this));
   }
 
   private String entityName() {

@@ -8,12 +8,15 @@ import static dev.dualwrite.phase.MigrationPhase.NEW_WRITES;
 import static dev.dualwrite.phase.MigrationPhase.SHADOW_READS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.dualwrite.DualWrite;
+import dev.dualwrite.EntityStatus;
 import dev.dualwrite.backfill.Backfill;
 import dev.dualwrite.gate.GateResult;
 import dev.dualwrite.gate.PhaseGates;
 import dev.dualwrite.hibernate.entities.User;
+import dev.dualwrite.internal.NodeServices;
 import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.phase.PhaseMove;
 import dev.dualwrite.phase.PhaseMoveException;
@@ -21,6 +24,8 @@ import dev.dualwrite.test.db.DatabaseTest;
 import dev.dualwrite.test.db.TestDatabase;
 import dev.dualwrite.test.service.ReferenceMirrorService;
 import dev.dualwrite.verify.Verifier;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -77,21 +82,67 @@ class PhaseGatesTest {
   }
 
   @DatabaseTest
+  void theStatusShowsTheRecordsTheGatesJudge(TestDatabase db) throws Exception {
+    try (MirrorFixture app = app(db, PhaseGates.defaults())) {
+      app.sessions.inTransaction(s -> {
+        for (long id = 1; id <= 5; id++) {
+          s.persist(new User(id, "u" + id + "@example.com", "U" + id));
+        }
+      });
+      LegacySource users = DualWriteHibernate.legacySource(app.sessions, "users");
+      app.dualWrite.phases().move("users", DUAL_WRITE, "lead", "start mirroring");
+      EntityStatus before = app.dualWrite.status("users");
+      assertThat(before.phase()).isEqualTo(DUAL_WRITE);
+      assertThat(before.backfill()).isNull();
+      assertThat(before.lastVerification()).isNull();
+      assertThat(before.nextPhase()).isEqualTo(SHADOW_READS);
+      assertThat(before.nextMoveOpen()).isFalse();
+      assertThat(before.nextGates()).extracting(GateResult::gate, GateResult::measured)
+          .contains(tuple("backfill-finished", "no backfill has run"));
+
+      Backfill.builder(app.dualWrite, users).build().run();
+      app.dualWrite.relay().drain(WAIT);
+      Verifier.builder(app.dualWrite, users).build().verify();
+
+      EntityStatus after = app.dualWrite.status("users");
+      assertThat(after.backfill().rowsDone()).isEqualTo(5);
+      assertThat(after.backfill().finishedAt()).isNotNull();
+      assertThat(after.lastVerification().compared()).isEqualTo(5);
+      assertThat(after.lastVerification().isClean()).isTrue();
+      assertThat(after.mirror().backlog()).isZero();
+      assertThat(after.nextGates()).as("the same verdicts a move would meet")
+          .isEqualTo(app.dualWrite.phases().checkGates("users", SHADOW_READS));
+      assertThat(after.nextMoveOpen()).isTrue();
+      assertThat(app.dualWrite.status()).extracting(EntityStatus::entity).startsWith("users", "notes");
+
+      try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+        st.execute("DROP TABLE dualwrite_backfill");
+      }
+      EntityStatus unreadable = app.dualWrite.status("users");
+      assertThat(unreadable.recordsUnreadable()).as("reported, not thrown").isNotNull();
+      assertThat(unreadable.nextGates()).extracting(GateResult::gate, GateResult::passed)
+          .containsExactly(tuple("gate-evidence", false));
+    }
+  }
+
+  @DatabaseTest
   void intoNewReadsNeedsEnoughShadowComparisonsFromAllNodesWithFewMismatches(TestDatabase db) {
     PhaseGates gates = PhaseGates.builder().withShadowMismatchRate(0.05, 50).build();
     try (MirrorFixture app = app(db, gates);
         DualWrite otherNode = MirrorFixture.relayNode(db, b -> b.withPhaseGates(gates))) {
       app.moveTo("users", SHADOW_READS);
       otherNode.phases().refresh();
+      long revision = app.dualWrite.phases().state("users").revision();
       for (int i = 0; i < 40; i++) {
-        app.dualWrite.shadowComparisons().record("users", i < 3);
+        NodeServices.of(app.dualWrite).shadowComparisons().record("users", revision, i < 3);
       }
       assertThatThrownBy(() -> app.dualWrite.phases().move("users", NEW_READS, "lead", null))
           .hasMessageContaining("gate shadow-mismatch-rate: 7.50 % (3 of 40 comparisons mismatched)"
               + " (requires at most 5.00 % over at least 50 comparisons since entering SHADOW_READS)");
 
       for (int i = 0; i < 30; i++) {
-        otherNode.shadowComparisons().record("users", false); // another node's router compares too
+        // another node's router compares too
+        NodeServices.of(otherNode).shadowComparisons().record("users", revision, false);
       }
       otherNode.close(); // flushes its comparisons
 

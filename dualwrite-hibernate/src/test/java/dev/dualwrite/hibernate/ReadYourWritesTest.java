@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.hibernate.entities.User;
+import dev.dualwrite.internal.NodeServices;
 import dev.dualwrite.phase.Store;
 import dev.dualwrite.read.ByIdReader;
 import dev.dualwrite.read.ReadRouter;
@@ -141,7 +142,7 @@ class ReadYourWritesTest {
         service.failNextRequests(1, 422);
         app.sessions.inTransaction(s -> s.find(User.class, 3L).setEmail("ada@lovelace.org"));
         await().atMost(WAIT).until(() -> !app.dualWrite.outbox().deadLetters("users", 10).isEmpty());
-        ((LocalUndeliveredWrites) app.dualWrite.undeliveredWrites()).sweep();
+        ((LocalUndeliveredWrites) NodeServices.of(app.dualWrite).undeliveredWrites()).sweep();
 
         assertThat(router.storeFor(3L)).as("the new service never got the change").isEqualTo(Store.LEGACY);
         assertThat(users.get(3L)).hasValueSatisfying(a -> assertThat(a.email()).isEqualTo("ada@lovelace.org"));

@@ -105,6 +105,22 @@
     }).join(', ');
   }
 
+  function backfillText(backfill) {
+    if (!backfill) {
+      return 'not run';
+    }
+    return backfill.rowsDone + ' rows' + (backfill.finishedAt ? ', finished' : ', not finished');
+  }
+
+  function verificationText(report) {
+    if (!report) {
+      return 'none';
+    }
+    var differences = report.missing + report.extra + report.different;
+    return differences === 0 ? 'clean, ' + report.compared + ' rows'
+      : differences + ' of ' + report.compared + ' rows differ';
+  }
+
   function renderEntity(entity, writable) {
     var row = document.createElement('tr');
     row.dataset.entity = entity.name;
@@ -121,6 +137,13 @@
     cell(row, entity.canaryPercent + ' %', 'canary number');
     cell(row, String(entity.backlog), 'backlog number');
     cell(row, lag(entity.oldestUndeliveredAgeMillis), 'lag number');
+    cell(row, backfillText(entity.backfill), 'backfill').title = entity.backfill
+      ? 'started ' + entity.backfill.startedAt + (entity.backfill.finishedAt ? ', finished ' + entity.backfill.finishedAt
+        : '') : 'no backfill has run';
+    cell(row, verificationText(entity.lastVerification), 'verification').title = entity.lastVerification
+      ? 'missing ' + entity.lastVerification.missing + ', extra ' + entity.lastVerification.extra + ', different '
+        + entity.lastVerification.different + '; finished ' + entity.lastVerification.finishedAt
+      : 'no verification has finished';
     cell(row, mismatch(entity.reads), 'mismatch number').title = entity.reads
       ? 'shadow reads compared by this node, since start' : 'no read router for ' + entity.name;
     cell(row, String(entity.delivered), 'delivered number');

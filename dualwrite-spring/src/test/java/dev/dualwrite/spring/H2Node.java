@@ -1,5 +1,6 @@
 package dev.dualwrite.spring;
 
+import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.outbox.Change;
@@ -41,10 +42,10 @@ public final class H2Node implements AutoCloseable {
         ChangeOperation.UPSERT, 1L, "{\"id\": \"" + id + "\"}", ChangeOrigin.LIVE));
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
-      dualWrite.capture().append(connection, changes);
+      ChangeCapture.of(dualWrite).append(connection, changes);
       connection.commit();
     }
-    dualWrite.capture().committed(changes);
+    ChangeCapture.of(dualWrite).committed(changes);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.dualwrite.backfill.internal;
 
 import dev.dualwrite.DualWrite;
+import dev.dualwrite.internal.NodeServices;
 import dev.dualwrite.DualWriteException;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.backfill.Backfill;
@@ -66,17 +67,19 @@ public final class DefaultBackfill implements Backfill {
   /** What one chunk's transaction did: the checkpoint after it and the changes it appended. */
   private record Chunk(BackfillCheckpoint checkpoint, List<Change> changes) {}
 
-  /** @param clock the node's clock ({@link dev.dualwrite.DualWriteBuilder#withClock}); ticked to microseconds here */
-  public DefaultBackfill(DualWrite dualWrite, LegacySource source, BackfillConfig config, Clock clock) {
+  /** Runs on {@code dualWrite}'s node, with its capture and clock. */
+  public DefaultBackfill(DualWrite dualWrite, LegacySource source, BackfillConfig config) {
+    NodeServices node = NodeServices.of(dualWrite);
     this.entity = source.entity();
     this.migration = dualWrite.entity(entity);
     this.source = source;
     this.transactions = new LegacyTransactions(source);
-    this.capture = dualWrite.capture();
+    this.capture = node.capture().orElseThrow(() -> new IllegalStateException(
+        "no outbox: configure withDataSource(...) with the monolith's database"));
     this.phases = dualWrite.phases();
     this.control = new RunControl("backfill", entity, phases);
     this.config = config;
-    this.clock = Clock.tick(clock, Duration.ofNanos(1000));
+    this.clock = Clock.tick(node.clock(), Duration.ofNanos(1000));
     this.throttle = config.rowsPerSecond() == 0 ? null
         : RateLimiter.smoothBuilder(config.rowsPerSecond(), Duration.ofSeconds(1)).build();
   }

@@ -1,5 +1,6 @@
 package dev.dualwrite.gate.internal;
 
+import dev.dualwrite.DualWriteStorageException;
 import dev.dualwrite.backfill.BackfillCheckpoint;
 import dev.dualwrite.gate.GateResult;
 import dev.dualwrite.gate.PhaseGates;
@@ -14,6 +15,7 @@ import dev.dualwrite.phase.spi.PhaseStore;
 import dev.dualwrite.storage.internal.BackfillTable;
 import dev.dualwrite.storage.internal.ShadowStatsTable;
 import dev.dualwrite.storage.internal.VerificationTable;
+import dev.dualwrite.verify.VerificationReport;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -22,12 +24,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Checks forward moves against the built-in gates (evidence from dualwrite's tables: phase history, backfill
- * checkpoint, verification runs, outbox backlog, shadow statistics) and the custom ones. Thread-safe.
+ * Checks forward moves against the built-in gates and the custom ones. The built-in gates judge a {@link GateEvidence}
+ * (phase history, backfill checkpoint, last verification, outbox backlog) and every node's shadow statistics; the
+ * status view shows the same evidence. Thread-safe.
  */
 public final class GateKeeper implements MoveCheck {
   private final PhaseGates gates;
@@ -37,7 +39,7 @@ public final class GateKeeper implements MoveCheck {
   private final JdbcShadowComparisons shadow;
   private final Clock clock;
 
-  /** {@code dataSource}, {@code outbox} and {@code shadow} may be null when there is no data source. */
+  /** {@code dataSource}, {@code outbox} and {@code shadow} are null when there is no data source. */
   public GateKeeper(PhaseGates gates, DataSource dataSource, PhaseStore store, Outbox outbox,
       JdbcShadowComparisons shadow, Clock clock) {
     this.gates = gates;
@@ -50,13 +52,38 @@ public final class GateKeeper implements MoveCheck {
 
   @Override
   public List<GateResult> check(String entity, MigrationPhase from, MigrationPhase to) {
+    return judge(entity, from, to, gates.builtIn() && dataSource != null ? evidence(entity) : null);
+  }
+
+  /** What the tables record of {@code entity} now; never throws for a database failure (see {@link GateEvidence}). */
+  public GateEvidence evidence(String entity) {
+    PhaseState state = store.loadAll().getOrDefault(entity, PhaseState.initial(entity));
+    List<PhaseMove> history = store.history(entity);
+    if (dataSource == null) {
+      return new GateEvidence(state, history, null, null, Backlog.empty(entity), true, null);
+    }
+    try (Connection c = dataSource.getConnection()) {
+      BackfillCheckpoint backfill = BackfillTable.read(c, entity).orElse(null);
+      VerificationReport verification = VerificationTable.latestFinished(c, entity)
+          .map(VerificationTable.Row::report).orElse(null);
+      Backlog backlog = outbox.backlog().getOrDefault(entity, Backlog.empty(entity));
+      return new GateEvidence(state, history, backfill, verification, backlog, true, null);
+    } catch (SQLException | DualWriteStorageException e) {
+      return new GateEvidence(state, history, null, null, Backlog.empty(entity), false, e.getMessage());
+    }
+  }
+
+  /**
+   * The results of the gates a move of {@code entity} from {@code from} to {@code to} must pass, judged on {@code e}
+   * (which only the built-in gates read: null when they do not apply).
+   */
+  public List<GateResult> judge(String entity, MigrationPhase from, MigrationPhase to, GateEvidence e) {
     List<GateResult> results = new ArrayList<>();
     if (gates.builtIn() && dataSource != null) {
-      try {
-        builtIn(entity, to, results);
-      } catch (SQLException e) {
-        results.add(new GateResult("gate-evidence", false, "cannot read it: " + e.getMessage(),
-            "dualwrite's tables to be readable"));
+      if (!e.readable()) {
+        results.add(unreadable(e.failure()));
+      } else {
+        builtIn(entity, to, e, results);
       }
     }
     for (PhaseGate gate : gates.custom()) {
@@ -65,53 +92,54 @@ public final class GateKeeper implements MoveCheck {
         if (result != null) {
           results.add(result);
         }
-      } catch (RuntimeException e) {
-        results.add(new GateResult(gate.getClass().getSimpleName(), false, "threw " + e, "no exception"));
+      } catch (RuntimeException ex) {
+        results.add(new GateResult(gate.getClass().getSimpleName(), false, "threw " + ex, "no exception"));
       }
     }
     return results;
   }
 
-  private void builtIn(String entity, MigrationPhase to, List<GateResult> results) throws SQLException {
+  private static GateResult unreadable(String failure) {
+    return new GateResult("gate-evidence", false, "cannot read it: " + failure, "dualwrite's tables to be readable");
+  }
+
+  private void builtIn(String entity, MigrationPhase to, GateEvidence e, List<GateResult> results) {
     switch (to) {
       case SHADOW_READS -> {
-        Instant backfillFinished = backfillFinished(entity, results);
-        verificationClean(entity, backfillFinished, results);
+        Instant backfillFinished = backfillFinished(e, results);
+        verificationClean(e, backfillFinished, results);
       }
       case NEW_READS -> {
-        shadowMismatchRate(entity, results);
-        backlog(entity, gates.maxBacklog(), "outbox-backlog", results);
+        shadowMismatchRate(entity, e, results);
+        backlog(e, gates.maxBacklog(), "outbox-backlog", results);
       }
       case NEW_WRITES -> {
-        canaryComplete(entity, results);
-        noDeadLetters(entity, results);
-        backlog(entity, gates.maxBacklog(), "outbox-backlog", results);
+        canaryComplete(e, results);
+        noDeadLetters(e, results);
+        backlog(e, gates.maxBacklog(), "outbox-backlog", results);
       }
       case NEW_ONLY -> {
-        soakTime(entity, results);
-        noDeadLetters(entity, results);
-        backlog(entity, 0, "outbox-empty", results);
+        soakTime(e, results);
+        noDeadLetters(e, results);
+        backlog(e, 0, "outbox-empty", results);
       }
       default -> { }
     }
   }
 
   /** Adds the backfill gate; returns when the qualifying backfill finished, or null. */
-  private Instant backfillFinished(String entity, List<GateResult> results) throws SQLException {
-    Instant mirroringSince = enteredAt(entity, MigrationPhase.DUAL_WRITE);
+  private static Instant backfillFinished(GateEvidence e, List<GateResult> results) {
+    Instant mirroringSince = e.enteredAt(MigrationPhase.DUAL_WRITE);
     String required = "a backfill that started after the entity entered DUAL_WRITE"
         + (mirroringSince == null ? "" : " (" + mirroringSince + ")") + " and finished";
-    Optional<BackfillCheckpoint> checkpoint;
-    try (Connection c = dataSource.getConnection()) {
-      checkpoint = BackfillTable.read(c, entity);
-    }
-    if (checkpoint.isEmpty()) {
+    BackfillCheckpoint checkpoint = e.backfill();
+    if (checkpoint == null) {
       results.add(new GateResult("backfill-finished", false, "no backfill has run", required));
       return null;
     }
-    Instant started = checkpoint.get().startedAt();
-    Instant finished = checkpoint.get().finishedAt();
-    long rows = checkpoint.get().rowsDone();
+    Instant started = checkpoint.startedAt();
+    Instant finished = checkpoint.finishedAt();
+    long rows = checkpoint.rowsDone();
     if (finished == null) {
       results.add(new GateResult("backfill-finished", false, "backfill running: " + rows + " rows copied",
           required));
@@ -127,19 +155,14 @@ public final class GateKeeper implements MoveCheck {
     return finished;
   }
 
-  private void verificationClean(String entity, Instant backfillFinished, List<GateResult> results)
-      throws SQLException {
+  private void verificationClean(GateEvidence e, Instant backfillFinished, List<GateResult> results) {
     String required = "a verification that ran after the backfill with at most "
         + gates.maxVerificationDifferences() + " missing, extra or different rows";
-    Optional<VerificationTable.Row> last;
-    try (Connection c = dataSource.getConnection()) {
-      last = VerificationTable.latestFinished(c, entity);
-    }
-    if (last.isEmpty()) {
+    VerificationReport run = e.lastVerification();
+    if (run == null) {
       results.add(new GateResult("verification-clean", false, "no verification has finished", required));
       return;
     }
-    VerificationTable.Row run = last.get();
     long differences = run.missing() + run.extra() + run.different();
     String measured = "last verification " + run.finishedAt() + ": compared=" + run.compared() + " missing="
         + run.missing() + " extra=" + run.extra() + " different=" + run.different()
@@ -153,11 +176,17 @@ public final class GateKeeper implements MoveCheck {
         measured, required));
   }
 
-  private void shadowMismatchRate(String entity, List<GateResult> results) throws SQLException {
+  private void shadowMismatchRate(String entity, GateEvidence e, List<GateResult> results) {
     String required = String.format(Locale.ROOT, "at most %.2f %% over at least %d comparisons since entering"
         + " SHADOW_READS", gates.maxShadowMismatchRate() * 100, gates.minShadowComparisons());
     shadow.flush();
-    ShadowStatsTable.Total total = shadow.total(entity, enteredRevision(entity, MigrationPhase.SHADOW_READS));
+    ShadowStatsTable.Total total;
+    try {
+      total = shadow.total(entity, e.enteredRevision(MigrationPhase.SHADOW_READS));
+    } catch (SQLException ex) {
+      results.add(unreadable(ex.getMessage()));
+      return;
+    }
     double rate = total.compared() == 0 ? 0 : (double) total.mismatched() / total.compared();
     String measured = String.format(Locale.ROOT, "%.2f %% (%d of %d comparisons mismatched)", rate * 100,
         total.mismatched(), total.compared());
@@ -166,53 +195,28 @@ public final class GateKeeper implements MoveCheck {
         required));
   }
 
-  private void backlog(String entity, long max, String gate, List<GateResult> results) {
-    Backlog backlog = outbox.backlog().getOrDefault(entity, Backlog.empty(entity));
-    results.add(new GateResult(gate, backlog.pending() <= max, backlog.pending() + " undelivered changes",
-        "at most " + max));
+  private static void backlog(GateEvidence e, long max, String gate, List<GateResult> results) {
+    long pending = e.backlog().pending();
+    results.add(new GateResult(gate, pending <= max, pending + " undelivered changes", "at most " + max));
   }
 
-  private void noDeadLetters(String entity, List<GateResult> results) {
-    long dead = outbox.backlog().getOrDefault(entity, Backlog.empty(entity)).deadLetters();
+  private static void noDeadLetters(GateEvidence e, List<GateResult> results) {
+    long dead = e.backlog().deadLetters();
     results.add(new GateResult("no-dead-letters", dead == 0, dead + " dead letters",
         "none (retry or discard them first)"));
   }
 
-  private void canaryComplete(String entity, List<GateResult> results) {
-    PhaseState state = store.loadAll().get(entity);
-    Double canary = state == null ? null : state.canaryPercent();
+  private static void canaryComplete(GateEvidence e, List<GateResult> results) {
+    Double canary = e.state().canaryPercent();
     results.add(new GateResult("canary-complete", canary != null && canary >= 100,
         "canary " + (canary == null ? "not set (the configured percentage applies)" : canary + " %"),
         "NEW_READS serving 100 % of keys (setCanaryPercent 100)"));
   }
 
-  private void soakTime(String entity, List<GateResult> results) {
-    Instant since = enteredAt(entity, MigrationPhase.NEW_WRITES);
+  private void soakTime(GateEvidence e, List<GateResult> results) {
+    Instant since = e.enteredAt(MigrationPhase.NEW_WRITES);
     Duration soaked = since == null ? Duration.ZERO : Duration.between(since, clock.instant());
     results.add(new GateResult("soak-time", soaked.compareTo(gates.minNewWritesSoak()) >= 0,
         "in NEW_WRITES for " + soaked.withNanos(0), "at least " + gates.minNewWritesSoak()));
-  }
-
-  /** When the entity last moved into {@code phase}, or null. */
-  private Instant enteredAt(String entity, MigrationPhase phase) {
-    List<PhaseMove> history = store.history(entity);
-    for (int i = history.size() - 1; i >= 0; i--) {
-      PhaseMove move = history.get(i);
-      if (move.to() == phase && move.from() != phase) {
-        return move.at();
-      }
-    }
-    return null;
-  }
-
-  /** The revision of the entity's last move into {@code phase} (history is ordered by revision from 1), or 0. */
-  private long enteredRevision(String entity, MigrationPhase phase) {
-    List<PhaseMove> history = store.history(entity);
-    for (int i = history.size() - 1; i >= 0; i--) {
-      if (history.get(i).to() == phase && history.get(i).from() != phase) {
-        return i + 1;
-      }
-    }
-    return 0;
   }
 }

@@ -1,7 +1,5 @@
 package dev.dualwrite.gate.internal;
 
-import dev.dualwrite.gate.ShadowComparisons;
-import dev.dualwrite.phase.Phases;
 import dev.dualwrite.storage.internal.ShadowStatsTable;
 import java.sql.SQLException;
 import java.util.Map;
@@ -23,19 +21,17 @@ public final class JdbcShadowComparisons implements ShadowComparisons {
   private record Counts(LongAdder compared, LongAdder mismatched) {}
 
   private final ShadowStatsTable table;
-  private final Phases phases;
   private final String node;
   private final Map<Key, Counts> pending = new ConcurrentHashMap<>();
 
-  public JdbcShadowComparisons(DataSource dataSource, Phases phases, String node) {
+  public JdbcShadowComparisons(DataSource dataSource, String node) {
     this.table = new ShadowStatsTable(dataSource);
-    this.phases = phases;
     this.node = node;
   }
 
   @Override
-  public void record(String entity, boolean mismatched) {
-    Counts counts = pending.computeIfAbsent(new Key(entity, phases.state(entity).revision()),
+  public void record(String entity, long phaseRevision, boolean mismatched) {
+    Counts counts = pending.computeIfAbsent(new Key(entity, phaseRevision),
         k -> new Counts(new LongAdder(), new LongAdder()));
     counts.compared().increment();
     if (mismatched) {

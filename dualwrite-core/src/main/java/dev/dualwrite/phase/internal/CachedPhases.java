@@ -2,7 +2,6 @@ package dev.dualwrite.phase.internal;
 
 import dev.dualwrite.DualWriteException;
 import dev.dualwrite.gate.GateResult;
-import dev.dualwrite.internal.DaemonThreads;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseMove;
 import dev.dualwrite.phase.PhaseMoveException;
@@ -15,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -39,11 +38,12 @@ public final class CachedPhases implements Phases {
   private final Clock clock;
   private final MoveCheck gates;
   private final Map<String, PhaseState> initialStates;
-  private final ScheduledExecutorService refresher;
+  private final ScheduledFuture<?> refresher;
   private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
 
-  public CachedPhases(
-      PhaseStore store, Set<String> entities, Duration maxStaleness, Clock clock, MoveCheck gates) {
+  /** @param scheduler where the background refresh runs; the node's */
+  public CachedPhases(PhaseStore store, Set<String> entities, Duration maxStaleness, Clock clock, MoveCheck gates,
+      ScheduledExecutorService scheduler) {
     this.store = Objects.requireNonNull(store, "store");
     this.entities = Set.copyOf(entities);
     this.initialStates = this.entities.stream()
@@ -53,9 +53,8 @@ public final class CachedPhases implements Phases {
     this.gates = Objects.requireNonNull(gates, "gates");
     this.snapshot.set(load());
     long periodMillis = Math.max(5, maxStaleness.toMillis() / 2);
-    this.refresher =
-        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("dualwrite-phase-refresh"));
-    refresher.scheduleWithFixedDelay(this::refreshInBackground, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    this.refresher = scheduler.scheduleWithFixedDelay(this::refreshInBackground, periodMillis, periodMillis,
+        TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -173,7 +172,7 @@ public final class CachedPhases implements Phases {
 
   @Override
   public void close() {
-    refresher.shutdownNow();
+    refresher.cancel(false);
   }
 
   private synchronized Snapshot reloadIfStale() {

@@ -4,6 +4,7 @@ import dev.dualwrite.snapshot.internal.JsonSnapshots;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.phase.MigrationPhase;
+import dev.dualwrite.phase.PhaseState;
 import dev.dualwrite.phase.Store;
 import dev.dualwrite.read.ComparedRead;
 import dev.dualwrite.read.Difference;
@@ -68,8 +69,9 @@ final class Comparer {
   }
 
   /** Compares one read's two answers and reports the outcome. */
-  void compare(MigrationPhase phase, String key, Store servedBy, Observed legacy, Observed fresh,
+  void compare(PhaseState state, String key, Store servedBy, Observed legacy, Observed fresh,
       ResultComparator<Object, Object> comparator) {
+    MigrationPhase phase = state.phase();
     ComparedRead read = new ComparedRead(entity, phase, key, servedBy, Duration.ofNanos(legacy.nanos),
         Duration.ofNanos(fresh.nanos));
     Mismatch mismatch;
@@ -83,7 +85,7 @@ final class Comparer {
         }
       }
       if (same(legacyAnswer, freshAnswer, comparator)) {
-        events.matched(read);
+        events.matched(read, state.revision());
         return;
       }
       mismatch = report(read, legacyAnswer, freshAnswer);
@@ -91,7 +93,7 @@ final class Comparer {
       failed(phase, key, "comparing the answers", e);
       return;
     }
-    events.mismatched(mismatch);
+    events.mismatched(mismatch, state.revision());
     if (testMode) {
       throw new ReadMismatchException(mismatch);
     }

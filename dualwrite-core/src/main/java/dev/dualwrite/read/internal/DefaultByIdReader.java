@@ -81,14 +81,14 @@ final class DefaultByIdReader<K, V> implements ByIdReader<K, V> {
         fromLegacy.addAll(fromNew);
       } else {
         router.events.servedByNew(fromNew.size());
-        shadow(phase, Store.NEW, served, comparedFromNew);
+        shadow(state, Store.NEW, served, comparedFromNew);
         found.putAll(values(served.result()));
       }
     }
     if (!fromLegacy.isEmpty()) {
       router.events.servedByLegacy(fromLegacy.size());
       Observed served = Observed.of(() -> readLegacy(fromLegacy));
-      shadow(phase, Store.LEGACY, served, comparedFromLegacy);
+      shadow(state, Store.LEGACY, served, comparedFromLegacy);
       found.putAll(values(served.result()));
     }
     Map<K, V> result = new LinkedHashMap<>();
@@ -102,7 +102,7 @@ final class DefaultByIdReader<K, V> implements ByIdReader<K, V> {
   }
 
   /** Compares each of {@code ids} served in {@code served} against one read of them from the other store. */
-  private void shadow(MigrationPhase phase, Store servedBy, Observed served, List<K> ids) {
+  private void shadow(PhaseState state, Store servedBy, Observed served, List<K> ids) {
     if (ids.isEmpty()) {
       return;
     }
@@ -111,7 +111,7 @@ final class DefaultByIdReader<K, V> implements ByIdReader<K, V> {
     for (K id : ids) {
       String key = DefaultReadRouter.keyOf(id);
       Observed answer = served.part(servedValues.get(key));
-      if (router.comparer.snapshotServed(phase, key, answer)) {
+      if (router.comparer.snapshotServed(state.phase(), key, answer)) {
         servedByKey.put(key, answer);
       }
     }
@@ -124,7 +124,7 @@ final class DefaultByIdReader<K, V> implements ByIdReader<K, V> {
           Map<String, V> otherValues = other.failed() ? Map.of() : values(other.value);
           servedByKey.forEach((key, answer) -> {
             Observed otherAnswer = other.part(otherValues.get(key));
-            router.comparer.compare(phase, key, servedBy, servedBy == Store.LEGACY ? answer : otherAnswer,
+            router.comparer.compare(state, key, servedBy, servedBy == Store.LEGACY ? answer : otherAnswer,
                 servedBy == Store.LEGACY ? otherAnswer : answer, null);
           });
         });

@@ -2,6 +2,7 @@ package dev.dualwrite.read.internal;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.EntityMigration;
+import dev.dualwrite.internal.NodeServices;
 import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseState;
@@ -63,25 +64,19 @@ public final class DefaultReadRouter implements ReadRouter {
     this.resource = migration.resource();
     this.phases = dualWrite.phases();
     this.canarySeed = CanaryHash.seed(entity);
-    this.targetClient = config.targetClient() != null ? config.targetClient() : targetClientOf(dualWrite);
-    this.undeliveredWrites = dualWrite.undeliveredWrites();
+    NodeServices node = NodeServices.of(dualWrite);
+    this.targetClient = config.targetClient() != null ? config.targetClient() : node.targetClient().orElse(null);
+    this.undeliveredWrites = node.undeliveredWrites();
     this.readYourWrites = config.readYourWrites();
     this.outbox = readYourWrites == ReadYourWrites.ALL_NODES ? dualWrite.outbox() : null;
     this.fallbackToLegacy = config.fallbackToLegacy();
     this.testMode = config.testMode();
-    this.events = new ReadEvents(entity, config.listeners(), dualWrite.shadowComparisons());
+    this.events = new ReadEvents(entity, config.listeners(), node.shadowComparisons());
     this.comparer = new Comparer(config, events);
     this.shadows = new ShadowRunner(entity, config.shadowExecutor(), config.shadowTimeout(), testMode,
         ReadRouterBuilder.DEFAULT_SHADOW_THREADS, ReadRouterBuilder.DEFAULT_SHADOW_QUEUE, events);
   }
 
-  private static TargetClient targetClientOf(DualWrite dualWrite) {
-    try {
-      return dualWrite.targetClient();
-    } catch (IllegalStateException e) {
-      return null;
-    }
-  }
 
   @Override
   public String entity() {
@@ -159,7 +154,7 @@ public final class DefaultReadRouter implements ReadRouter {
       }
       events.servedByNew(1);
       if (compare) {
-        shadow(phase, key, Store.NEW, served, legacy, comparator);
+        shadow(state, key, Store.NEW, served, legacy, comparator);
       }
       return (R) served.result();
     }
@@ -171,18 +166,18 @@ public final class DefaultReadRouter implements ReadRouter {
       return legacy.get();
     }
     Observed served = Observed.of(legacy);
-    shadow(phase, key, Store.LEGACY, served, fresh, comparator);
+    shadow(state, key, Store.LEGACY, served, fresh, comparator);
     return (R) served.result();
   }
 
   @SuppressWarnings("unchecked")
-  private void shadow(MigrationPhase phase, String key, Store servedBy, Observed served, Supplier<?> otherSide,
+  private void shadow(PhaseState state, String key, Store servedBy, Observed served, Supplier<?> otherSide,
       ResultComparator<?, ?> comparator) {
-    if (!comparer.snapshotServed(phase, key, served)) {
+    if (!comparer.snapshotServed(state.phase(), key, served)) {
       return;
     }
     ResultComparator<Object, Object> typed = (ResultComparator<Object, Object>) comparator;
-    shadows.run(List.of(key), () -> Observed.of(otherSide), other -> comparer.compare(phase, key, servedBy,
+    shadows.run(List.of(key), () -> Observed.of(otherSide), other -> comparer.compare(state, key, servedBy,
         servedBy == Store.LEGACY ? served : other, servedBy == Store.LEGACY ? other : served, typed));
   }
 

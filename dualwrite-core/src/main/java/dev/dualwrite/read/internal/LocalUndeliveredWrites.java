@@ -1,6 +1,5 @@
 package dev.dualwrite.read.internal;
 
-import dev.dualwrite.internal.DaemonThreads;
 import dev.dualwrite.outbox.Backlog;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.outbox.ChangeOrigin;
@@ -17,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -49,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Times come from dualwrite's clock, the one that stamps outbox rows. Thread-safe.
  */
-public final class LocalUndeliveredWrites implements UndeliveredWrites, MirrorListener, AutoCloseable {
+public final class LocalUndeliveredWrites implements UndeliveredWrites, MirrorListener {
   /** The most keys held in memory per entity. */
   public static final int MAX_KEYS_PER_ENTITY = 100_000;
   /** The most dead letters of an entity whose keys the sweep reads; beyond that it keeps every key of the entity. */
@@ -75,26 +71,17 @@ public final class LocalUndeliveredWrites implements UndeliveredWrites, MirrorLi
   private final Map<String, Held> entities;
   private final Outbox outbox;
   private final Clock clock;
-  private final ScheduledExecutorService sweeper;
   private volatile boolean sweepFailing;
 
   /**
    * @param entities the configured entities' names
    * @param outbox the outbox to sweep against; null when this node has none (then nothing is ever committed)
    * @param clock dualwrite's clock
-   * @param sweepInterval how often to sweep
    */
-  public LocalUndeliveredWrites(Collection<String> entities, Outbox outbox, Clock clock, Duration sweepInterval) {
+  public LocalUndeliveredWrites(Collection<String> entities, Outbox outbox, Clock clock) {
     this.entities = entities.stream().collect(Collectors.toUnmodifiableMap(Function.identity(), e -> new Held()));
     this.outbox = outbox;
     this.clock = clock;
-    if (outbox == null) {
-      this.sweeper = null;
-      return;
-    }
-    this.sweeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("dualwrite-undelivered-sweep"));
-    long millis = sweepInterval.toMillis();
-    sweeper.scheduleWithFixedDelay(this::sweep, millis, millis, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -139,7 +126,7 @@ public final class LocalUndeliveredWrites implements UndeliveredWrites, MirrorLi
   /**
    * Lets go of every key whose changes the outbox no longer holds as pending: those committed before the oldest
    * pending change of their entity was appended (all of them when none is pending). Runs every
-   * {@link #SWEEP_INTERVAL}; public for tests.
+   * {@link #SWEEP_INTERVAL} on the node's scheduler.
    */
   public void sweep() {
     if (outbox == null || entities.values().stream().allMatch(h -> h.keys.isEmpty() && h.overflowUntil.get() == null)) {
@@ -206,17 +193,4 @@ public final class LocalUndeliveredWrites implements UndeliveredWrites, MirrorLi
     }
   }
 
-  /** Stops the sweep. */
-  @Override
-  public void close() {
-    if (sweeper != null) {
-      sweeper.shutdownNow();
-      try {
-        // a sweep under way finishes its query first: after close, nothing here uses the data source
-        sweeper.awaitTermination(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
 }

@@ -1,6 +1,6 @@
 package dev.dualwrite.read.internal;
 
-import dev.dualwrite.gate.ShadowComparisons;
+import dev.dualwrite.gate.internal.ShadowComparisons;
 import dev.dualwrite.read.ComparedRead;
 import dev.dualwrite.read.ComparisonCount;
 import dev.dualwrite.read.Mismatch;
@@ -95,10 +95,10 @@ final class ReadEvents {
     undeliveredWrites.increment();
   }
 
-  void matched(ComparedRead read) {
+  void matched(ComparedRead read, long phaseRevision) {
     compared.add(read);
     matched.add(read);
-    comparisons.record(entity, false);
+    comparisons.record(entity, phaseRevision, false);
     tell(l -> l.onMatched(read));
   }
 
@@ -108,10 +108,10 @@ final class ReadEvents {
     tell(l -> l.onIgnored(read));
   }
 
-  void mismatched(Mismatch mismatch) {
+  void mismatched(Mismatch mismatch, long phaseRevision) {
     compared.add(mismatch.read());
     mismatched.add(mismatch.read());
-    comparisons.record(entity, true);
+    comparisons.record(entity, phaseRevision, true);
     MISMATCHES.warn("dualwrite: {}", mismatch.describe());
     tell(l -> l.onMismatched(mismatch));
   }

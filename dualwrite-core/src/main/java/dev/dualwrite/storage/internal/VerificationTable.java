@@ -1,6 +1,10 @@
 package dev.dualwrite.storage.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.jdbc.internal.Jdbc;
+import dev.dualwrite.verify.VerificationReport;
+import dev.dualwrite.verify.VerificationSamples;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,6 +19,7 @@ import java.util.Optional;
  * transaction and does not commit. Stateless and thread-safe.
  */
 public final class VerificationTable {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String COLUMNS = "id, entity, repair, sample_rate, stage, legacy_after, new_after, compared,"
       + " missing, extra, different, in_flight, repaired, not_repaired, retries, samples, started_at, finished_at";
   private static final String LATEST =
@@ -41,7 +46,25 @@ public final class VerificationTable {
    */
   public record Row(long id, String entity, boolean repair, double sampleRate, String stage, String legacyAfter,
       String newAfter, long compared, long missing, long extra, long different, long inFlight, long repaired,
-      long notRepaired, long retries, String samples, Instant startedAt, Instant finishedAt) {}
+      long notRepaired, long retries, String samples, Instant startedAt, Instant finishedAt) {
+
+    /** The run as a report; without examples when the samples cannot be read (the counts are the record). */
+    public VerificationReport report() {
+      return new VerificationReport(entity, repair, sampleRate, compared, missing, extra, different, inFlight,
+          repaired, notRepaired, retries, readSamples(), startedAt, finishedAt);
+    }
+
+    private VerificationSamples readSamples() {
+      if (samples != null) {
+        try {
+          return MAPPER.readValue(samples, VerificationSamples.class);
+        } catch (JsonProcessingException e) {
+          // fall through: the counts stand without examples
+        }
+      }
+      return VerificationSamples.none();
+    }
+  }
 
   /** The entity's latest run, finished or not. */
   public static Optional<Row> latest(Connection connection, String entity) throws SQLException {

@@ -2,6 +2,7 @@ package dev.dualwrite.verify.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
+import dev.dualwrite.internal.NodeServices;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.legacy.internal.LegacyTransactions;
@@ -68,17 +69,20 @@ public final class DefaultVerifier implements Verifier {
   private final Clock clock;
   private final RunControl control;
 
-  /** @param clock the node's clock ({@link dev.dualwrite.DualWriteBuilder#withClock}); ticked to microseconds here */
-  public DefaultVerifier(DualWrite dualWrite, LegacySource source, VerifierConfig config, Clock clock) {
+  /** Runs on {@code dualWrite}'s node, with its target client, capture and clock. */
+  public DefaultVerifier(DualWrite dualWrite, LegacySource source, VerifierConfig config) {
+    NodeServices node = NodeServices.of(dualWrite);
     this.entity = source.entity();
     this.migration = dualWrite.entity(entity);
     this.source = source;
     this.transactions = new LegacyTransactions(source);
-    this.target = dualWrite.targetClient();
-    this.capture = dualWrite.capture();
+    this.target = node.targetClient().orElseThrow(() -> new IllegalStateException(
+        "no target is configured: call withTargetUrl(...) or withTargetClient(...)"));
+    this.capture = node.capture().orElseThrow(() -> new IllegalStateException(
+        "no outbox: configure withDataSource(...) with the monolith's database"));
     this.control = new RunControl("verifier", entity, dualWrite.phases());
     this.config = config;
-    this.clock = Clock.tick(clock, Duration.ofNanos(1000));
+    this.clock = Clock.tick(node.clock(), Duration.ofNanos(1000));
     this.comparison = new SnapshotComparison(config.ignoredFields(), migration.sensitiveFields());
   }
 

@@ -11,7 +11,6 @@ import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.outbox.OutboxEntry;
 import java.sql.Connection;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** What this node remembers of its own undelivered writes, and when it lets go. */
@@ -28,14 +26,8 @@ class LocalUndeliveredWritesTest {
 
   private final SettableClock clock = new SettableClock();
   private final StubOutbox outbox = new StubOutbox();
-  /** Never sweeps on its own within a test; tests call {@link LocalUndeliveredWrites#sweep()}. */
-  private final LocalUndeliveredWrites writes =
-      new LocalUndeliveredWrites(List.of("users", "notes"), outbox, clock, Duration.ofHours(1));
-
-  @AfterEach
-  void stop() {
-    writes.close();
-  }
+  /** Sweeps only when a test calls {@link LocalUndeliveredWrites#sweep()}: the node's scheduler is not here. */
+  private final LocalUndeliveredWrites writes = new LocalUndeliveredWrites(List.of("users", "notes"), outbox, clock);
 
   private static Change upsert(String entity, String id, Long version) {
     return new Change(entity, entity, id, ChangeOperation.UPSERT, version, "{}", ChangeOrigin.LIVE);

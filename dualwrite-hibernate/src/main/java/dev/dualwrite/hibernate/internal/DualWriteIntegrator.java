@@ -59,7 +59,7 @@ public final class DualWriteIntegrator implements Integrator {
       return;
     }
     DualWrite dualWrite = instance(settings, mirroredClasses);
-    ChangeCapture capture = dualWrite.capture();
+    ChangeCapture capture = ChangeCapture.of(dualWrite);
     ObjectMapper mapper = MirroredEntity.objectMapper(settings);
 
     Map<String, EntityMigration> migrations = new HashMap<>();

@@ -1,9 +1,9 @@
 package dev.dualwrite.spring.actuate;
 
 import dev.dualwrite.DualWrite;
-import dev.dualwrite.EntityMigration;
-import dev.dualwrite.outbox.DeadLetter;
+import dev.dualwrite.backfill.BackfillCheckpoint;
 import dev.dualwrite.gate.GateResult;
+import dev.dualwrite.outbox.DeadLetter;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseConflictException;
 import dev.dualwrite.phase.PhaseMove;
@@ -12,6 +12,7 @@ import dev.dualwrite.phase.PhaseState;
 import dev.dualwrite.read.ReadRouter;
 import dev.dualwrite.read.ReadStats;
 import dev.dualwrite.relay.MirrorStats;
+import dev.dualwrite.verify.VerificationReport;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.Collection;
@@ -29,7 +30,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
- * The {@code dualwrite} Actuator endpoint: every entity's phase, mirror figures, oldest dead letters and (when the
+ * The {@code dualwrite} Actuator endpoint: every entity's {@link dev.dualwrite.EntityStatus} (phase, mirror figures,
+ * backfill, last verification, gates of the next move), oldest dead letters and (when the
  * application has a {@link ReadRouter} bean for it) read counters with the shadow mismatch rate; and, when
  * {@code dualwrite.endpoint.write-operations-enabled=true}, moving an entity's phase and retrying its dead letters.
  * Over HTTP:
@@ -78,7 +80,7 @@ public final class DualWriteEndpoint {
   @ReadOperation
   public Report report() {
     return new Report(
-        dualWrite.entities().stream().map(entity -> status(entity, null)).toList(), writeOperationsEnabled);
+        dualWrite.status().stream().map(status -> status(status, null)).toList(), writeOperationsEnabled);
   }
 
   /** One entity's status with its phase history, or {@code null} (HTTP 404) for an entity that is not configured. */
@@ -87,7 +89,7 @@ public final class DualWriteEndpoint {
     if (!isConfigured(entity)) {
       return null;
     }
-    return status(dualWrite.entity(entity), dualWrite.phases().history(entity));
+    return status(dualWrite.status(entity), dualWrite.phases().history(entity));
   }
 
   /**
@@ -144,19 +146,18 @@ public final class DualWriteEndpoint {
     return new RetryResult(entity, retried);
   }
 
-  private EntityStatus status(EntityMigration entity, List<PhaseMove> history) {
-    String name = entity.name();
-    PhaseState state = dualWrite.phases().state(name);
-    MirrorStats stats = dualWrite.mirrorStats(name);
-    MigrationPhase next = state.phase().next();
+  private EntityStatus status(dev.dualwrite.EntityStatus status, List<PhaseMove> history) {
+    String name = status.entity();
+    PhaseState state = status.state();
+    MirrorStats stats = status.mirror();
     return new EntityStatus(
         name,
-        entity.resource(),
+        status.resource(),
         state.phase(),
         state.phase().allowedMoves(),
-        next,
-        next == null ? List.of() : dualWrite.phases().checkGates(name, next),
-        state.canaryPercent() != null ? state.canaryPercent() : entity.canaryPercent(),
+        status.nextPhase(),
+        status.nextGates(),
+        status.canaryPercent(),
         state.revision(),
         state.revision() == 0 ? null : state.changedAt(),
         stats.backlog(),
@@ -167,6 +168,9 @@ public final class DualWriteEndpoint {
         stats.retried(),
         stats.deadLettered(),
         stats.deadLetters() == 0 ? List.of() : dualWrite.outbox().deadLetters(name, DEAD_LETTERS_LISTED),
+        status.backfill(),
+        status.lastVerification(),
+        status.recordsUnreadable(),
         readRouters.containsKey(name) ? Reads.of(readRouters.get(name).stats()) : null,
         history);
   }
@@ -224,6 +228,10 @@ public final class DualWriteEndpoint {
    * @param deadLettered changes this node's relay gave up on
    * @param oldestDeadLetters up to {@value DualWriteEndpoint#DEAD_LETTERS_LISTED} of the oldest dead letters (their
    *     errors are redacted; no payloads)
+   * @param backfill the backfill checkpoint; {@code null} when no backfill has run
+   * @param lastVerification the latest finished verification with its samples (sensitive fields masked); {@code null}
+   *     when none has finished
+   * @param recordsUnreadable why dualwrite's tables could not be read; {@code null} when they were
    * @param reads this node's read-router counters; {@code null} when the application has no read router for it
    * @param history the recorded moves, oldest first; {@code null} in the overview of every entity
    */
@@ -245,6 +253,9 @@ public final class DualWriteEndpoint {
       long retried,
       long deadLettered,
       List<DeadLetter> oldestDeadLetters,
+      BackfillCheckpoint backfill,
+      VerificationReport lastVerification,
+      String recordsUnreadable,
       Reads reads,
       List<PhaseMove> history)
       implements OperationResponseBody {}

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.DualWriteBuilder;
 import dev.dualwrite.EntityMigration;
+import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.hibernate.BulkWritePolicy;
 import dev.dualwrite.hibernate.DualWriteSettings;
+import dev.dualwrite.internal.NodeServices;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.ChangeOrigin;
@@ -90,7 +92,7 @@ class DualWriteAutoConfigurationTest {
               .hasSingleBean(HibernatePropertiesCustomizer.class);
           DualWrite dualWrite = context.getBean(DualWrite.class);
           assertThat(dualWrite.entities()).extracting(EntityMigration::name).containsExactly("customers");
-          assertThat(dualWrite.targetClient()).isSameAs(context.getBean(TargetClient.class));
+          assertThat(NodeServices.of(dualWrite).targetClient()).containsSame(context.getBean(TargetClient.class));
         });
   }
 
@@ -101,10 +103,10 @@ class DualWriteAutoConfigurationTest {
       DualWrite dualWrite = context.getBean(DualWrite.class);
       try (Connection connection = context.getBean(DataSource.class).getConnection()) {
         connection.setAutoCommit(false);
-        List<Change> appended = dualWrite.capture().append(connection, List.of(Change.of("customers", "customers",
-            "1", ChangeOperation.UPSERT, "{\"id\":1}", ChangeOrigin.LIVE)));
+        List<Change> appended = ChangeCapture.of(dualWrite).append(connection, List.of(Change.of("customers",
+            "customers", "1", ChangeOperation.UPSERT, "{\"id\":1}", ChangeOrigin.LIVE)));
         connection.commit();
-        dualWrite.capture().committed(appended);
+        ChangeCapture.of(dualWrite).committed(appended);
       }
 
       assertThat(dualWrite.outbox().backlog().get("customers").pending()).as("appended").isEqualTo(1);
@@ -239,7 +241,7 @@ class DualWriteAutoConfigurationTest {
         .withPropertyValues("dualwrite.target.url=http://127.0.0.1:9/mirror")
         .run(context -> {
           assertThat(context).hasSingleBean(TargetClient.class);
-          assertThat(context.getBean(DualWrite.class).targetClient()).isSameAs(mine);
+          assertThat(NodeServices.of(context.getBean(DualWrite.class)).targetClient()).containsSame(mine);
         });
   }
 
@@ -260,8 +262,8 @@ class DualWriteAutoConfigurationTest {
           DualWrite dualWrite = context.getBean(DualWrite.class);
           dualWrite.phases().move("customers", MigrationPhase.DUAL_WRITE, "test", "test");
           assertThat(store.loadAll()).containsKey("customers");
-          dualWrite.capture().committed(List.of(Change.of("customers", "customers", "1", ChangeOperation.UPSERT,
-              "{}", ChangeOrigin.LIVE).withVersion(1)));
+          ChangeCapture.of(dualWrite).committed(List.of(Change.of("customers", "customers", "1",
+              ChangeOperation.UPSERT, "{}", ChangeOrigin.LIVE).withVersion(1)));
           assertThat(appended).hasValue(1);
         });
   }

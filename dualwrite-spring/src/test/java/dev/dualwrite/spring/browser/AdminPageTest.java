@@ -81,6 +81,8 @@ class AdminPageTest {
             .isEqualTo("NEW_READS: ✗ shadow-mismatch-rate, ✓ outbox-backlog");
         assertThat(row.path("mismatch").asText()).isEqualTo("50.0 % of 2");
         assertThat(row.path("backlog").asText()).isEqualTo("0");
+        assertThat(row.path("backfill").asText()).as("forced past the backfill").isEqualTo("not run");
+        assertThat(row.path("verification").asText()).isEqualTo("none");
         assertThat(row.path("dead-letters").asText()).isEqualTo("1");
         assertThat(row.path("button").asText()).isEqualTo("Retry 1 dead letter");
         JsonNode letter = page.evaluate(cellsOf("#dead-letters div[data-entity=\"customers\"] tr[data-id]"));

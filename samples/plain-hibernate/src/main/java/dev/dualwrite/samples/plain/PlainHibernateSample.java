@@ -6,6 +6,8 @@ import dev.dualwrite.backfill.Backfill;
 import dev.dualwrite.hibernate.DualWriteHibernate;
 import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.phase.MigrationPhase;
+import dev.dualwrite.target.HttpTargetClient;
+import dev.dualwrite.target.spi.TargetClient;
 import dev.dualwrite.verify.VerificationReport;
 import dev.dualwrite.verify.Verifier;
 import java.util.HashMap;
@@ -68,8 +70,10 @@ public final class PlainHibernateSample {
       Backfill.builder(dualWrite, users).build().run();
       VerificationReport report = Verifier.builder(dualWrite, users).build().verify();
 
-      return report.summary() + "; the user service holds users/1: "
-          + dualWrite.targetClient().get("users", "1").orElseThrow().data();
+      try (TargetClient service = HttpTargetClient.builder(serviceUrl).build()) {
+        return report.summary() + "; the user service holds users/1: "
+            + service.get("users", "1").orElseThrow().data();
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.dualwrite.internal;
+package dev.dualwrite;
 
 import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.relay.MirrorListener;

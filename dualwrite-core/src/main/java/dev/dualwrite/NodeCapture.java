@@ -1,0 +1,76 @@
+package dev.dualwrite;
+
+import dev.dualwrite.capture.ChangeCapture;
+import dev.dualwrite.outbox.Change;
+import dev.dualwrite.phase.MigrationPhase;
+import dev.dualwrite.phase.Phases;
+import dev.dualwrite.read.internal.LocalUndeliveredWrites;
+import dev.dualwrite.relay.MirrorListener;
+import dev.dualwrite.relay.internal.DefaultRelay;
+import dev.dualwrite.storage.internal.OutboxTable;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A node's {@link ChangeCapture}: phases from the node's cache, changes into its outbox, and on commit the keys held
+ * for read-your-writes, the listeners told and the relay woken. Thread-safe.
+ */
+final class NodeCapture implements ChangeCapture {
+  private final Map<String, EntityMigration> entities;
+  private final Phases phases;
+  private final OutboxTable outbox;
+  private final LocalUndeliveredWrites undeliveredWrites;
+  private final MirrorListener listener;
+  private final DefaultRelay relay;
+
+  /** {@code relay} is null on a node that does not deliver. */
+  NodeCapture(Map<String, EntityMigration> entities, Phases phases, OutboxTable outbox,
+      LocalUndeliveredWrites undeliveredWrites, MirrorListener listener, DefaultRelay relay) {
+    this.entities = entities;
+    this.phases = phases;
+    this.outbox = outbox;
+    this.undeliveredWrites = undeliveredWrites;
+    this.listener = listener;
+    this.relay = relay;
+  }
+
+  @Override
+  public MigrationPhase phase(String entity) {
+    return phases.current(entity);
+  }
+
+  @Override
+  public EntityMigration entity(String entity) {
+    EntityMigration migration = entities.get(entity);
+    if (migration == null) {
+      throw Node.unknown(entity, entities.keySet());
+    }
+    return migration;
+  }
+
+  @Override
+  public boolean isConfigured(String entity) {
+    return entities.containsKey(entity);
+  }
+
+  @Override
+  public List<Change> append(Connection connection, List<Change> changes) throws SQLException {
+    return outbox.append(connection, changes);
+  }
+
+  @Override
+  public void committed(List<Change> changes) {
+    undeliveredWrites.committed(changes);
+    Map<String, Integer> perEntity = new LinkedHashMap<>();
+    for (Change change : changes) {
+      perEntity.merge(change.entity(), 1, Integer::sum);
+    }
+    perEntity.forEach(listener::onAppended);
+    if (relay != null) {
+      relay.nudge();
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.dualwrite.internal;
+
+import dev.dualwrite.DualWrite;
+import dev.dualwrite.capture.ChangeCapture;
+import dev.dualwrite.gate.internal.ShadowComparisons;
+import dev.dualwrite.read.UndeliveredWrites;
+import dev.dualwrite.target.spi.TargetClient;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a node lends the parts built on it (read routers, backfills, verifiers, the capture of persistence
+ * integrations) beyond the {@link DualWrite} façade applications see. Not for applications.
+ */
+public interface NodeServices {
+
+  /**
+   * The services of {@code dualWrite}'s node.
+   *
+   * @throws IllegalArgumentException when {@code dualWrite} was not built by {@link DualWrite#builder()}
+   */
+  static NodeServices of(DualWrite dualWrite) {
+    Objects.requireNonNull(dualWrite, "dualWrite");
+    if (dualWrite instanceof NodeServices services) {
+      return services;
+    }
+    throw new IllegalArgumentException("this DualWrite (" + dualWrite.getClass().getName() + ") was not built by"
+        + " DualWrite.builder(); build the node with it");
+  }
+
+  /** Where changes are recorded in the outbox; empty on a node without a data source. */
+  Optional<ChangeCapture> capture();
+
+  /** The client of the new service; empty on a node without a target. */
+  Optional<TargetClient> targetClient();
+
+  /** The keys this node committed changes for that may not have been delivered yet. In memory. */
+  UndeliveredWrites undeliveredWrites();
+
+  /** Where read routers count their shadow comparisons; counts nothing without a data source. */
+  ShadowComparisons shadowComparisons();
+
+  /** The node's clock ({@link dev.dualwrite.DualWriteBuilder#withClock}). */
+  Clock clock();
+}
