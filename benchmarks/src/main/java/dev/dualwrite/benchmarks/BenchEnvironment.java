@@ -71,7 +71,7 @@ final class BenchEnvironment implements AutoCloseable {
    */
   void resetDualWriteTables() {
     DualWriteSchema.createIfMissing(dataSource);
-    Sql.execute(dataSource, "TRUNCATE dualwrite_outbox, dualwrite_phase, dualwrite_phase_history");
+    DualWriteSchema.empty(dataSource);
     service.clear();
   }
 

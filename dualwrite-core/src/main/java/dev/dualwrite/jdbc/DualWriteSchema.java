@@ -1,6 +1,7 @@
 package dev.dualwrite.jdbc;
 
 import dev.dualwrite.DualWriteStorageException;
+import dev.dualwrite.storage.internal.Tables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -66,6 +67,27 @@ public final class DualWriteSchema {
       log.info("dualwrite tables present ({} schema from {})", dialect.id(), resourcePath(dialect));
     } catch (SQLException e) {
       throw new DualWriteStorageException("dualwrite_*", "create dualwrite's tables", e);
+    }
+  }
+
+  /**
+   * Deletes every row of dualwrite's tables in the database behind {@code dataSource}: phases and their history, the
+   * outbox, backfill checkpoints, verification runs, shadow statistics. For tests and benchmarks that reuse one
+   * database; never on a database that migrates.
+   *
+   * @throws DualWriteStorageException when the database fails or a table is missing
+   */
+  public static void empty(DataSource dataSource) {
+    try (Connection connection = dataSource.getConnection()) {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(true);
+      try {
+        Tables.empty(connection);
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new DualWriteStorageException("dualwrite_*", "empty dualwrite's tables", e);
     }
   }
 

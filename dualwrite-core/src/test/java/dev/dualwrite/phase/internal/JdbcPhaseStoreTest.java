@@ -1,4 +1,4 @@
-package dev.dualwrite.test.phase;
+package dev.dualwrite.phase.internal;
 
 import static dev.dualwrite.phase.MigrationPhase.DUAL_WRITE;
 import static dev.dualwrite.phase.MigrationPhase.LEGACY_ONLY;

@@ -1,4 +1,4 @@
-package dev.dualwrite.test.outbox;
+package dev.dualwrite.storage.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,6 @@ import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.ChangeOrigin;
 import dev.dualwrite.outbox.DeadLetter;
 import dev.dualwrite.outbox.OutboxEntry;
-import dev.dualwrite.storage.internal.OutboxTable;
 import dev.dualwrite.relay.internal.DeliveryQueue.FailedAttempt;
 import dev.dualwrite.test.db.DatabaseTest;
 import dev.dualwrite.test.db.TestDatabase;
