@@ -16,12 +16,12 @@ public interface IgnoreRule {
    *
    * @param key the read's key, as a string
    * @param legacy what legacy answered
-   * @param fresh what the new service answered
+   * @param newService what the new service answered
    */
-  boolean ignores(String key, Observation legacy, Observation fresh);
+  boolean ignores(String key, Observation legacy, Observation newService);
 
   /** Ignores every pair where either store failed or timed out: compare data only, not availability. */
   static IgnoreRule failures() {
-    return (key, legacy, fresh) -> legacy.failed() || fresh.failed();
+    return (key, legacy, newService) -> legacy.failed() || newService.failed();
   }
 }

@@ -1,6 +1,7 @@
 package dev.dualwrite.read;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dualwrite.snapshot.Difference;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -11,18 +12,18 @@ import java.util.stream.Collectors;
  *
  * @param read which read, where it was served and how long each store took
  * @param legacy what legacy answered
- * @param fresh what the new service answered
+ * @param newService what the new service answered
  * @param differences where the snapshots differ (at most {@value #MAX_DIFFERENCES}); empty when a read failed, or when
  *     a typed comparator found a difference the snapshots do not show
  */
-public record Mismatch(ComparedRead read, Answer legacy, Answer fresh, List<Difference> differences) {
+public record Mismatch(ComparedRead read, Answer legacy, Answer newService, List<Difference> differences) {
   /** The most differences a report lists. */
   public static final int MAX_DIFFERENCES = 50;
 
   public Mismatch {
     Objects.requireNonNull(read, "read");
     Objects.requireNonNull(legacy, "legacy");
-    Objects.requireNonNull(fresh, "fresh");
+    Objects.requireNonNull(newService, "newService");
     differences = List.copyOf(differences);
   }
 
@@ -46,7 +47,7 @@ public record Mismatch(ComparedRead read, Answer legacy, Answer fresh, List<Diff
    */
   public String describe() {
     String what = differences.isEmpty()
-        ? "legacy " + legacy + "; new " + fresh
+        ? "legacy " + legacy + "; new " + newService
         : differences.stream().map(Difference::toString).collect(Collectors.joining("; "));
     return read.entity() + " " + read.key() + " differs in " + read.phase() + " (served by " + read.servedBy()
         + "): " + what + " [legacy " + millis(read.legacyLatency().toNanos()) + " ms, new "

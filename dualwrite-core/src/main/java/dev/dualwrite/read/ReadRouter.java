@@ -72,18 +72,18 @@ public interface ReadRouter extends AutoCloseable {
    * @param key what routes the read: in {@code NEW_READS} it picks canary or not by its hash, and when it is an id of
    *     this entity, read-your-writes keeps it on legacy while its writes are undelivered
    * @param legacy the read against legacy; may run on a shadow executor thread in {@code NEW_READS}
-   * @param fresh the read against the new service; may run on a shadow executor thread in {@code SHADOW_READS} and
+   * @param newService the read against the new service; may run on a shadow executor thread in {@code SHADOW_READS} and
    *     {@code NEW_READS}
    * @return the served store's answer
    */
-  <R> R read(Object key, Supplier<? extends R> legacy, Supplier<? extends R> fresh);
+  <R> R read(Object key, Supplier<? extends R> legacy, Supplier<? extends R> newService);
 
   /**
    * As {@link #read(Object, Supplier, Supplier)}, for answers of different types, compared with {@code comparator}
    * instead of by snapshots.
    */
   <R, L extends R, N extends R> R read(
-      Object key, Supplier<L> legacy, Supplier<N> fresh, ResultComparator<? super L, ? super N> comparator);
+      Object key, Supplier<L> legacy, Supplier<N> newService, ResultComparator<? super L, ? super N> comparator);
 
   /**
    * The store that would serve {@code key} now, phase, canary and read-your-writes considered (not failures). Counts

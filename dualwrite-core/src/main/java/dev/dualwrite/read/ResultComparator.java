@@ -19,7 +19,7 @@ public interface ResultComparator<L, N> {
    * Whether the two results agree.
    *
    * @param legacy the legacy result, may be null
-   * @param fresh the new service's result, may be null
+   * @param newService the new service's result, may be null
    */
-  boolean same(L legacy, N fresh);
+  boolean same(L legacy, N newService);
 }

@@ -18,8 +18,13 @@ public final class HttpTargetClientBuilder {
   private final String baseUrl;
   private OkHttpClient okHttpClient;
   private ObjectMapper objectMapper;
-  private Duration connectTimeout = Duration.ofSeconds(2);
-  private Duration callTimeout = Duration.ofSeconds(10);
+  /** How long a connection may take to open unless {@link #withConnectTimeout} says otherwise. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  /** How long a call may take in all unless {@link #withCallTimeout} says otherwise. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(10);
+
+  private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+  private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
   private final Map<String, Supplier<String>> headers = new LinkedHashMap<>();
 
   HttpTargetClientBuilder(String baseUrl) {

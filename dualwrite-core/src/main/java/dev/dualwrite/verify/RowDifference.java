@@ -1,5 +1,6 @@
 package dev.dualwrite.verify;
 
+import dev.dualwrite.snapshot.Difference;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -11,14 +12,15 @@ import java.util.stream.Collectors;
  * @param newVersion the version the new service holds
  * @param fields where the snapshots differ; sensitive fields' values are masked
  */
-public record RowDifference(String id, long newVersion, List<FieldDifference> fields) {
+public record RowDifference(String id, long newVersion, List<Difference> fields) {
   public RowDifference {
     Objects.requireNonNull(id, "id");
     fields = List.copyOf(fields);
   }
 
-  /** {@code 42 (new v3): /name: legacy "Ada" new "Bob"; /email: legacy *** new ***}. */
+  /** {@code 42 (new v3): /name: legacy "Ada", new "Bob"; /email: legacy ***, new ***}. */
   public String describe() {
-    return id + " (new v" + newVersion + "): " + fields.stream().map(FieldDifference::describe).collect(Collectors.joining("; "));
+    return id + " (new v" + newVersion + "): " + fields.stream().map(Difference::toString)
+        .collect(Collectors.joining("; "));
   }
 }

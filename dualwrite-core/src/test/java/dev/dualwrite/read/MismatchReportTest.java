@@ -10,7 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
+import dev.dualwrite.snapshot.Difference;
 import dev.dualwrite.target.TargetException;
 import java.util.List;
 import java.util.Locale;
@@ -89,9 +89,9 @@ class MismatchReportTest {
       assertThat(mismatches).hasSize(1);
       Mismatch mismatch = mismatches.get(0);
       assertThat(mismatch.differences())
-          .containsExactly(new Difference("/name", TextNode.valueOf("Ada"), TextNode.valueOf("Adah")));
+          .containsExactly(new Difference("/name", "\"Ada\"", "\"Adah\""));
       assertThat(mismatch.legacy().snapshot().get("email").asText()).isEqualTo("***");
-      assertThat(mismatch.fresh().snapshot().get("email").asText()).isEqualTo("***");
+      assertThat(mismatch.newService().snapshot().get("email").asText()).isEqualTo("***");
       assertThat(mismatch.read().key()).isEqualTo("1");
       assertThat(mismatch.describe()).contains("users 1 differs in SHADOW_READS (served by LEGACY): "
           + "/name: legacy \"Ada\", new \"Adah\"");
@@ -110,7 +110,7 @@ class MismatchReportTest {
       router.byId(UserView.class, id -> ADA).get(1L);
 
       assertThat(mismatches).singleElement().satisfies(m -> assertThat(m.differences())
-          .containsExactly(new Difference("/email", TextNode.valueOf("***"), TextNode.valueOf("***"))));
+          .containsExactly(new Difference("/email", Difference.MASKED, Difference.MASKED)));
       assertThat(everythingReported()).doesNotContain("ada@example.com").doesNotContain("ada@attacker.example");
     }
   }
@@ -124,8 +124,8 @@ class MismatchReportTest {
       assertThat(router.byId(UserView.class, id -> ADA).get(1L)).contains(ADA);
 
       Mismatch mismatch = mismatches.get(0);
-      assertThat(mismatch.fresh().snapshot()).isNull();
-      assertThat(mismatch.fresh().failure()).isEqualTo(
+      assertThat(mismatch.newService().snapshot()).isNull();
+      assertThat(mismatch.newService().failure()).isEqualTo(
           "TargetException: GET /mirror/v1/users/1 answered 500: {\"email\":\"***\"}");
       assertThat(mismatch.differences()).isEmpty();
       assertThat(everythingReported()).doesNotContain("ada@example.com");
@@ -135,7 +135,7 @@ class MismatchReportTest {
   @Test
   void ignoredFieldsAndNormalisersTurnExpectedDifferencesIntoMatches() {
     JsonNode legacy = json("{\"id\":1,\"email\":\"Ada@Example.com\",\"score\":1,\"updatedAt\":\"2024-01-01\"}");
-    JsonNode fresh = json("{\"id\":1,\"email\":\"ada@example.com\",\"score\":1.0,\"updatedAt\":\"2024-06-01\","
+    JsonNode newService = json("{\"id\":1,\"email\":\"ada@example.com\",\"score\":1.0,\"updatedAt\":\"2024-06-01\","
         + "\"nickname\":null}");
     try (ReadRouter plain = router().build();
         ReadRouter tuned = router()
@@ -144,8 +144,8 @@ class MismatchReportTest {
                 .put("email", snapshot.path("email").asText().toLowerCase(Locale.ROOT)))
             .build()) {
 
-      plain.read(1, () -> legacy, () -> fresh);
-      tuned.read(1, () -> legacy, () -> fresh);
+      plain.read(1, () -> legacy, () -> newService);
+      tuned.read(1, () -> legacy, () -> newService);
 
       assertThat(mismatches).singleElement().satisfies(m -> assertThat(m.differences())
           .as("numbers compare by value; a null field counts as absent")
@@ -160,10 +160,10 @@ class MismatchReportTest {
     service.failWith(new TargetException(503, "GET /mirror/v1/users/1 answered 503: busy", null));
     List<Observation> seen = new CopyOnWriteArrayList<>();
     try (ReadRouter router = router()
-        .withIgnoreRule((key, legacy, fresh) -> {
+        .withIgnoreRule((key, legacy, newService) -> {
           seen.add(legacy);
-          seen.add(fresh);
-          return fresh.failure() instanceof TargetException e && e.status() == 503;
+          seen.add(newService);
+          return newService.failure() instanceof TargetException e && e.status() == 503;
         })
         .build()) {
 
@@ -183,7 +183,7 @@ class MismatchReportTest {
   @Test
   void reportCleanersRemoveMoreThanTheSensitiveFields() {
     JsonNode legacy = json("{\"id\":1,\"address\":{\"street\":\"1 Main St\",\"zip\":\"12345\"}}");
-    JsonNode fresh = json("{\"id\":1,\"address\":{\"street\":\"1 Main St\",\"zip\":\"54321\"}}");
+    JsonNode newService = json("{\"id\":1,\"address\":{\"street\":\"1 Main St\",\"zip\":\"54321\"}}");
     try (ReadRouter router = router()
         .withReportCleaner(snapshot -> {
           ((ObjectNode) snapshot.path("address")).remove("zip");
@@ -191,11 +191,11 @@ class MismatchReportTest {
         })
         .build()) {
 
-      router.read(1, () -> legacy, () -> fresh);
+      router.read(1, () -> legacy, () -> newService);
 
       Mismatch mismatch = mismatches.get(0);
       assertThat(mismatch.differences())
-          .containsExactly(new Difference("/address/zip", TextNode.valueOf("***"), TextNode.valueOf("***")));
+          .containsExactly(new Difference("/address/zip", Difference.MASKED, Difference.MASKED));
       assertThat(mismatch.legacy().snapshot().path("address").has("zip")).isFalse();
       assertThat(everythingReported()).doesNotContain("12345").doesNotContain("54321");
     }
@@ -206,7 +206,7 @@ class MismatchReportTest {
     IllegalStateException bug = new IllegalStateException("comparator bug");
     try (ReadRouter router = router().build()) {
 
-      String value = router.read(1, () -> "legacy", () -> "new", (legacy, fresh) -> {
+      String value = router.read(1, () -> "legacy", () -> "new", (legacy, newService) -> {
         throw bug;
       });
 
@@ -251,7 +251,7 @@ class MismatchReportTest {
 
   @Test
   void answersOfDifferentTypesAreComparedWithATypedComparator() {
-    ResultComparator<LegacyUser, ServiceUser> sameName = (legacy, fresh) -> legacy.name().equals(fresh.displayName());
+    ResultComparator<LegacyUser, ServiceUser> sameName = (legacy, newService) -> legacy.name().equals(newService.displayName());
     try (ReadRouter router = router().build()) {
 
       Named ada = router.read(1, () -> new LegacyUser(1, "Ada", "x"), () -> new ServiceUser("Ada"), sameName);
@@ -288,7 +288,7 @@ class MismatchReportTest {
   void inTestModeAFailingComparisonThrowsToo() {
     try (ReadRouter router = node.router().withTestMode(true).build()) {
 
-      assertThatThrownBy(() -> router.read(1, () -> "a", () -> "b", (legacy, fresh) -> {
+      assertThatThrownBy(() -> router.read(1, () -> "a", () -> "b", (legacy, newService) -> {
         throw new IllegalStateException("comparator bug");
       }))
           .isInstanceOf(ReadMismatchException.class)

@@ -99,7 +99,7 @@ class ReadRouterExamplesTest {
     Profile profile = users.read(userId,
         () -> profileDao.load(userId),        // legacy: LegacyProfile
         () -> profileClient.fetch(userId),    // the new service's own API: ServiceProfile
-        (legacy, fresh) -> legacy.displayName().equals(fresh.displayName()));
+        (legacy, newService) -> legacy.displayName().equals(newService.displayName()));
     // doc: end
 
     assertThat(profile.displayName()).isEqualTo("Ada Lovelace");

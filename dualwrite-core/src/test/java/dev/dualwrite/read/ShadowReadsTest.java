@@ -145,7 +145,7 @@ class ShadowReadsTest {
 
       await().atMost(WAIT).until(() -> mismatches.size() == 1);
       Mismatch mismatch = mismatches.get(0);
-      assertThat(mismatch.fresh().failure()).startsWith(TimeoutException.class.getSimpleName());
+      assertThat(mismatch.newService().failure()).startsWith(TimeoutException.class.getSimpleName());
       assertThat(mismatch.read().newLatency()).isEqualTo(Duration.ofMillis(50));
       assertThat(mismatch.legacy().snapshot().asText()).isEqualTo("same");
     }

@@ -2,6 +2,7 @@ package dev.dualwrite.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dualwrite.snapshot.Difference;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,8 @@ class VerificationReportTest {
   @Test
   void describeStartsWithTheSummaryAndListsEachFinding() {
     VerificationSamples samples = new VerificationSamples(List.of("10"), List.of("5000"),
-        List.of(new RowDifference("20", 3, List.of(new FieldDifference("/email", "***", "***"),
-            new FieldDifference("/nickname", null, "\"Ada\"")))),
+        List.of(new RowDifference("20", 3, List.of(new Difference("/email", "***", "***"),
+            new Difference("/nickname", null, "\"Ada\"")))),
         List.of("77"), List.of(new UnrepairedKey("30", "its change is dead-lettered (...)")));
     VerificationReport report = new VerificationReport("users", true, 0.25, 400, 1, 1, 1, 1, 2, 1, 4, samples, START,
         null);
@@ -35,7 +36,7 @@ class VerificationReportTest {
         "  missing in the new service (1, first 1): 10",
         "  extra in the new service (1, first 1): 5000",
         "  different (1, first 1):",
-        "    20 (new v3): /email: legacy *** new ***; /nickname: legacy (absent) new \"Ada\"",
+        "    20 (new v3): /email: legacy ***, new ***; /nickname: legacy (absent), new \"Ada\"",
         "  in flight: still changing or undelivered when the re-checks ended (1, first 1): 77",
         "  not repaired (1, first 1):",
         "    30: its change is dead-lettered (...)"));

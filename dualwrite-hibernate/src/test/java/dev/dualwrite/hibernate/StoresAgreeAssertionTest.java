@@ -57,7 +57,7 @@ class StoresAgreeAssertionTest {
               + "verify users: compared=100 missing=1 extra=0 different=1\n"
               + "  missing in the new service (1, first 1): 8\n"
               + "  different (1, first 1):\n"
-              + "    7 (new v0): /email: legacy *** new ***; /name: legacy \"User 7\" new \"Not Seven\"");
+              + "    7 (new v0): /email: legacy ***, new ***; /name: legacy \"User 7\", new \"Not Seven\"");
     }
   }
 }

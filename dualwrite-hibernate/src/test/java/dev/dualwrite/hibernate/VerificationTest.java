@@ -12,12 +12,12 @@ import dev.dualwrite.backfill.Backfill;
 import dev.dualwrite.hibernate.entities.User;
 import dev.dualwrite.legacy.spi.LegacyRow;
 import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.snapshot.Difference;
 import dev.dualwrite.test.DualWriteAssertions;
 import dev.dualwrite.test.db.DatabaseTest;
 import dev.dualwrite.test.db.TestDatabase;
 import dev.dualwrite.test.service.ReferenceMirrorService;
 import dev.dualwrite.test.service.StoredDocument;
-import dev.dualwrite.verify.FieldDifference;
 import dev.dualwrite.verify.RowDifference;
 import dev.dualwrite.verify.UnrepairedKey;
 import dev.dualwrite.verify.VerificationReport;
@@ -70,9 +70,9 @@ class VerificationTest {
       assertThat(found.samples().missing()).containsExactly("10");
       assertThat(found.samples().extra()).containsExactly("5000");
       assertThat(found.samples().different()).containsExactly(
-          new RowDifference("20", 0, List.of(new FieldDifference("/name", "\"User 20\"", "\"Planted\""))),
-          new RowDifference("30", 0, List.of(new FieldDifference("/email", "***", "***"))),
-          new RowDifference("50", 0, List.of(new FieldDifference("/name", "\"Fifty\"", "\"User 50\""))));
+          new RowDifference("20", 0, List.of(new Difference("/name", "\"User 20\"", "\"Planted\""))),
+          new RowDifference("30", 0, List.of(new Difference("/email", "***", "***"))),
+          new RowDifference("50", 0, List.of(new Difference("/name", "\"Fifty\"", "\"User 50\""))));
       assertThat(found.describe()).doesNotContain("leaked").doesNotContain("user30@example.com");
       assertThat(found.isClean()).isFalse();
 

@@ -1,5 +1,6 @@
 package dev.dualwrite.read.internal;
 
+import dev.dualwrite.snapshot.Difference;
 import dev.dualwrite.snapshot.internal.JsonSnapshots;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,7 +8,6 @@ import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseState;
 import dev.dualwrite.phase.Store;
 import dev.dualwrite.read.ComparedRead;
-import dev.dualwrite.read.Difference;
 import dev.dualwrite.read.IgnoreRule;
 import dev.dualwrite.read.Mismatch;
 import dev.dualwrite.read.Observation;
@@ -69,26 +69,26 @@ final class Comparer {
   }
 
   /** Compares one read's two answers and reports the outcome. */
-  void compare(PhaseState state, String key, Store servedBy, Observed legacy, Observed fresh,
+  void compare(PhaseState state, String key, Store servedBy, Observed legacy, Observed newService,
       ResultComparator<Object, Object> comparator) {
     MigrationPhase phase = state.phase();
     ComparedRead read = new ComparedRead(entity, phase, key, servedBy, Duration.ofNanos(legacy.nanos),
-        Duration.ofNanos(fresh.nanos));
+        Duration.ofNanos(newService.nanos));
     Mismatch mismatch;
     try {
       Observation legacyAnswer = observation(Store.LEGACY, legacy, read.legacyLatency());
-      Observation freshAnswer = observation(Store.NEW, fresh, read.newLatency());
+      Observation newAnswer = observation(Store.NEW, newService, read.newLatency());
       for (IgnoreRule rule : ignoreRules) {
-        if (rule.ignores(key, legacyAnswer, freshAnswer)) {
+        if (rule.ignores(key, legacyAnswer, newAnswer)) {
           events.ignored(read);
           return;
         }
       }
-      if (same(legacyAnswer, freshAnswer, comparator)) {
+      if (same(legacyAnswer, newAnswer, comparator)) {
         events.matched(read, state.revision());
         return;
       }
-      mismatch = report(read, legacyAnswer, freshAnswer);
+      mismatch = report(read, legacyAnswer, newAnswer);
     } catch (RuntimeException e) {
       failed(phase, key, "comparing the answers", e);
       return;
@@ -126,34 +126,36 @@ final class Comparer {
     return normalised;
   }
 
-  private static boolean same(Observation legacy, Observation fresh, ResultComparator<Object, Object> comparator) {
-    if (legacy.failed() || fresh.failed()) {
-      return legacy.failed() && fresh.failed() && legacy.failure().getClass() == fresh.failure().getClass();
+  private static boolean same(Observation legacy, Observation newService, ResultComparator<Object, Object> comparator) {
+    if (legacy.failed() || newService.failed()) {
+      return legacy.failed() && newService.failed() && legacy.failure().getClass() == newService.failure().getClass();
     }
     return comparator != null
-        ? comparator.same(legacy.value(), fresh.value())
-        : JsonSnapshots.equivalent(legacy.snapshot(), fresh.snapshot());
+        ? comparator.same(legacy.value(), newService.value())
+        : JsonSnapshots.equivalent(legacy.snapshot(), newService.snapshot());
   }
 
-  private Mismatch report(ComparedRead read, Observation legacy, Observation fresh) {
+  private Mismatch report(ComparedRead read, Observation legacy, Observation newService) {
     JsonNode legacyCleaned = legacy.failed() ? null : clean(legacy.snapshot());
-    JsonNode freshCleaned = fresh.failed() ? null : clean(fresh.snapshot());
+    JsonNode newCleaned = newService.failed() ? null : clean(newService.snapshot());
     List<Difference> differences = new ArrayList<>();
-    if (legacyCleaned != null && freshCleaned != null) {
-      for (String path : JsonSnapshots.differences(legacy.snapshot(), fresh.snapshot(), Mismatch.MAX_DIFFERENCES)) {
-        differences.add(new Difference(path, JsonSnapshots.reported(legacy.snapshot(), legacyCleaned, path),
-            JsonSnapshots.reported(fresh.snapshot(), freshCleaned, path)));
+    if (legacyCleaned != null && newCleaned != null) {
+      for (String path
+          : JsonSnapshots.differences(legacy.snapshot(), newService.snapshot(), Mismatch.MAX_DIFFERENCES)) {
+        differences.add(new Difference(path,
+            JsonSnapshots.rendered(JsonSnapshots.reported(legacy.snapshot(), legacyCleaned, path)),
+            JsonSnapshots.rendered(JsonSnapshots.reported(newService.snapshot(), newCleaned, path))));
       }
     }
     Set<String> secrets = new HashSet<>();
     if (!sensitiveFields.isEmpty()) {
-      for (Observation answer : List.of(legacy, fresh)) {
+      for (Observation answer : List.of(legacy, newService)) {
         if (!answer.failed()) {
           JsonSnapshots.sensitiveValues(answer.snapshot(), sensitiveFields, secrets);
         }
       }
     }
-    return new Mismatch(read, answer(legacyCleaned, legacy, secrets), answer(freshCleaned, fresh, secrets),
+    return new Mismatch(read, answer(legacyCleaned, legacy, secrets), answer(newCleaned, newService, secrets),
         differences);
   }
 
@@ -171,7 +173,8 @@ final class Comparer {
       return new Mismatch.Answer(cleaned, null);
     }
     Throwable thrown = observation.failure();
-    String failure = thrown.getClass().getSimpleName() + (thrown.getMessage() == null ? "" : ": " + thrown.getMessage());
+    String failure = thrown.getClass().getSimpleName()
+        + (thrown.getMessage() == null ? "" : ": " + thrown.getMessage());
     for (String secret : secrets) {
       failure = failure.replace(secret, "***");
     }

@@ -105,20 +105,20 @@ public final class DefaultReadRouter implements ReadRouter {
     if (targetClient == null) {
       throw new IllegalStateException("by-id reads of entity '" + entity + "' need a client of the new service:"
           + " configure DualWrite.withTargetUrl(...) or ReadRouterBuilder.withTargetClient(...); or use"
-          + " ReadRouter.read(key, legacy, fresh) with your own new-service read");
+          + " ReadRouter.read(key, legacy, newService) with your own new-service read");
     }
     return new DefaultByIdReader<>(this, newType, legacyById, legacyByIds);
   }
 
   @Override
-  public <R> R read(Object key, Supplier<? extends R> legacy, Supplier<? extends R> fresh) {
-    return serve(keyOf(key), legacy, fresh, null);
+  public <R> R read(Object key, Supplier<? extends R> legacy, Supplier<? extends R> newService) {
+    return serve(keyOf(key), legacy, newService, null);
   }
 
   @Override
   public <R, L extends R, N extends R> R read(
-      Object key, Supplier<L> legacy, Supplier<N> fresh, ResultComparator<? super L, ? super N> comparator) {
-    return serve(keyOf(key), legacy, fresh, Objects.requireNonNull(comparator, "comparator"));
+      Object key, Supplier<L> legacy, Supplier<N> newService, ResultComparator<? super L, ? super N> comparator) {
+    return serve(keyOf(key), legacy, newService, Objects.requireNonNull(comparator, "comparator"));
   }
 
   @Override
@@ -138,15 +138,16 @@ public final class DefaultReadRouter implements ReadRouter {
 
   /** Serves one key's read from the routed store and compares it when sampled. */
   @SuppressWarnings("unchecked")
-  <R> R serve(String key, Supplier<? extends R> legacy, Supplier<? extends R> fresh, ResultComparator<?, ?> comparator) {
+  <R> R serve(String key, Supplier<? extends R> legacy, Supplier<? extends R> newService,
+      ResultComparator<?, ?> comparator) {
     Objects.requireNonNull(legacy, "legacy");
-    Objects.requireNonNull(fresh, "fresh");
+    Objects.requireNonNull(newService, "newService");
     PhaseState state = state();
     MigrationPhase phase = state.phase();
     Route route = route(state, key);
     boolean compare = compares(phase, route, key);
     if (route == Route.NEW) {
-      Observed served = Observed.of(fresh);
+      Observed served = Observed.of(newService);
       if (served.failed() && fallsBack(phase)) {
         events.fallback(key, served.failure);
         events.servedByLegacy(1);
@@ -166,7 +167,7 @@ public final class DefaultReadRouter implements ReadRouter {
       return legacy.get();
     }
     Observed served = Observed.of(legacy);
-    shadow(state, key, Store.LEGACY, served, fresh, comparator);
+    shadow(state, key, Store.LEGACY, served, newService, comparator);
     return (R) served.result();
   }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.dualwrite.snapshot.Difference;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -125,6 +126,17 @@ public final class JsonSnapshots {
     }
     JsonNode value = cleaned.at(path);
     return value.isMissingNode() ? MASK : value;
+  }
+
+  /**
+   * A reported value in the form {@link dev.dualwrite.snapshot.Difference} holds: compact JSON, {@code null} when
+   * missing, {@link dev.dualwrite.snapshot.Difference#MASKED} when masked.
+   */
+  public static String rendered(JsonNode value) {
+    if (value.isMissingNode()) {
+      return null;
+    }
+    return value.equals(MASK) ? Difference.MASKED : value.toString();
   }
 
   /** Replaces, in place and at any depth, the value of every field named in {@code fields} by {@link #MASK}. */

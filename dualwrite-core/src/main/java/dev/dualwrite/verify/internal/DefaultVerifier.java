@@ -240,7 +240,7 @@ public final class DefaultVerifier implements Verifier {
         }
         case DIFFERENT -> {
           run.different++;
-          addSample(run.differentSamples, new RowDifference(difference.id(), difference.current().version(),
+          addSample(run.differentSamples, new RowDifference(difference.id(), difference.newService().version(),
               difference.differences()));
         }
         case SAME -> throw new IllegalStateException("a key that agrees is not a difference: " + difference.id());

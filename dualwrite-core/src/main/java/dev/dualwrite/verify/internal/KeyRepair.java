@@ -66,7 +66,7 @@ final class KeyRepair {
         if (row != null) {
           changes.add(Change.of(entity, resource, row.id(), ChangeOperation.UPSERT, row.payload(),
               ChangeOrigin.REPAIR));
-        } else if (difference.current() != null) {
+        } else if (difference.newService() != null) {
           changes.add(Change.of(entity, resource, difference.id(), ChangeOperation.DELETE, null,
               ChangeOrigin.REPAIR));
         }
@@ -126,17 +126,17 @@ final class KeyRepair {
           + (state.lastStatus() == null ? "nothing" : state.lastStatus()) + "); see the entity's dead letters"
           + " (dualwrite dead-letters list " + entity + "), fix their cause, then retry them or repair again";
     }
-    if (still.current() != null && still.current().version() > version) {
-      return "the new service holds a newer version than dualwrite's sequence (v" + still.current().version()
+    if (still.newService() != null && still.newService().version() > version) {
+      return "the new service holds a newer version than dualwrite's sequence (v" + still.newService().version()
           + ") and answered STALE; find what wrote that copy, remove it from the new service, then repair again";
     }
-    if (still.current() == null) {
+    if (still.newService() == null) {
       return "the new service still lacks it after the fresh snapshot (v" + version + ") was delivered: it holds a"
           + " tombstone with a version above dualwrite's sequence and answered STALE; remove the tombstone from the"
           + " new service, then repair again";
     }
     return "the new service accepted the repair (v" + version + ") but holds another state (v"
-        + still.current().version() + "); compare what it stores with legacy's row, or leave a field it does not"
+        + still.newService().version() + "); compare what it stores with legacy's row, or leave a field it does not"
         + " keep out with VerifierBuilder.withIgnoredFields";
   }
 }

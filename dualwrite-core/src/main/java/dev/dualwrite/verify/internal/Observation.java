@@ -3,7 +3,7 @@ package dev.dualwrite.verify.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dualwrite.legacy.spi.LegacyRow;
 import dev.dualwrite.target.TargetDocument;
-import dev.dualwrite.verify.FieldDifference;
+import dev.dualwrite.snapshot.Difference;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,13 +15,13 @@ import java.util.Objects;
  * @param legacy the legacy row, or {@code null} when legacy has none
  * @param pending whether an undelivered change of the key was in the outbox; a first look does not ask (false), the
  *     re-checks of a key that differs do
- * @param current the new service's live copy, or {@code null} when it holds none (or a tombstone)
+ * @param newService the new service's live copy, or {@code null} when it holds none (or a tombstone)
  * @param verdict how the two compare
  * @param differences for {@link Verdict#DIFFERENT}, the fields that differ; otherwise empty
  */
 record Observation(
-    String id, LegacyRow legacy, boolean pending, TargetDocument current, Verdict verdict,
-    List<FieldDifference> differences) {
+    String id, LegacyRow legacy, boolean pending, TargetDocument newService, Verdict verdict,
+    List<Difference> differences) {
 
   /** How the two stores compare for one key. */
   enum Verdict {
@@ -36,21 +36,22 @@ record Observation(
   }
 
   /** A key whose legacy row and copy are known to agree. */
-  static Observation agreeing(String id, LegacyRow legacy, boolean pending, TargetDocument current) {
-    return new Observation(id, legacy, pending, current, Verdict.SAME, List.of());
+  static Observation agreeing(String id, LegacyRow legacy, boolean pending, TargetDocument newService) {
+    return new Observation(id, legacy, pending, newService, Verdict.SAME, List.of());
   }
 
-  /** Observes one key: compares the legacy snapshot with the new service's copy. */
-  static Observation of(String id, LegacyRow legacy, JsonNode legacySnapshot, boolean pending, TargetDocument current,
-      SnapshotComparison comparison) {
+  /** Observes one key: compares the legacy snapshot with the new service's. */
+  static Observation of(String id, LegacyRow legacy, JsonNode legacySnapshot, boolean pending,
+      TargetDocument newService, SnapshotComparison comparison) {
     if (legacy == null) {
-      return new Observation(id, null, pending, current, current == null ? Verdict.SAME : Verdict.EXTRA, List.of());
+      return new Observation(id, null, pending, newService, newService == null ? Verdict.SAME : Verdict.EXTRA,
+          List.of());
     }
-    if (current == null) {
+    if (newService == null) {
       return new Observation(id, legacy, pending, null, Verdict.MISSING, List.of());
     }
-    List<FieldDifference> differences = comparison.differences(legacySnapshot, current.data());
-    return new Observation(id, legacy, pending, current, differences.isEmpty() ? Verdict.SAME : Verdict.DIFFERENT,
+    List<Difference> differences = comparison.differences(legacySnapshot, newService.data());
+    return new Observation(id, legacy, pending, newService, differences.isEmpty() ? Verdict.SAME : Verdict.DIFFERENT,
         differences);
   }
 
@@ -69,7 +70,7 @@ record Observation(
    * take them: an applied write always raises the copy's version.
    */
   boolean sameCopyAs(Observation earlier) {
-    return sameCopy(current, earlier.current);
+    return sameCopy(newService, earlier.newService);
   }
 
   private static boolean sameCopy(TargetDocument a, TargetDocument b) {

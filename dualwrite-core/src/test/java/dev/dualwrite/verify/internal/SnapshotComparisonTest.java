@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dualwrite.verify.FieldDifference;
+import dev.dualwrite.snapshot.Difference;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -26,12 +26,12 @@ class SnapshotComparisonTest {
         json("{\"id\":1,\"name\":\"Bob\",\"address\":{\"city\":\"Paris\",\"zip\":\"N1\"},\"tags\":[1,3,4],"
             + "\"a/b\":2,\"extra\":{\"x\":true}}")))
         .containsExactly(
-            new FieldDifference("/name", "\"Ada\"", "\"Bob\""),
-            new FieldDifference("/address/city", "\"London\"", "\"Paris\""),
-            new FieldDifference("/tags/1", "2", "3"),
-            new FieldDifference("/tags/2", null, "4"),
-            new FieldDifference("/a~1b", "1", "2"),
-            new FieldDifference("/extra", null, "{\"x\":true}"));
+            new Difference("/name", "\"Ada\"", "\"Bob\""),
+            new Difference("/address/city", "\"London\"", "\"Paris\""),
+            new Difference("/tags/1", "2", "3"),
+            new Difference("/tags/2", null, "4"),
+            new Difference("/a~1b", "1", "2"),
+            new Difference("/extra", null, "{\"x\":true}"));
   }
 
   @Test
@@ -51,9 +51,9 @@ class SnapshotComparisonTest {
         json("{\"email\":{\"primary\":\"b@x.org\"},\"contact\":{\"email\":\"b@x.org\"},"
             + "\"owner\":{\"name\":\"Bob\",\"email\":\"b@x.org\"}}")))
         .containsExactly(
-            new FieldDifference("/email", "***", "***"),
-            new FieldDifference("/contact/email", "***", "***"),
-            new FieldDifference("/owner", "null", "{\"name\":\"Bob\",\"email\":\"***\"}"));
+            new Difference("/email", "***", "***"),
+            new Difference("/contact/email", "***", "***"),
+            new Difference("/owner", "null", "{\"name\":\"Bob\",\"email\":\"***\"}"));
   }
 
   private static JsonNode json(String text) {

@@ -156,11 +156,6 @@ public final class DualWriteFactory {
   }
 
   /**
-   * The relay's configuration from {@code dualwrite.relay}.
-   *
-   * @throws InvalidConfigurationPropertyValueException naming the property under {@code dualwrite.relay}
-   */
-  /**
    * The phase gates from {@code dualwrite.gates} and the application's {@link PhaseGate} beans.
    *
    * @throws InvalidConfigurationPropertyValueException naming the property under {@code dualwrite.gates}
@@ -177,6 +172,11 @@ public final class DualWriteFactory {
         () -> builder.withMinNewWritesSoak(gates.minNewWritesSoak()).build());
   }
 
+  /**
+   * The relay's configuration from {@code dualwrite.relay}.
+   *
+   * @throws InvalidConfigurationPropertyValueException naming the property under {@code dualwrite.relay}
+   */
   public static RelayConfig relay(DualWriteProperties.Relay relay) {
     RelayConfigBuilder builder = RelayConfig.builder().withEnabled(relay.enabled());
     apply("dualwrite.relay.batch-size", relay.batchSize(), () -> builder.withBatchSize(relay.batchSize()).build());
