@@ -1,7 +1,8 @@
 package dev.dualwrite;
 
-import dev.dualwrite.jdbc.DualWriteSchema;
 import dev.dualwrite.gate.PhaseGates;
+import dev.dualwrite.internal.Settings;
+import dev.dualwrite.jdbc.DualWriteSchema;
 import dev.dualwrite.phase.spi.PhaseStore;
 import dev.dualwrite.relay.MirrorListener;
 import dev.dualwrite.relay.RelayConfig;
@@ -152,8 +153,7 @@ public final class DualWriteBuilder {
     if (phaseStaleness == null
         || phaseStaleness.compareTo(Duration.ofMillis(10)) < 0
         || phaseStaleness.compareTo(Duration.ofHours(1)) > 0) {
-      throw new IllegalArgumentException(
-          "phaseStaleness is " + phaseStaleness + "; allowed: from 10 ms (PT0.01S) to 1 hour (PT1H)");
+      throw Settings.invalid("phaseStaleness", phaseStaleness, "from 10 ms (PT0.01S) to 1 hour (PT1H)");
     }
     if (clock == null) {
       throw new IllegalArgumentException("clock is null; leave it unset for the system clock");

@@ -1,5 +1,6 @@
 package dev.dualwrite;
 
+import dev.dualwrite.internal.Settings;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.RetryPolicyConfig;
 import java.util.ArrayList;
@@ -154,7 +155,7 @@ public final class EntityMigrationBuilder {
 
   private IllegalArgumentException invalid(String field, String value, String allowed) {
     String entity = name == null ? "" : " of entity '" + name + "'";
-    return new IllegalArgumentException(field + entity + " is " + value + "; allowed: " + allowed);
+    return Settings.invalid(field + entity, value, allowed);
   }
 
   private static String quoted(String s) {

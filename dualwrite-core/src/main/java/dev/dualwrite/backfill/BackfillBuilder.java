@@ -2,6 +2,7 @@ package dev.dualwrite.backfill;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.backfill.internal.DefaultBackfill;
+import dev.dualwrite.internal.Settings;
 import dev.dualwrite.legacy.spi.LegacySource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,7 +92,6 @@ public final class BackfillBuilder {
   }
 
   private static IllegalArgumentException invalid(String entity, String field, String value, String allowed) {
-    return new IllegalArgumentException(field + " of the backfill of '" + entity + "' is " + value + "; allowed: "
-        + allowed);
+    return Settings.invalid(field + " of the backfill of '" + entity + "'", value, allowed);
   }
 }

@@ -1,6 +1,7 @@
 package dev.dualwrite.gate;
 
 import dev.dualwrite.gate.spi.PhaseGate;
+import dev.dualwrite.internal.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +76,7 @@ public final class PhaseGatesBuilder {
 
   private static void check(boolean ok, String field, Object value, String allowed) {
     if (!ok) {
-      throw new IllegalArgumentException("phase gate setting " + field + " is " + value + "; allowed: " + allowed);
+      throw Settings.invalid("phase gate setting " + field, value, allowed);
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.internal.NodeServices;
+import dev.dualwrite.internal.Settings;
 import dev.dualwrite.read.internal.DefaultReadRouter;
 import dev.dualwrite.target.spi.TargetClient;
 import java.time.Duration;
@@ -214,7 +215,6 @@ public final class ReadRouterBuilder {
   }
 
   private IllegalArgumentException invalid(String field, String value, String allowed) {
-    return new IllegalArgumentException(field + " of the read router for entity '" + entity + "' is " + value
-        + "; allowed: " + allowed);
+    return Settings.invalid(field + " of the read router for entity '" + entity + "'", value, allowed);
   }
 }

@@ -1,5 +1,6 @@
 package dev.dualwrite.relay;
 
+import dev.dualwrite.internal.Settings;
 import dev.failsafe.CircuitBreaker;
 import java.time.Duration;
 
@@ -95,7 +96,7 @@ public final class RelayConfigBuilder {
 
   private static void check(boolean ok, String field, String value, String allowed) {
     if (!ok) {
-      throw new IllegalArgumentException("relay " + field + " is " + value + "; allowed: " + allowed);
+      throw Settings.invalid("relay " + field, value, allowed);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.dualwrite.target;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dualwrite.internal.Settings;
 import dev.dualwrite.target.internal.NoDelaySocketFactory;
 import dev.dualwrite.target.internal.OkHttpTargetClient;
 import dev.dualwrite.target.spi.TargetClient;
@@ -106,7 +107,7 @@ public final class HttpTargetClientBuilder {
 
   private static void checkTimeout(String name, Duration timeout) {
     if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
-      throw new IllegalArgumentException(name + " is " + timeout + "; allowed: more than 0 and at most 10 minutes");
+      throw Settings.invalid(name, timeout, "more than 0 and at most 10 minutes");
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.dualwrite.verify;
 
 import dev.dualwrite.DualWrite;
+import dev.dualwrite.internal.Settings;
 import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.verify.internal.DefaultVerifier;
 import dev.failsafe.RetryPolicy;
@@ -154,7 +155,6 @@ public final class VerifierBuilder {
   }
 
   private IllegalArgumentException invalid(String field, String value, String allowed) {
-    return new IllegalArgumentException(field + " of the verifier of '" + entityName() + "' is " + value
-        + "; allowed: " + allowed);
+    return Settings.invalid(field + " of the verifier of '" + entityName() + "'", value, allowed);
   }
 }
