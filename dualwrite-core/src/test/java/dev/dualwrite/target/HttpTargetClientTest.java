@@ -72,6 +72,32 @@ class HttpTargetClientTest {
   }
 
   @Test
+  void theChangeFeedIsReadPageByPageFromItsCursor() throws Exception {
+    server.enqueue(json(200, "{\"items\":[{\"cursor\":\"17\",\"id\":\"42\",\"version\":9,"
+        + "\"operation\":\"UPSERT\",\"origin\":\"service\",\"at\":\"2026-12-01T10:00:00Z\","
+        + "\"data\":{\"name\":\"Ada\"}},{\"cursor\":\"18\",\"id\":\"7\",\"version\":3,"
+        + "\"operation\":\"DELETE\",\"origin\":\"mirror\"}],\"next\":\"18\",\"head\":\"25\"}"));
+
+    FeedPage page = client.changes("users", "16", 2);
+
+    assertThat(server.takeRequest().getTarget()).isEqualTo("/mirror/v1/_changes/users?limit=2&after=16");
+    assertThat(page.items()).containsExactly(
+        new FeedChange("17", "42", 9, ChangeOperation.UPSERT, false, Instant.parse("2026-12-01T10:00:00Z"),
+            new ObjectMapper().readTree("{\"name\":\"Ada\"}")),
+        new FeedChange("18", "7", 3, ChangeOperation.DELETE, true, null, null));
+    assertThat(page.next()).isEqualTo("18");
+    assertThat(page.head()).isEqualTo("25");
+  }
+
+  @Test
+  void aCompactedFeedIsA410() {
+    server.enqueue(json(410, "{\"error\":\"compacted\",\"oldest\":\"900\"}"));
+
+    assertThatThrownBy(() -> client.changes("users", "3", 100))
+        .isInstanceOfSatisfying(TargetException.class, e -> assertThat(e.status()).isEqualTo(410));
+  }
+
+  @Test
   void oneDeleteIsADeleteWithTheTombstoneVersion() throws Exception {
     server.enqueue(json(200, "{\"outcome\":\"STALE\",\"version\":9}"));
 

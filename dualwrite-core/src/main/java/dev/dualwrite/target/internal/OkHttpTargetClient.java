@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.target.DeliveryResult;
+import dev.dualwrite.target.FeedChange;
+import dev.dualwrite.target.FeedPage;
 import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetException;
 import dev.dualwrite.target.TargetPage;
@@ -14,6 +16,8 @@ import dev.dualwrite.target.spi.TargetClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -176,6 +180,60 @@ public final class OkHttpTargetClient implements TargetClient {
     }
     HttpUrl built = url.build();
     return items(authorised(new Request.Builder().url(built)).get().build(), built);
+  }
+
+  @Override
+  public FeedPage changes(String resource, String after, int limit) {
+    HttpUrl.Builder url = baseUrl.newBuilder().addPathSegment("v1").addPathSegment("_changes")
+        .addPathSegment(resource).addQueryParameter("limit", Integer.toString(limit));
+    if (after != null) {
+      url.addQueryParameter("after", after);
+    }
+    HttpUrl built = url.build();
+    Request request = authorised(new Request.Builder().url(built)).get().build();
+    try (Response response = http.newCall(request).execute()) {
+      String body = bodyOf(response);
+      if (!response.isSuccessful()) {
+        throw failure(response.code(), body, request);
+      }
+      JsonNode root = read(body, response);
+      JsonNode items = root.path("items");
+      if (!items.isArray()) {
+        throw new TargetException(response.code(), "protocol violation: GET " + built
+            + " answered without an \"items\" array", null);
+      }
+      List<FeedChange> changes = new ArrayList<>(items.size());
+      for (JsonNode item : items) {
+        changes.add(feedChange(item, request));
+      }
+      JsonNode next = root.path("next");
+      JsonNode head = root.path("head");
+      return new FeedPage(changes, next.isTextual() ? next.asText() : after, head.isTextual() ? head.asText() : null);
+    } catch (IOException e) {
+      throw unreachable(e, built);
+    }
+  }
+
+  private static FeedChange feedChange(JsonNode node, Request request) {
+    String operation = node.path("operation").asText("");
+    JsonNode data = node.path("data");
+    boolean upsert = operation.equals("UPSERT");
+    if (!node.path("cursor").isTextual() || !node.path("id").isTextual() || !node.path("version").canConvertToLong()
+        || !(upsert ? data.isObject() : operation.equals("DELETE"))) {
+      throw new TargetException(200, "protocol violation: GET " + request.url() + " answered a change without a"
+          + " string cursor and id, a numeric version, and UPSERT with an object data or DELETE", null);
+    }
+    Instant at = null;
+    if (node.path("at").isTextual()) {
+      try {
+        at = Instant.parse(node.path("at").asText());
+      } catch (DateTimeParseException e) {
+        // "at" is informative; a change without a readable one is still a change
+      }
+    }
+    return new FeedChange(node.path("cursor").asText(), node.path("id").asText(), node.path("version").asLong(),
+        upsert ? ChangeOperation.UPSERT : ChangeOperation.DELETE, !"service".equals(node.path("origin").asText()),
+        at, upsert ? data : null);
   }
 
   private TargetPage items(Request request, HttpUrl url) {

@@ -4,6 +4,7 @@ import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.target.DeliveryResult;
 import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetPage;
+import dev.dualwrite.target.FeedPage;
 import java.util.List;
 import java.util.Optional;
 
@@ -57,6 +58,21 @@ public interface TargetClient extends AutoCloseable {
   default TargetPage list(String resource, String afterId, int limit) {
     throw new UnsupportedOperationException(getClass().getName() + " cannot list the new service's entities; the"
         + " verifier needs TargetClient.list");
+  }
+
+  /**
+   * Reads a page of the resource's change feed: every write the service applied, through the mirror protocol or its
+   * own API, in the order it applied them. For the reverse sync of an entity the new service owns.
+   *
+   * @param after the cursor to read after ({@link FeedPage#next()} of the page before); {@code null} for the oldest
+   *     change the feed holds
+   * @param limit at most this many, 1 to 1000
+   * @throws dev.dualwrite.target.TargetException when the service cannot answer; with status 410 when the changes
+   *     after {@code after} were compacted away
+   */
+  default FeedPage changes(String resource, String after, int limit) {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot read the new service's change feed;"
+        + " reverse sync needs TargetClient.changes");
   }
 
   /** Releases connections and threads. */

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,6 +59,17 @@ public abstract class MirrorProtocolConformanceTest {
 
   /** The service's mirror-protocol base URL, the one the {@code /v1/...} paths hang from. */
   protected abstract String baseUrl();
+
+  /**
+   * Writes {@code data} to the (resource, id) through the service's own API, not the mirror protocol (a delete when
+   * {@code data} is null), for the check that such changes appear in the change feed. The default writes nothing and
+   * returns false, and that check is skipped; override it to run it.
+   *
+   * @return whether it wrote
+   */
+  protected boolean writeThroughOwnApi(String resource, String id, JsonNode data) {
+    return false;
+  }
 
   /** The resource the tests write to; a fresh one per test unless overridden. */
   protected String resource() {
@@ -254,6 +266,100 @@ public abstract class MirrorProtocolConformanceTest {
     Answer get = get(id);
     get.expect(200, "a read of that id");
     assertEquals(id, get.body.path("id").asText(), get.describe("the id decoded from the path ('+' is a plus sign)"));
+  }
+
+  // ---- the change feed ----
+
+  @Test
+  public void theFeedListsAppliedChangesInOrderAndResumesFromItsCursor() {
+    put("a", 1, "{\"n\":1}").expectOutcome("APPLIED", 1, "an upsert");
+    put("b", 1, "{\"n\":2}").expectOutcome("APPLIED", 1, "an upsert");
+    put("a", 5, "{\"n\":3}").expectOutcome("APPLIED", 5, "a newer upsert");
+    put("a", 4, "{\"n\":4}").expectOutcome("STALE", 5, "an older upsert");
+
+    Answer first = changes(null, 2);
+    first.expect(200, "a read of the change feed");
+    expectChanges(first, "the first page of the feed, limit 2", "a:1:UPSERT", "b:1:UPSERT");
+    assertTrue(first.body.path("next").isTextual(), first.describe("the feed answers next, the cursor to read on"
+        + " from, as a string"));
+    Answer second = changes(first.body.path("next").asText(), 2);
+    expectChanges(second, "the page after the first page's next: the STALE write is not a change",
+        "a:5:UPSERT");
+    assertEquals(json("{\"n\":3}"), second.body.path("items").path(0).path("data"),
+        second.describe("a change's data is the snapshot applied"));
+    String end = second.body.path("next").asText();
+    Answer after = changes(end, 2);
+    expectChanges(after, "the feed after its last change");
+    assertEquals(end, after.body.path("next").asText(), after.describe("an empty page answers the cursor it was"
+        + " asked for as next, so a reader polls again from there"));
+  }
+
+  @Test
+  public void aDeleteIsATombstoneInTheFeed() {
+    put("t", 3, "{}").expectOutcome("APPLIED", 3, "an upsert");
+    delete("t", 4).expectOutcome("APPLIED", 4, "a newer delete");
+
+    Answer feed = changes(null, 10);
+    expectChanges(feed, "an upsert then a delete", "t:3:UPSERT", "t:4:DELETE");
+    assertTrue(feed.body.path("items").path(1).path("data").isMissingNode()
+        || feed.body.path("items").path(1).path("data").isNull(), feed.describe("a DELETE change carries no data"));
+  }
+
+  @Test
+  public void aMirroredChangeAppearsWithTheVersionItWasSent() {
+    ArrayNode changes = JSON.createArrayNode()
+        .add(change("m1", "UPSERT", 1_000_000_007L, json("{\"x\":1}")))
+        .add(change("m2", "DELETE", 12, null));
+    send("POST", "/v1/_batch", JSON.createObjectNode().set("changes", changes).toString())
+        .expect(200, "a batch");
+
+    expectChanges(changes(null, 10), "a batch's changes, in the batch's order", "m1:1000000007:UPSERT",
+        "m2:12:DELETE");
+  }
+
+  @Test
+  public void aChangeMadeThroughTheServicesOwnApiAppearsWithAGreaterVersion() {
+    put("own", 41, "{\"by\":\"monolith\"}").expectOutcome("APPLIED", 41, "an upsert");
+    if (!writeThroughOwnApi(resource(), "own", json("{\"by\":\"service\"}"))) {
+      Assumptions.abort("writeThroughOwnApi is not overridden: the kit cannot write through the service's own API");
+    }
+
+    Answer feed = changes(null, 10);
+    feed.expect(200, "a read of the change feed");
+    JsonNode items = feed.body.path("items");
+    assertEquals(2, items.size(), feed.describe("the feed holds the mirrored upsert and the write through the"
+        + " service's own API"));
+    JsonNode own = items.get(1);
+    assertTrue(own.path("version").asLong(-1) > 41, feed.describe("a write through the service's own API takes a"
+        + " version greater than the one held (41), so versions of an id keep one increasing sequence"));
+    assertEquals(json("{\"by\":\"service\"}"), own.path("data"), feed.describe("the change carries what the"
+        + " service's API wrote"));
+    Answer get = get("own");
+    assertEquals(own.path("version").asLong(), get.body.path("version").asLong(-1),
+        get.describe("a read answers the version the feed gave the write"));
+  }
+
+  @Test
+  public void theFeedRefusesALimitOutside1To1000() {
+    changes(null, 0).expectError(400, "a read of the change feed with limit=0");
+    changes(null, 1001).expectError(400, "a read of the change feed with limit=1001");
+  }
+
+  /** {@code id:version:operation} of each change on the page, in order. */
+  private static void expectChanges(Answer page, String what, String... expected) {
+    page.expect(200, what);
+    List<String> seen = new ArrayList<>();
+    for (JsonNode item : page.body.path("items")) {
+      seen.add(item.path("id").asText() + ":" + item.path("version").asLong(-1) + ":"
+          + item.path("operation").asText());
+    }
+    assertEquals(List.of(expected), seen, page.describe(what + ": the feed must list the applied changes in the"
+        + " order they were applied, each once"));
+  }
+
+  private Answer changes(String after, int limit) {
+    return send("GET", "/v1/_changes/" + encode(resource()) + "?limit=" + limit
+        + (after == null ? "" : "&after=" + encode(after)), null);
   }
 
   // ---- plumbing ----

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.target.DeliveryResult;
+import dev.dualwrite.target.FeedChange;
+import dev.dualwrite.target.FeedPage;
 import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetException;
 import dev.dualwrite.target.TargetPage;
@@ -21,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * through a read router or delivers through a relay, where {@link ReferenceMirrorService} would be more than needed.
  * It keeps the mirror protocol's rules as the reference service does (the same store): a change applies only when
  * its version is greater than the one held, tombstones keep their version, a repeated idempotency key answers the
- * first outcome, listings are in the protocol's key order.
+ * first outcome, listings are in the protocol's key order, and every applied write is in the resource's change feed.
  *
  * <pre>{@code
  * InMemoryTargetClient service = new InMemoryTargetClient();
@@ -91,6 +93,35 @@ public final class InMemoryTargetClient implements TargetClient {
     MirrorStore.Page page = store.page(resource, afterId, limit);
     List<TargetDocument> items = page.items().stream().map(InMemoryTargetClient::document).toList();
     return new TargetPage(items, page.more() ? items.get(items.size() - 1).id() : null);
+  }
+
+  @Override
+  public FeedPage changes(String resource, String after, int limit) {
+    fail();
+    long from = after == null ? 0 : Long.parseLong(after);
+    MirrorStore.FeedPage page = store.changes(resource, from, limit);
+    if (page == null) {
+      throw new TargetException(410, "the changes of " + resource + " after cursor " + after + " were compacted away",
+          null);
+    }
+    List<FeedChange> items = new ArrayList<>(page.items().size());
+    for (MirrorStore.FeedEntry entry : page.items()) {
+      StoredDocument document = entry.document();
+      items.add(new FeedChange(String.valueOf(entry.position()), document.id(), document.version(),
+          document.deleted() ? ChangeOperation.DELETE : ChangeOperation.UPSERT,
+          entry.origin() == MirrorStore.Origin.MIRROR, entry.appliedAt(),
+          document.deleted() ? null : document.data().deepCopy()));
+    }
+    String next = items.isEmpty() ? after : items.get(items.size() - 1).cursor();
+    return new FeedPage(items, next, page.head() == 0 ? null : String.valueOf(page.head()));
+  }
+
+  /**
+   * Writes {@code data} (a delete when null) through the service's own API: one version above the one held, always
+   * applied, in the change feed as not from the mirror.
+   */
+  public StoredDocument writeThroughOwnApi(String resource, String id, JsonNode data) {
+    return store.writeOwn(resource, id, data).copy();
   }
 
   /**

@@ -45,6 +45,8 @@ final class MirrorHttpHandler implements HttpHandler {
   private static final int MAX_KEY_LENGTH = 100;
   private static final int MAX_ITEMS = 1000;
   private static final int DEFAULT_LIMIT = 100;
+  /** The first path segment of the change feed: no resource can take it (a resource starts with a letter or digit). */
+  private static final String CHANGES = "_changes";
 
   private record Response(int status, JsonNode body, String allow) {
     Response(int status, JsonNode body) {
@@ -143,6 +145,10 @@ final class MirrorHttpHandler implements HttpHandler {
       }
       requireMethod(method, rawPath, "GET");
       return list(segments[0], exchange.getRequestURI().getRawQuery());
+    }
+    if (segments.length == 2 && segments[0].equals(CHANGES)) {
+      requireMethod(method, rawPath, "GET");
+      return changes(segments[1], exchange.getRequestURI().getRawQuery());
     }
     if (segments.length == 2) {
       String resource = segments[0];
@@ -303,6 +309,52 @@ final class MirrorHttpHandler implements HttpHandler {
     } else {
       answer.putNull("next");
     }
+    return new Response(200, answer);
+  }
+
+  // 7. GET /v1/_changes/{resource}?after=&limit=
+  private Response changes(String resource, String rawQuery) {
+    Map<String, String> query = parseQuery(rawQuery);
+    String cursor = query.get("after");
+    long after = 0;
+    if (cursor != null && !cursor.isEmpty()) {
+      after = parseVersion(cursor);
+      if (after < 0) {
+        throw badRequest("after must be a cursor this service answered as next, got '" + cursor + "'");
+      }
+    }
+    int limit = limit(query.get("limit"));
+    MirrorStore.FeedPage page = store.changes(resource, after, limit);
+    if (page == null) {
+      long oldest = store.forgottenThrough(resource);
+      ObjectNode gone = error("the changes of " + resource + " after cursor " + after + " were compacted away; the"
+          + " feed holds the changes after cursor " + oldest + ". Copy the resource again, then read on from there");
+      gone.put("oldest", String.valueOf(oldest));
+      return new Response(410, gone);
+    }
+    if (after > page.head()) {
+      throw badRequest("after is " + after + ", beyond the newest change (" + page.head() + "); pass a cursor this"
+          + " service answered as next");
+    }
+    ArrayNode items = MAPPER.createArrayNode();
+    for (MirrorStore.FeedEntry entry : page.items()) {
+      StoredDocument document = entry.document();
+      ObjectNode item = items.addObject()
+          .put("cursor", String.valueOf(entry.position()))
+          .put("id", document.id())
+          .put("version", document.version())
+          .put("operation", document.deleted() ? "DELETE" : "UPSERT")
+          .put("origin", entry.origin() == MirrorStore.Origin.MIRROR ? "mirror" : "service")
+          .put("at", entry.appliedAt().toString());
+      if (!document.deleted()) {
+        item.set("data", document.data());
+      }
+    }
+    long next = page.items().isEmpty() ? after : page.items().get(page.items().size() - 1).position();
+    ObjectNode answer = MAPPER.createObjectNode();
+    answer.set("items", items);
+    answer.put("next", String.valueOf(next));
+    answer.put("head", String.valueOf(page.head()));
     return new Response(200, answer);
   }
 

@@ -1,7 +1,9 @@
 package dev.dualwrite.test.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.dualwrite.target.ListingOrder;
 import dev.dualwrite.test.service.WriteResult.Outcome;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,8 +15,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The reference service's in-memory store: per resource, an id-ordered concurrent map of documents and tombstones.
- * Thread-safe without a global lock: each write is one atomic compare-and-set on its (resource, id).
+ * The reference service's in-memory store: per resource, an id-ordered concurrent map of documents and tombstones, and
+ * the resource's change feed: every applied write, in the order it was applied. Thread-safe: each write is one atomic
+ * compare-and-set on its (resource, id), and an applied write takes its feed position inside it, under the feed's
+ * lock, so positions follow the order of application and a reader never sees a position before a lower one.
  */
 final class MirrorStore {
   /** How many Idempotency-Keys are remembered. */
@@ -23,9 +27,47 @@ final class MirrorStore {
   /** One page of a listing: live documents in id order, and whether live documents follow the page. */
   record Page(List<StoredDocument> items, boolean more) {}
 
+  /** Who made a change: the mirror protocol's writes, or the service's own API. */
+  enum Origin { MIRROR, SERVICE }
+
+  /**
+   * One applied write in a resource's feed.
+   *
+   * @param position its place in the feed, from 1, one more than the change before it
+   * @param document what the write left held (a live document or a tombstone)
+   * @param appliedAt when it was applied
+   */
+  record FeedEntry(long position, StoredDocument document, Origin origin, Instant appliedAt) {}
+
+  /**
+   * A page of a feed.
+   *
+   * @param items the changes after the position asked for, oldest first
+   * @param head the position of the newest change held; 0 when none was ever applied
+   */
+  record FeedPage(List<FeedEntry> items, long head) {}
+
+  /** A resource's feed: positions are taken and entries added under the feed's lock. */
+  private static final class Feed {
+    final ConcurrentSkipListMap<Long, FeedEntry> entries = new ConcurrentSkipListMap<>();
+    long head;
+    /** Positions up to this one were forgotten: a reader asking for what followed an earlier one cannot be answered. */
+    volatile long forgottenThrough;
+
+    synchronized void append(StoredDocument document, Origin origin) {
+      head++;
+      entries.put(head, new FeedEntry(head, document, origin, Instant.now()));
+    }
+
+    synchronized long head() {
+      return head;
+    }
+  }
+
   private final boolean versionRule;
   private final ConcurrentHashMap<String, ConcurrentSkipListMap<String, StoredDocument>> resources =
       new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Feed> feeds = new ConcurrentHashMap<>();
   private final IdempotencyMemory idempotency = new IdempotencyMemory(IDEMPOTENCY_CAPACITY);
   private final LongAdder applied = new LongAdder();
   private final LongAdder stale = new LongAdder();
@@ -47,14 +89,72 @@ final class MirrorStore {
   }
 
   private WriteResult apply(String resource, StoredDocument candidate) {
-    StoredDocument held = documents(resource).compute(candidate.id(),
-        (id, current) -> current == null || !versionRule || candidate.version() > current.version() ? candidate : current);
+    Feed feed = feed(resource);
+    StoredDocument held = documents(resource).compute(candidate.id(), (id, current) -> {
+      if (current == null || !versionRule || candidate.version() > current.version()) {
+        feed.append(candidate, Origin.MIRROR);
+        return candidate;
+      }
+      return current;
+    });
     if (held == candidate) {
       applied.increment();
       return new WriteResult(Outcome.APPLIED, held.version());
     }
     stale.increment();
     return new WriteResult(Outcome.STALE, held.version());
+  }
+
+  /**
+   * A write through the service's own API: {@code data} (or, when null, a delete) at one version above the one held
+   * (1 when nothing is), always applied, and in the feed like any applied write.
+   *
+   * @return what is held after it
+   */
+  StoredDocument writeOwn(String resource, String id, JsonNode data) {
+    Feed feed = feed(resource);
+    return documents(resource).compute(id, (key, current) -> {
+      long version = current == null ? 1 : current.version() + 1;
+      StoredDocument written = data == null ? StoredDocument.tombstone(id, version)
+          : StoredDocument.live(id, version, data.deepCopy());
+      feed.append(written, Origin.SERVICE);
+      applied.increment();
+      return written;
+    });
+  }
+
+  /**
+   * Up to {@code limit} changes of the resource's feed after position {@code after} (0: from the start).
+   *
+   * @return null when changes after {@code after} were forgotten ({@link #forgetChanges}): the feed cannot say what
+   *     followed it
+   */
+  FeedPage changes(String resource, long after, int limit) {
+    Feed feed = feed(resource);
+    long head = feed.head();
+    if (after < feed.forgottenThrough) {
+      return null;
+    }
+    List<FeedEntry> items = new ArrayList<>(Math.min(limit, 128));
+    for (FeedEntry entry : feed.entries.tailMap(after, false).values()) {
+      if (items.size() == limit || entry.position() > head) {
+        break;
+      }
+      items.add(entry);
+    }
+    return new FeedPage(items, head);
+  }
+
+  /** The first position still held in the resource's feed, less one: readers from an earlier one get nothing. */
+  long forgottenThrough(String resource) {
+    return feed(resource).forgottenThrough;
+  }
+
+  /** Forgets the feed's changes up to and including {@code position}, as a service compacting its feed would. */
+  void forgetChanges(String resource, long position) {
+    Feed feed = feed(resource);
+    feed.forgottenThrough = Math.max(feed.forgottenThrough, position); // first: no reader may skip what goes next
+    feed.entries.headMap(position, true).clear();
   }
 
   /** The document or tombstone held, or null. Not a copy: callers must not change its data. */
@@ -111,6 +211,7 @@ final class MirrorStore {
   /** Forgets every document, tombstone and Idempotency-Key, and zeroes the counters. */
   void clear() {
     resources.clear();
+    feeds.clear();
     idempotency.clear();
     applied.reset();
     stale.reset();
@@ -122,6 +223,10 @@ final class MirrorStore {
 
   long staleCount() {
     return stale.sum();
+  }
+
+  private Feed feed(String resource) {
+    return feeds.computeIfAbsent(resource, r -> new Feed());
   }
 
   private ConcurrentSkipListMap<String, StoredDocument> documents(String resource) {

@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Every write follows the protocol's version rule (unless started with {@link #startIgnoringVersionRule()}), the
- * last 100,000 Idempotency-Keys are remembered and a replay is answered with the
- * first outcome, and bad requests are answered 400, 404 or 405 with {@code {"error": "..."}}. The store outlives
- * {@link #stop()}, so {@link #restart()} brings the same data back on the same port.
+ * last 100,000 Idempotency-Keys are remembered and a replay is answered with the first outcome, every applied
+ * write (and every write through {@link #writeThroughOwnApi}) is in the resource's change feed, and bad requests are
+ * answered 400, 404, 405 or 410 with {@code {"error": "..."}}. The store outlives {@link #stop()}, so
+ * {@link #restart()} brings the same data back on the same port.
  *
  * <p>Thread-safe: every method may be called from any thread while requests are being served. Methods taking
  * objects throw {@link NullPointerException} for null arguments unless said otherwise.
@@ -222,6 +223,29 @@ public final class ReferenceMirrorService implements AutoCloseable, AfterEachCal
   }
 
   /**
+   * Writes {@code data} to the (resource, id) through the service's own API, as the new service's own clients would
+   * once it owns the entity: at one version above the one held (1 when nothing is), always applied, and in the change
+   * feed ({@code GET /v1/_changes/{resource}}) with origin {@code service}. With null data, deletes (a tombstone).
+   *
+   * @param data the entity, a JSON object (copied); null to delete
+   * @return what is held after the write
+   */
+  public StoredDocument writeThroughOwnApi(String resource, String id, JsonNode data) {
+    Objects.requireNonNull(resource, "resource");
+    Objects.requireNonNull(id, "id");
+    return store.writeOwn(resource, id, data).copy();
+  }
+
+  /**
+   * Forgets the resource's changes up to and including feed cursor {@code cursor}, as a service compacting its feed
+   * would: a reader asking for changes after an earlier cursor is answered 410 Gone.
+   */
+  public void forgetChangesThrough(String resource, String cursor) {
+    Objects.requireNonNull(resource, "resource");
+    store.forgetChanges(resource, Long.parseLong(cursor));
+  }
+
+  /**
    * Removes the (resource, id) entirely, leaving no tombstone, so that any version is applied next. Idempotency-Keys
    * already seen for it are still remembered. Does nothing when nothing is held.
    */
@@ -232,7 +256,8 @@ public final class ReferenceMirrorService implements AutoCloseable, AfterEachCal
   }
 
   /**
-   * Forgets every document and tombstone of every resource and every Idempotency-Key, and zeroes the counters. The
+   * Forgets every document and tombstone of every resource, every change feed and every Idempotency-Key, and zeroes
+   * the counters. The
    * fault knobs are kept.
    */
   public void clear() {

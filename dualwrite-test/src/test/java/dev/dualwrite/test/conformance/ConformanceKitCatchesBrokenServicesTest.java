@@ -77,7 +77,8 @@ class ConformanceKitCatchesBrokenServicesTest {
         "olderAndEqualVersionsAreStaleAndChangeNothing",
         "aDeleteLeavesATombstoneThatBlocksOlderUpsertsButNotNewerOnes",
         "deletingAnUnknownIdStoresATombstoneThatWaitsForTheOlderCreate",
-        "aBatchProcessesEachChangeOnItsOwnInArrayOrder");
+        "aBatchProcessesEachChangeOnItsOwnInArrayOrder",
+        "theFeedListsAppliedChangesInOrderAndResumesFromItsCursor");
     assertThat(names(results.testEvents().succeeded().list())).contains(
         "anUpsertIsAppliedAndReadBack",
         "getManyAnswersLiveDocumentsOnlyInRequestOrder",
@@ -91,7 +92,64 @@ class ConformanceKitCatchesBrokenServicesTest {
         .selectors(selectClass(ReferenceMirrorServiceConformanceTest.class))
         .execute();
 
-    results.testEvents().assertStatistics(stats -> stats.failed(0).aborted(0).succeeded(12));
+    results.testEvents().assertStatistics(stats -> stats.failed(0).aborted(0).succeeded(17));
+  }
+
+  /** The kit pointed at a service whose feed lists each page newest first. Run only through the test kit. */
+  @ExtendWith(OnlyThroughTheTestKit.class)
+  static class AgainstAFeedOutOfOrder extends AgainstABrokenFeed {
+    @BeforeAll
+    static void start() {
+      startBroken(BrokenFeedProxy.Fault.OUT_OF_ORDER);
+    }
+  }
+
+  /** The kit pointed at a service whose feed ignores the cursor. Run only through the test kit. */
+  @ExtendWith(OnlyThroughTheTestKit.class)
+  static class AgainstAFeedThatLosesTheCursor extends AgainstABrokenFeed {
+    @BeforeAll
+    static void start() {
+      startBroken(BrokenFeedProxy.Fault.LOST_CURSOR);
+    }
+  }
+
+  /** The reference service behind a {@link BrokenFeedProxy}. */
+  abstract static class AgainstABrokenFeed extends MirrorProtocolConformanceTest {
+    private static ReferenceMirrorService service;
+    private static BrokenFeedProxy proxy;
+
+    static void startBroken(BrokenFeedProxy.Fault fault) {
+      service = ReferenceMirrorService.start();
+      proxy = new BrokenFeedProxy(service.baseUrl(), fault);
+    }
+
+    @AfterAll
+    static void stop() {
+      proxy.close();
+      service.close();
+    }
+
+    @Override
+    protected String baseUrl() {
+      return proxy.baseUrl();
+    }
+  }
+
+  @Test
+  void theKitFailsAgainstAFeedOutOfOrderOrThatLosesItsCursor() {
+    for (Class<?> broken : List.of(AgainstAFeedOutOfOrder.class, AgainstAFeedThatLosesTheCursor.class)) {
+      EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+          .selectors(selectClass(broken))
+          .configurationParameter(RUN_BROKEN, "true")
+          .execute();
+
+      results.testEvents().assertThatEvents().as(broken.getSimpleName()).haveAtLeastOne(
+          event(test("theFeedListsAppliedChangesInOrderAndResumesFromItsCursor"),
+              finishedWithFailure(message(m -> m.contains("the feed must list the applied changes in the order they"
+                  + " were applied, each once")))));
+      assertThat(names(results.testEvents().succeeded().list())).as(broken.getSimpleName())
+          .contains("anUpsertIsAppliedAndReadBack", "olderAndEqualVersionsAreStaleAndChangeNothing");
+    }
   }
 
   private static List<String> names(List<Event> events) {

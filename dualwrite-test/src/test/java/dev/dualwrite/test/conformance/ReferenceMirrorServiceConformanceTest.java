@@ -1,5 +1,6 @@
 package dev.dualwrite.test.conformance;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.dualwrite.test.service.ReferenceMirrorService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,5 +22,11 @@ class ReferenceMirrorServiceConformanceTest extends MirrorProtocolConformanceTes
   @Override
   protected String baseUrl() {
     return service.baseUrl();
+  }
+
+  @Override
+  protected boolean writeThroughOwnApi(String resource, String id, JsonNode data) {
+    service.writeThroughOwnApi(resource, id, data);
+    return true;
   }
 }

@@ -2,6 +2,7 @@ package dev.dualwrite.test.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
@@ -13,6 +14,8 @@ import dev.dualwrite.phase.spi.PhaseStore;
 import dev.dualwrite.read.ReadRouter;
 import dev.dualwrite.target.DeliveryOutcome;
 import dev.dualwrite.target.DeliveryResult;
+import dev.dualwrite.target.FeedChange;
+import dev.dualwrite.target.FeedPage;
 import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetException;
 import java.time.Instant;
@@ -67,6 +70,25 @@ class InMemoryTargetClientTest {
     var second = service.list("users", first.next(), 2);
     assertThat(second.items()).extracting(TargetDocument::id).containsExactly("10");
     assertThat(second.next()).isNull();
+  }
+
+  @Test
+  void itsFeedListsMirroredAndOwnWritesInOrderAndResumesFromItsCursor() throws Exception {
+    service.deliver(List.of(change("1", ChangeOperation.UPSERT, 7, "a", "{\"n\":1}"),
+        change("1", ChangeOperation.UPSERT, 6, "b", "{\"n\":0}")));
+    service.writeThroughOwnApi("users", "1", JSON.readTree("{\"n\":2}"));
+    service.writeThroughOwnApi("users", "1", null);
+
+    FeedPage first = service.changes("users", null, 2);
+    assertThat(first.items()).extracting(FeedChange::version, FeedChange::operation, FeedChange::fromMirror)
+        .containsExactly(tuple(7L, ChangeOperation.UPSERT, true), tuple(8L, ChangeOperation.UPSERT, false));
+    assertThat(first.head()).isEqualTo("3");
+    FeedPage rest = service.changes("users", first.next(), 2);
+    assertThat(rest.items()).extracting(FeedChange::version, FeedChange::operation)
+        .containsExactly(tuple(9L, ChangeOperation.DELETE));
+    assertThat(rest.items().get(0).data()).isNull();
+    assertThat(service.changes("users", rest.next(), 2).items()).isEmpty();
+    assertThat(service.changes("users", rest.next(), 2).next()).isEqualTo(rest.next());
   }
 
   @Test

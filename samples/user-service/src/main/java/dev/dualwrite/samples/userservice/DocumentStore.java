@@ -1,5 +1,7 @@
 package dev.dualwrite.samples.userservice;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -10,7 +12,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The service's documents, with the mirror protocol's version rule: a write is applied only when its version is
- * newer than the one held; a delete leaves a tombstone.
+ * newer than the one held; a delete leaves a tombstone. Every applied write, mirrored or through the service's own
+ * API, is added to the resource's change feed in the same transaction.
  */
 @Repository
 class DocumentStore {
@@ -18,6 +21,10 @@ class DocumentStore {
 
   /** The outcome of one write, and the version held afterwards. */
   record Outcome(boolean applied, long version) {}
+
+  /** One change of the feed. */
+  record Change(long position, String id, long version, boolean deleted, String data, String origin,
+      OffsetDateTime appliedAt) {}
 
   private final JdbcClient jdbc;
 
@@ -34,7 +41,7 @@ class DocumentStore {
           .params(version, data == null, data, resource, id, version)
           .update();
       if (updated == 1) {
-        return new Outcome(true, version);
+        return appended(resource, id, version, data, "mirror");
       }
       Optional<Document> held = find(resource, id);
       if (held.isPresent()) {
@@ -44,12 +51,69 @@ class DocumentStore {
         jdbc.sql("INSERT INTO documents (resource, id, sort_key, version, deleted, data) VALUES (?, ?, ?, ?, ?, ?)")
             .params(resource, id, sortKey(id), version, data == null, data)
             .update();
-        return new Outcome(true, version);
+        return appended(resource, id, version, data, "mirror");
       } catch (DuplicateKeyException concurrentFirstWrite) {
         // another request created it meanwhile: compare versions again
       }
     }
     return new Outcome(false, find(resource, id).map(Document::version).orElse(version));
+  }
+
+  /**
+   * A write through the service's own API: {@code data} (a delete when null) at one version above the one held (1 when
+   * nothing is), always applied.
+   */
+  @Transactional
+  Outcome writeOwn(String resource, String id, String data) {
+    Optional<Document> held = jdbc.sql("SELECT id, version, deleted, data FROM documents WHERE resource = ? AND id = ?"
+            + " FOR UPDATE")
+        .params(resource, id)
+        .query(Document.class)
+        .optional();
+    long version = held.map(d -> d.version() + 1).orElse(1L);
+    if (held.isPresent()) {
+      jdbc.sql("UPDATE documents SET version = ?, deleted = ?, data = ? WHERE resource = ? AND id = ?")
+          .params(version, data == null, data, resource, id)
+          .update();
+    } else {
+      jdbc.sql("INSERT INTO documents (resource, id, sort_key, version, deleted, data) VALUES (?, ?, ?, ?, ?, ?)")
+          .params(resource, id, sortKey(id), version, data == null, data)
+          .update();
+    }
+    return appended(resource, id, version, data, "service");
+  }
+
+  /** Up to {@code limit} changes of the resource's feed after {@code after}, oldest first. */
+  List<Change> changes(String resource, long after, int limit) {
+    return jdbc.sql("SELECT position, id, version, deleted, data, origin, applied_at FROM changes"
+            + " WHERE resource = ? AND position > ? ORDER BY position LIMIT ?")
+        .params(resource, after, limit)
+        .query(Change.class)
+        .list();
+  }
+
+  /** The position of the resource's newest change; 0 when none. */
+  long head(String resource) {
+    return jdbc.sql("SELECT head FROM feed_heads WHERE resource = ?").param(resource).query(Long.class).optional()
+        .orElse(0L);
+  }
+
+  /** Adds an applied write to the feed, in the write's transaction, at the resource's next position. */
+  private Outcome appended(String resource, String id, long version, String data, String origin) {
+    int advanced = jdbc.sql("UPDATE feed_heads SET head = head + 1 WHERE resource = ?").param(resource).update();
+    if (advanced == 0) {
+      try {
+        jdbc.sql("INSERT INTO feed_heads (resource, head) VALUES (?, 1)").param(resource).update();
+      } catch (DuplicateKeyException concurrentFirstChange) {
+        jdbc.sql("UPDATE feed_heads SET head = head + 1 WHERE resource = ?").param(resource).update();
+      }
+    }
+    long position = head(resource);
+    jdbc.sql("INSERT INTO changes (resource, position, id, version, deleted, data, origin, applied_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(resource, position, id, version, data == null, data, origin, OffsetDateTime.now(ZoneOffset.UTC))
+        .update();
+    return new Outcome(true, version);
   }
 
   Optional<Document> find(String resource, String id) {

@@ -110,6 +110,41 @@ class MirrorController {
     return Map.of("items", items);
   }
 
+  @GetMapping("/_changes/{resource}")
+  Map<String, Object> changes(@PathVariable String resource, @RequestParam(required = false) String after,
+      @RequestParam(defaultValue = "100") int limit) {
+    if (limit < 1 || limit > MAX_ITEMS) {
+      throw new BadRequest("limit must be from 1 to " + MAX_ITEMS);
+    }
+    long from = after == null || after.isEmpty() ? 0 : cursor(after);
+    long head = store.head(resource);
+    if (from > head) {
+      throw new BadRequest("after is " + after + ", beyond the newest change (" + head + "); pass a cursor this"
+          + " service answered as next");
+    }
+    List<Map<String, Object>> items = new ArrayList<>();
+    long next = from;
+    for (DocumentStore.Change change : store.changes(resource, from, limit)) {
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("cursor", Long.toString(change.position()));
+      item.put("id", change.id());
+      item.put("version", change.version());
+      item.put("operation", change.deleted() ? "DELETE" : "UPSERT");
+      item.put("origin", change.origin());
+      item.put("at", change.appliedAt().toInstant().toString());
+      if (!change.deleted()) {
+        item.put("data", json.readTree(change.data()));
+      }
+      items.add(item);
+      next = change.position();
+    }
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("items", items);
+    answer.put("next", Long.toString(next));
+    answer.put("head", Long.toString(head));
+    return answer;
+  }
+
   @GetMapping("/{resource}")
   Map<String, Object> list(@PathVariable String resource, @RequestParam(required = false) String after,
       @RequestParam(defaultValue = "100") int limit) {
@@ -153,6 +188,18 @@ class MirrorController {
       // fall through
     }
     throw new BadRequest("header Dualwrite-Entity-Version must be a whole number >= 0, not '" + header + "'");
+  }
+
+  private static long cursor(String after) {
+    try {
+      long position = Long.parseLong(after);
+      if (position >= 0) {
+        return position;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new BadRequest("after must be a cursor this service answered as next, not '" + after + "'");
   }
 
   /** A request that breaks the protocol: answered 400 with {"error": ...}. */

@@ -1,14 +1,21 @@
 package dev.dualwrite.samples.userservice;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.target.DeliveryResult;
+import dev.dualwrite.target.FeedChange;
+import dev.dualwrite.target.FeedPage;
 import dev.dualwrite.target.HttpTargetClient;
 import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetPage;
 import dev.dualwrite.target.spi.TargetClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -70,5 +77,25 @@ class UserServiceTest {
     assertThat(second.items()).extracting(TargetDocument::id).startsWith("10").endsWith("abc");
     assertThat(client.getMany("users", List.of("abc", "missing", "9")))
         .extracting(TargetDocument::id).containsExactly("abc", "9");
+  }
+
+  @Test
+  void writesThroughItsOwnApiTakeGreaterVersionsAndAppearInTheFeedWithMirroredOnes() throws Exception {
+    client.deliver(List.of(change("77", ChangeOperation.UPSERT, 40, "{\"id\":77,\"name\":\"from legacy\"}")));
+    HttpClient http = HttpClient.newHttpClient();
+    URI user = URI.create("http://127.0.0.1:" + port + "/api/users/77");
+    HttpResponse<String> put = http.send(HttpRequest.newBuilder(user)
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString("{\"id\":77,\"name\":\"from the service\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).isEqualTo(200);
+
+    FeedPage feed = client.changes("users", null, 100);
+    List<FeedChange> of77 = feed.items().stream().filter(c -> c.id().equals("77")).toList();
+    assertThat(of77).extracting(FeedChange::version, FeedChange::fromMirror)
+        .containsExactly(tuple(40L, true), tuple(41L, false));
+    assertThat(of77.get(1).data().path("name").asText()).isEqualTo("from the service");
+    assertThat(client.get("users", "77").orElseThrow().version()).isEqualTo(41);
+    assertThat(client.changes("users", feed.next(), 100).items()).isEmpty();
   }
 }
