@@ -49,14 +49,20 @@ import org.slf4j.LoggerFactory;
 final class Node implements DualWrite, NodeServices {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
   private static final Duration SHADOW_FLUSH = Duration.ofSeconds(5);
+  private static final int PERIODIC_TASKS = 3;
 
   private final Map<String, EntityMigration> entities = new LinkedHashMap<>();
   private final Clock clock;
   /** This node's name among the nodes (process and instance): in relay leases and shadow statistics. */
   private final String name =
       ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+  /**
+   * One thread per periodic task (phase refresh, undelivered-write sweep, shadow flush), so that a slow query of one
+   * never holds back another: a phase refresh waiting behind a sweep over a large backlog would send phase reads on
+   * the application's threads to the database.
+   */
   private final ScheduledExecutorService scheduler =
-      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("dualwrite-node"));
+      Executors.newScheduledThreadPool(PERIODIC_TASKS, DaemonThreads.numbered("dualwrite-node-"));
   private final OutboxTable outbox;
   private final TargetClient targetClient;
   private final JdbcShadowComparisons shadowComparisons;
