@@ -19,7 +19,9 @@ public interface DualWriteSettings {
   String INSTANCE = "dualwrite.instance";
 
   /**
-   * The Jackson 2 {@code ObjectMapper} (an object) that writes entity snapshots. Default: a plain {@code ObjectMapper}.
+   * The mapper (an object) that writes entity snapshots: a Jackson 2 {@code com.fasterxml.jackson.databind.ObjectMapper}
+   * or a Jackson 3 {@code tools.jackson.databind.ObjectMapper}, such as a {@code JsonMapper}. Default: a plain Jackson 2
+   * {@code ObjectMapper}. Anything else fails startup with a message naming this setting.
    * dualwrite writes {@code java.time} values as ISO-8601 strings itself, so no Jackson module is needed for them.
    */
   String OBJECT_MAPPER = "dualwrite.object_mapper";

@@ -34,7 +34,7 @@ class IntegratorTest {
       for (EventType<?> type : new EventType<?>[] {EventType.PRE_INSERT, EventType.POST_INSERT,
           EventType.POST_UPDATE, EventType.POST_DELETE}) {
         long ours = StreamSupport.stream(app.sessions.unwrap(org.hibernate.engine.spi.SessionFactoryImplementor.class)
-                .getEventListenerRegistry().getEventListenerGroup(type).listeners().spliterator(), false)
+                .getEventEngine().getListenerRegistry().getEventListenerGroup(type).listeners().spliterator(), false)
             .filter(l -> l.getClass().getName().startsWith("dev.dualwrite.")).count();
         assertThat(ours).as(type.eventName()).isEqualTo(1);
       }

@@ -62,7 +62,7 @@ public final class BulkWriteGuard implements StatementInspector {
 
   /** @param delegate the application's own inspector, run after the check; null for none */
   public BulkWriteGuard(StatementInspector delegate) {
-    this.delegate = delegate == null ? StatementInspector.NONE : delegate;
+    this.delegate = delegate;
   }
 
   /**
@@ -97,6 +97,9 @@ public final class BulkWriteGuard implements StatementInspector {
     Armed a = armed;
     if (a != null && ENTITY_WRITES.get()[0] == 0) {
       check(sql, a);
+    }
+    if (delegate == null) {
+      return sql;
     }
     String inspected = delegate.inspect(sql);
     return inspected == null ? sql : inspected;

@@ -1,6 +1,5 @@
 package dev.dualwrite.hibernate.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.DualWriteException;
 import dev.dualwrite.EntityMigration;
@@ -8,6 +7,8 @@ import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.hibernate.BulkWritePolicy;
 import dev.dualwrite.hibernate.DualWriteSettings;
 import dev.dualwrite.hibernate.Mirrored;
+import dev.dualwrite.hibernate.internal.json.SnapshotJson;
+import dev.dualwrite.hibernate.internal.orm.HibernateOrm;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -27,12 +28,14 @@ import org.hibernate.integrator.spi.Integrator;
 import org.hibernate.mapping.Join;
 import org.hibernate.mapping.PersistentClass;
 import org.hibernate.mapping.Table;
+import org.hibernate.service.spi.SessionFactoryServiceRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Wires dualwrite into a session factory; registered through {@code META-INF/services}. Does nothing when
- * {@code dualwrite.enabled=false} or when no entity is {@link Mirrored}; otherwise checks that every mirrored entity is
+ * {@code dualwrite.enabled=false}; refuses a Hibernate ORM version other than 6.6 and 7.x with a message naming it
+ * ({@link HibernateOrm}); does nothing more when no entity is {@link Mirrored}; otherwise checks that every mirrored entity is
  * configured in the {@link DualWrite} instance, appends its event listener (once: a second registration is refused by
  * the duplication strategy) and arms the bulk-write guard.
  */
@@ -47,6 +50,7 @@ public final class DualWriteIntegrator implements Integrator {
       log.info("dualwrite: disabled by {}=false; nothing is mirrored", DualWriteSettings.ENABLED);
       return;
     }
+    HibernateOrm orm = HibernateOrm.running();
     Map<String, String> mirroredClasses = new LinkedHashMap<>();
     for (PersistentClass binding : metadata.getEntityBindings()) {
       Class<?> type = binding.getMappedClass();
@@ -60,7 +64,7 @@ public final class DualWriteIntegrator implements Integrator {
     }
     DualWrite dualWrite = instance(settings, mirroredClasses);
     ChangeCapture capture = ChangeCapture.of(dualWrite);
-    ObjectMapper mapper = MirroredEntity.objectMapper(settings);
+    SnapshotJson json = SnapshotJson.of(settings);
 
     Map<String, EntityMigration> migrations = new HashMap<>();
     Map<String, String> entityByTable = new HashMap<>();
@@ -89,14 +93,14 @@ public final class DualWriteIntegrator implements Integrator {
       }
     }
 
-    MirrorEventListener listener = new MirrorEventListener(migrations, mapper, capture);
+    MirrorEventListener listener = new MirrorEventListener(migrations, json, capture, orm);
     factory.addObserver(new SessionFactoryObserver() {
       @Override
       public void sessionFactoryCreated(SessionFactory created) {
         listener.prepare(created.unwrap(SessionFactoryImplementor.class));
       }
     });
-    EventListenerRegistry registry = factory.getEventListenerRegistry();
+    EventListenerRegistry registry = factory.getEventEngine().getListenerRegistry();
     registry.addDuplicationStrategy(new DuplicationStrategy() {
       @Override
       public boolean areMatch(Object added, Object existing) {
@@ -125,8 +129,12 @@ public final class DualWriteIntegrator implements Integrator {
           + " tables {} are not detected. Configure Hibernate with DualWriteHibernate.configure(settings, dualWrite).",
           entityByTable.keySet());
     }
-    log.info("dualwrite: mirroring {} (bulk writes: {})", mirroredClasses, policy);
+    log.info("dualwrite: mirroring {} on {}, snapshots by {} (bulk writes: {})", mirroredClasses, orm, json, policy);
   }
+
+  /** Nothing to undo: the listeners and the guard go with the session factory. */
+  @Override
+  public void disintegrate(SessionFactoryImplementor factory, SessionFactoryServiceRegistry registry) {}
 
   private static DualWrite instance(Map<String, Object> settings, Map<String, String> mirrored) {
     Object instance = settings.get(DualWriteSettings.INSTANCE);

@@ -5,6 +5,7 @@ import dev.dualwrite.DualWriteException;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.hibernate.DualWriteSettings;
 import dev.dualwrite.hibernate.Mirrored;
+import dev.dualwrite.hibernate.internal.json.SnapshotJson;
 import dev.dualwrite.legacy.spi.LegacyRow;
 import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.legacy.spi.LegacyTransaction;
@@ -92,7 +93,7 @@ public final class HibernateLegacySource implements LegacySource {
     }
     EntityMigration migration = dualWrite.entity(entity);
     return new HibernateLegacySource(factory, persister,
-        new MirroredEntity(persister, migration, MirroredEntity.objectMapper(settings)));
+        new MirroredEntity(persister, migration, SnapshotJson.of(settings)));
   }
 
   @Override

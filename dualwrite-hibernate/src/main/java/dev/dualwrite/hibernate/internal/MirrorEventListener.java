@@ -1,6 +1,5 @@
 package dev.dualwrite.hibernate.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWriteException;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.capture.ChangeCapture;
@@ -10,8 +9,8 @@ import dev.dualwrite.outbox.ChangeOrigin;
 import dev.dualwrite.phase.MigrationPhase;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.hibernate.action.spi.AfterTransactionCompletionProcess;
-import org.hibernate.action.spi.BeforeTransactionCompletionProcess;
+import dev.dualwrite.hibernate.internal.json.SnapshotJson;
+import dev.dualwrite.hibernate.internal.orm.HibernateOrm;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.event.spi.PostDeleteEvent;
@@ -46,18 +45,22 @@ final class MirrorEventListener
   private static final Logger log = LoggerFactory.getLogger(MirrorEventListener.class);
 
   private final Map<String, EntityMigration> migrations;
-  private final ObjectMapper mapper;
+  private final SnapshotJson json;
   private final ChangeCapture capture;
+  private final HibernateOrm orm;
   private final Map<String, MirroredEntity> entities = new ConcurrentHashMap<>();
   private final Map<SharedSessionContractImplementor, TransactionCapture> transactions = new ConcurrentHashMap<>();
 
   /**
    * @param migrations the migration of each mirrored entity, by Hibernate entity name
+   * @param orm the running Hibernate ORM line, which registers each transaction's capture
    */
-  MirrorEventListener(Map<String, EntityMigration> migrations, ObjectMapper mapper, ChangeCapture capture) {
+  MirrorEventListener(
+      Map<String, EntityMigration> migrations, SnapshotJson json, ChangeCapture capture, HibernateOrm orm) {
     this.migrations = Map.copyOf(migrations);
-    this.mapper = mapper;
+    this.json = json;
     this.capture = capture;
+    this.orm = orm;
   }
 
   /**
@@ -76,41 +79,46 @@ final class MirrorEventListener
     if (migration == null) {
       return null;
     }
-    return entities.computeIfAbsent(persister.getEntityName(), n -> new MirroredEntity(persister, migration, mapper));
+    return entities.computeIfAbsent(persister.getEntityName(), n -> new MirroredEntity(persister, migration, json));
+  }
+
+  /** dualwrite's own after-commit work is the transaction capture's, not Hibernate's post-commit events. */
+  @Override
+  public boolean requiresPostCommitHandling(EntityPersister persister) {
+    return false;
   }
 
   @Override
   public boolean onPreInsert(PreInsertEvent event) {
-    before(event.getPersister(), event.getId(), event.getSession());
+    before(event.getPersister(), event.getId(), orm.session(event));
     return false;
   }
 
   @Override
   public boolean onPreUpdate(PreUpdateEvent event) {
-    before(event.getPersister(), event.getId(), event.getSession());
+    before(event.getPersister(), event.getId(), orm.session(event));
     return false;
   }
 
   @Override
   public boolean onPreDelete(PreDeleteEvent event) {
-    before(event.getPersister(), event.getId(), event.getSession());
+    before(event.getPersister(), event.getId(), orm.session(event));
     return false;
   }
 
   @Override
   public void onPostInsert(PostInsertEvent event) {
-    after(event.getPersister(), event.getId(), event.getState(), ChangeOperation.UPSERT, event.getSession());
+    after(event.getPersister(), event.getId(), event.getState(), ChangeOperation.UPSERT, orm.session(event));
   }
 
   @Override
   public void onPostUpdate(PostUpdateEvent event) {
-    after(event.getPersister(), event.getId(), event.getState(), ChangeOperation.UPSERT, event.getSession());
+    after(event.getPersister(), event.getId(), event.getState(), ChangeOperation.UPSERT, orm.session(event));
   }
 
   @Override
   public void onPostDelete(PostDeleteEvent event) {
-    after(event.getPersister(), event.getId(), event.getDeletedState(), ChangeOperation.DELETE,
-        event.getSession());
+    after(event.getPersister(), event.getId(), event.getDeletedState(), ChangeOperation.DELETE, orm.session(event));
   }
 
   private void before(EntityPersister persister, Object id, SharedSessionContractImplementor session) {
@@ -168,8 +176,7 @@ final class MirrorEventListener
       BulkWriteGuard.resetEntityWrites();
     });
     transactions.put(session, created);
-    session.getTransactionCompletionCallbacks().registerCallback((BeforeTransactionCompletionProcess) created);
-    session.getTransactionCompletionCallbacks().registerCallback((AfterTransactionCompletionProcess) created);
+    orm.onCompletion(session, created);
     return created;
   }
 }

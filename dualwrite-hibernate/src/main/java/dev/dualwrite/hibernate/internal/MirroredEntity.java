@@ -1,15 +1,11 @@
 package dev.dualwrite.hibernate.internal;
 
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.ser.impl.UnknownSerializer;
 import dev.dualwrite.DualWriteException;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.hibernate.DualWriteSettings;
 import dev.dualwrite.hibernate.MirrorIgnore;
 import dev.dualwrite.hibernate.MirrorName;
+import dev.dualwrite.hibernate.internal.json.SnapshotJson;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -40,12 +36,12 @@ final class MirroredEntity {
   private final String[] associatedEntities;
   private final Snapshots.ValueForm[] forms;
   private final Class<?>[] javaTypes;
-  private final ObjectMapper mapper;
+  private final SnapshotJson json;
 
-  MirroredEntity(EntityPersister persister, EntityMigration migration, ObjectMapper mapper) {
+  MirroredEntity(EntityPersister persister, EntityMigration migration, SnapshotJson json) {
     this.hibernateName = persister.getEntityName();
     this.migration = migration;
-    this.mapper = mapper;
+    this.json = json;
     Class<?> type = persister.getMappedClass();
     String id = persister.getIdentifierPropertyName();
     AnnotatedElement idElement = member(type, id);
@@ -73,15 +69,6 @@ final class MirroredEntity {
         kinds[i] = Kind.BASIC;
       }
     }
-  }
-
-  /**
-   * The mapper that writes snapshots for a session factory with {@code settings}: the one set under
-   * {@link DualWriteSettings#OBJECT_MAPPER}, else a plain one. The live write path and the legacy source both use it,
-   * so their snapshots are byte for byte the same.
-   */
-  static ObjectMapper objectMapper(Map<String, Object> settings) {
-    return settings.get(DualWriteSettings.OBJECT_MAPPER) instanceof ObjectMapper m ? m : new ObjectMapper();
   }
 
   String hibernateName() {
@@ -113,15 +100,12 @@ final class MirroredEntity {
       }
     }
     try {
-      return mapper.writeValueAsString(snapshot);
-    } catch (JsonMappingException e) {
-      String field = e.getPath().isEmpty() ? "?" : e.getPath().get(0).getFieldName();
+      return json.write(snapshot);
+    } catch (SnapshotJson.UnwritableField e) {
       throw new DualWriteException("cannot mirror " + migration.name() + " " + id + " (entity " + hibernateName
-          + "): field '" + field + "' cannot be written as JSON: " + e.getOriginalMessage()
+          + "): field '" + e.field() + "' cannot be written as JSON: " + e.getMessage()
           + ". Leave it out with @MirrorIgnore, or give dualwrite an ObjectMapper that can write it"
-          + " (setting dualwrite.object_mapper). Nothing of this transaction was mirrored.", e);
-    } catch (java.io.IOException e) {
-      throw new DualWriteException("cannot mirror " + migration.name() + " " + id + ": " + e.getMessage(), e);
+          + " (setting " + DualWriteSettings.OBJECT_MAPPER + "). Nothing of this transaction was mirrored.", e);
     }
   }
 
@@ -137,14 +121,7 @@ final class MirroredEntity {
       if (kinds[i] != Kind.BASIC || javaTypes[i] == null) {
         continue;
       }
-      String problem;
-      try {
-        JsonSerializer<Object> serializer = mapper.getSerializerProviderInstance().findValueSerializer(javaTypes[i]);
-        problem = serializer instanceof UnknownSerializer && mapper.isEnabled(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            ? "Jackson finds no properties to write in " + javaTypes[i].getName() : null;
-      } catch (JsonMappingException e) {
-        problem = e.getOriginalMessage();
-      }
+      String problem = json.problemWriting(javaTypes[i]);
       if (problem != null) {
         throw new DualWriteException("cannot mirror " + migration.name() + " (entity " + hibernateName + "): field '"
             + jsonNames[i] + "' of type " + javaTypes[i].getName() + " cannot be written as JSON: " + problem

@@ -11,8 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.hibernate.action.spi.AfterTransactionCompletionProcess;
-import org.hibernate.action.spi.BeforeTransactionCompletionProcess;
+import dev.dualwrite.hibernate.internal.orm.TransactionCompletion;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 
 /**
@@ -23,7 +22,7 @@ import org.hibernate.engine.spi.SharedSessionContractImplementor;
  * <p>Each entity's phase is read once, on first touch, and kept for the whole transaction, so a write never straddles
  * two phases. Several changes of one entity instance coalesce into the last one. Used by one session's thread.
  */
-final class TransactionCapture implements BeforeTransactionCompletionProcess, AfterTransactionCompletionProcess {
+final class TransactionCapture implements TransactionCompletion {
   private record Key(String entity, String id) {}
 
   private final ChangeCapture capture;
@@ -50,7 +49,7 @@ final class TransactionCapture implements BeforeTransactionCompletionProcess, Af
   }
 
   @Override
-  public void doBeforeTransactionCompletion(SharedSessionContractImplementor session) {
+  public void beforeCompletion(SharedSessionContractImplementor session) {
     if (changes.isEmpty()) {
       return;
     }
@@ -65,9 +64,9 @@ final class TransactionCapture implements BeforeTransactionCompletionProcess, Af
   }
 
   @Override
-  public void doAfterTransactionCompletion(boolean success, SharedSessionContractImplementor session) {
+  public void afterCompletion(boolean committed) {
     try {
-      if (success && !appended.isEmpty()) {
+      if (committed && !appended.isEmpty()) {
         capture.committed(appended);
       }
     } finally {

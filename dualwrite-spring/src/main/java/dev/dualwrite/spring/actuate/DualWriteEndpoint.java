@@ -102,11 +102,12 @@ public final class DualWriteEndpoint {
    *     refused (its message says why)
    */
   @WriteOperation
+  @SuppressWarnings("deprecation") // Spring Boot 3.5 takes only Spring's own @Nullable for an optional parameter
   public MoveResult move(
       @Selector String entity,
       String phase,
-      @Nullable String reason,
-      @Nullable Boolean force,
+      @org.springframework.lang.Nullable String reason,
+      @org.springframework.lang.Nullable Boolean force,
       SecurityContext securityContext) {
     checkWritable(entity);
     MigrationPhase target;

@@ -1,7 +1,6 @@
 package dev.dualwrite.spring.actuate;
 
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -25,11 +24,12 @@ public final class DualWriteEndpointWebExtension {
 
   /** See {@link DualWriteEndpoint#move}. */
   @WriteOperation
+  @SuppressWarnings("deprecation") // Spring Boot 3.5 takes only Spring's own @Nullable for an optional parameter
   public WebEndpointResponse<OperationResponseBody> move(
       @Selector String entity,
       String phase,
-      @Nullable String reason,
-      @Nullable Boolean force,
+      @org.springframework.lang.Nullable String reason,
+      @org.springframework.lang.Nullable Boolean force,
       SecurityContext securityContext) {
     return answer(() -> endpoint.move(entity, phase, reason, force, securityContext));
   }

@@ -19,7 +19,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,7 +32,10 @@ import org.springframework.orm.jpa.persistenceunit.PersistenceManagedTypes;
  * {@link OkHttpClient} beans when there is one of each, and any {@link PhaseStore} and {@link MirrorListener} beans.
  * Each bean backs off when the application defines its own. Off with {@code dualwrite.enabled=false}.
  */
-@AutoConfiguration(after = DataSourceAutoConfiguration.class)
+// Spring Boot 4's DataSourceAutoConfiguration, then Spring Boot 3.5's
+@AutoConfiguration(afterName = {
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+    "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration"})
 @ConditionalOnBooleanProperty(name = "dualwrite.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(DualWriteProperties.class)
 public final class DualWriteAutoConfiguration {

@@ -1,33 +1,34 @@
 package dev.dualwrite.spring.autoconfigure;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.hibernate.DualWriteHibernate;
-import dev.dualwrite.hibernate.DualWriteSettings;
 import dev.dualwrite.spring.DualWriteProperties;
-import org.springframework.beans.factory.ObjectProvider;
+import dev.dualwrite.spring.internal.ApplicationJsonMapper;
+import org.hibernate.SessionFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Hands {@link DualWrite} to the Hibernate {@code EntityManagerFactory} that Spring Boot builds, through a
- * {@link HibernatePropertiesCustomizer}: {@link DualWriteHibernate#configure} puts the instance and the bulk-write
- * guard into the settings, so dualwrite's integrator finds them when the factory starts. Also sets
- * {@code dualwrite.bulk_writes} and, when the application has one Jackson 2 {@link ObjectMapper} bean,
- * {@code dualwrite.object_mapper}. With {@code dualwrite.enabled=false} it sets Hibernate's {@code dualwrite.enabled}
- * to {@code false} instead, so the integrator stands down.
+ * What dualwrite hands to the Hibernate {@code EntityManagerFactory} that Spring Boot builds, as
+ * {@link DualWriteHibernateSettings}: {@link DualWriteHibernate#configure} puts the {@link DualWrite} instance and the
+ * bulk-write guard into the settings, so dualwrite's integrator finds them when the factory starts; also
+ * {@code dualwrite.bulk_writes} and the application's JSON mapper for snapshots ({@link ApplicationJsonMapper}: its
+ * Jackson 3 {@code JsonMapper}, else its Jackson 2 {@code ObjectMapper}). With {@code dualwrite.enabled=false} the
+ * settings set Hibernate's {@code dualwrite.enabled} to {@code false} instead, so the integrator stands down. The
+ * {@code HibernatePropertiesCustomizer} of the running Spring Boot line applies them
+ * ({@link DualWriteHibernatePropertiesAutoConfiguration} on Spring Boot 4).
  *
  * <p>An application that builds its own {@code EntityManagerFactory} calls {@link DualWriteHibernate#configure}
  * itself.
  */
 @AutoConfiguration(after = DualWriteAutoConfiguration.class)
-@ConditionalOnClass(HibernatePropertiesCustomizer.class)
+@ConditionalOnClass(SessionFactory.class)
 public final class DualWriteHibernateAutoConfiguration {
 
   /** Connects Hibernate to the {@link DualWrite} bean. */
@@ -37,14 +38,10 @@ public final class DualWriteHibernateAutoConfiguration {
   static class Enabled {
 
     @Bean
-    @ConditionalOnMissingBean(name = "dualWriteHibernatePropertiesCustomizer")
-    HibernatePropertiesCustomizer dualWriteHibernatePropertiesCustomizer(
-        DualWrite dualWrite, DualWriteProperties properties, ObjectProvider<ObjectMapper> objectMapper) {
-      return settings -> {
-        DualWriteHibernate.configure(settings, dualWrite);
-        settings.put(DualWriteSettings.BULK_WRITES, properties.bulkWrites());
-        objectMapper.ifUnique(mapper -> settings.put(DualWriteSettings.OBJECT_MAPPER, mapper));
-      };
+    @ConditionalOnMissingBean
+    DualWriteHibernateSettings dualWriteHibernateSettings(
+        DualWrite dualWrite, DualWriteProperties properties, ListableBeanFactory beans) {
+      return DualWriteHibernateSettings.enabled(dualWrite, properties.bulkWrites(), ApplicationJsonMapper.find(beans));
     }
   }
 
@@ -54,9 +51,9 @@ public final class DualWriteHibernateAutoConfiguration {
   static class Disabled {
 
     @Bean
-    @ConditionalOnMissingBean(name = "dualWriteHibernatePropertiesCustomizer")
-    HibernatePropertiesCustomizer dualWriteHibernatePropertiesCustomizer() {
-      return settings -> settings.put(DualWriteSettings.ENABLED, "false");
+    @ConditionalOnMissingBean
+    DualWriteHibernateSettings dualWriteHibernateSettings() {
+      return DualWriteHibernateSettings.disabled();
     }
   }
 }

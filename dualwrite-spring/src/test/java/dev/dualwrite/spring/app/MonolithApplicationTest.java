@@ -7,22 +7,31 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
+import dev.dualwrite.hibernate.DualWriteHibernate;
+import dev.dualwrite.hibernate.DualWriteSettings;
 import dev.dualwrite.phase.MigrationPhase;
+import dev.dualwrite.spring.autoconfigure.DualWriteHibernateSettings;
+import dev.dualwrite.test.DualWriteAssertions;
 import dev.dualwrite.test.db.DatabaseKind;
 import dev.dualwrite.test.db.DatabaseTest;
 import dev.dualwrite.test.db.TestDatabase;
 import dev.dualwrite.test.service.ReferenceMirrorService;
 import dev.dualwrite.test.service.StoredDocument;
+import jakarta.persistence.EntityManagerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A Spring Boot monolith on a real PostgreSQL: an entity that is only annotated {@code @Mirrored}, saved through a
- * Spring Data repository, reaches a loopback service once a tech lead moves it to {@code DUAL_WRITE} through the
- * Actuator endpoint over HTTP; the endpoint and the metrics show it.
+ * A Spring Boot monolith on a real PostgreSQL and MariaDB: an entity that is only annotated {@code @Mirrored}, saved
+ * through a Spring Data repository, reaches a loopback service once a tech lead moves it to {@code DUAL_WRITE} through
+ * the Actuator endpoint over HTTP; the endpoint and the metrics show it. Its snapshots are written by the
+ * application's own JSON mapper, and the verifier agrees.
  */
 class MonolithApplicationTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
@@ -30,7 +39,7 @@ class MonolithApplicationTest {
 
   @RegisterExtension final ReferenceMirrorService service = ReferenceMirrorService.start();
 
-  @DatabaseTest(DatabaseKind.POSTGRESQL)
+  @DatabaseTest
   void savedEntityReachesTheServiceAfterAPhaseMoveThroughTheEndpoint(TestDatabase db) {
     try (RunningMonolith app = RunningMonolith.start(db, service)) {
       JsonNode customers = entity(json(app.get("actuator/dualwrite"), 200), "customers");
@@ -79,6 +88,27 @@ class MonolithApplicationTest {
       assertThatThrownBy(() -> repository.setEveryTier(Tier.BASIC))
           .as("the bulk-write guard reached Hibernate through the auto-configuration")
           .hasMessageContaining("entity 'customers'");
+    }
+  }
+
+  @DatabaseTest
+  void snapshotsAreWrittenByTheApplicationsOwnJsonMapperAndTheVerifierFindsNoDifference(TestDatabase db) {
+    try (RunningMonolith app = RunningMonolith.start(db, service)) {
+      Map<String, Object> settings = new HashMap<>();
+      app.bean(DualWriteHibernateSettings.class).applyTo(settings);
+      assertThat(settings.get(DualWriteSettings.OBJECT_MAPPER)).as("the application's mapper reaches Hibernate")
+          .isInstanceOf(ApplicationJson.MAPPER_TYPE)
+          .isSameAs(app.bean(ApplicationJson.MAPPER_TYPE));
+
+      DualWrite dualWrite = app.bean(DualWrite.class);
+      dualWrite.phases().move("customers", MigrationPhase.DUAL_WRITE, "test", "start mirroring");
+      Customer grace = app.bean(CustomerRepository.class).save(new Customer("Grace", "grace@example.com", Tier.GOLD));
+      await().atMost(WAIT).until(() -> service.document("customers", grace.getId().toString()).isPresent());
+      assertThat(service.document("customers", grace.getId().toString()).orElseThrow().data().path("tier").asText())
+          .as("enums by toString(), as the application's mapper writes them").isEqualTo("gold");
+
+      SessionFactory sessions = app.bean(EntityManagerFactory.class).unwrap(SessionFactory.class);
+      DualWriteAssertions.assertStoresAgree(dualWrite, DualWriteHibernate.legacySource(sessions, "customers"));
     }
   }
 

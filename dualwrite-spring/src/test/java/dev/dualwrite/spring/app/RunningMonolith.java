@@ -17,7 +17,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * {@link MonolithApplication} running on a test class's PostgreSQL schema and a free loopback port, mirroring to a
+ * {@link MonolithApplication} running on a test class's database (PostgreSQL schema or MariaDB database) and a free loopback port, mirroring to a
  * {@link ReferenceMirrorService}, with quick retries, every read compared in the comparing phases and the endpoint's
  * write operations on (unless overridden).
  */

@@ -19,6 +19,7 @@ import dev.dualwrite.phase.spi.PhaseStore;
 import dev.dualwrite.relay.MirrorListener;
 import dev.dualwrite.relay.RelayConfig;
 import dev.dualwrite.spring.DualWriteProperties;
+import dev.dualwrite.spring.SpringBootLine;
 import dev.dualwrite.spring.actuate.DualWriteEndpoint;
 import dev.dualwrite.spring.actuate.DualWriteEndpointWebExtension;
 import dev.dualwrite.spring.app.Customer;
@@ -45,8 +46,6 @@ import org.hibernate.cfg.AvailableSettings;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -58,9 +57,10 @@ class DualWriteAutoConfigurationTest {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(
-          DataSourceAutoConfiguration.class,
+          SpringBootLine.DATA_SOURCE_AUTO_CONFIGURATION,
           DualWriteAutoConfiguration.class,
           DualWriteHibernateAutoConfiguration.class,
+          SpringBootLine.HIBERNATE_ADAPTER,
           DualWriteMetricsAutoConfiguration.class,
           DualWriteEndpointAutoConfiguration.class))
       .withPropertyValues(
@@ -89,7 +89,7 @@ class DualWriteAutoConfigurationTest {
               .hasSingleBean(ReadRouterMetrics.class)
               .hasSingleBean(DualWriteEndpoint.class)
               .hasSingleBean(DualWriteEndpointWebExtension.class)
-              .hasSingleBean(HibernatePropertiesCustomizer.class);
+              .hasSingleBean(DualWriteHibernateSettings.class);
           DualWrite dualWrite = context.getBean(DualWrite.class);
           assertThat(dualWrite.entities()).extracting(EntityMigration::name).containsExactly("customers");
           assertThat(NodeServices.of(dualWrite).targetClient()).containsSame(context.getBean(TargetClient.class));
@@ -180,7 +180,7 @@ class DualWriteAutoConfigurationTest {
         .withPropertyValues("dualwrite.bulk-writes=warn")
         .run(context -> {
           Map<String, Object> settings = new HashMap<>();
-          context.getBean(HibernatePropertiesCustomizer.class).customize(settings);
+          SpringBootLine.customizeHibernate(context, settings);
           assertThat(settings)
               .containsEntry(DualWriteSettings.INSTANCE, context.getBean(DualWrite.class))
               .containsEntry(DualWriteSettings.OBJECT_MAPPER, mapper)
@@ -194,7 +194,7 @@ class DualWriteAutoConfigurationTest {
   void withoutAnApplicationObjectMapperHibernateKeepsDualWritesOwn() {
     runner.withUserConfiguration(ScannedEntities.class).run(context -> {
       Map<String, Object> settings = new HashMap<>();
-      context.getBean(HibernatePropertiesCustomizer.class).customize(settings);
+      SpringBootLine.customizeHibernate(context, settings);
       assertThat(settings).containsKey(DualWriteSettings.INSTANCE).doesNotContainKey(DualWriteSettings.OBJECT_MAPPER);
     });
   }
@@ -228,7 +228,7 @@ class DualWriteAutoConfigurationTest {
           assertThat(context).hasNotFailed().hasSingleBean(DualWrite.class).hasBean("myDualWrite");
           assertThat(context.getBean(DualWriteEndpoint.class).report().entities()).hasSize(1);
           Map<String, Object> settings = new HashMap<>();
-          context.getBean(HibernatePropertiesCustomizer.class).customize(settings);
+          SpringBootLine.customizeHibernate(context, settings);
           assertThat(settings).containsEntry(DualWriteSettings.INSTANCE, context.getBean("myDualWrite"));
         });
   }
@@ -280,7 +280,7 @@ class DualWriteAutoConfigurationTest {
               .doesNotHaveBean(DualWriteEndpoint.class)
               .doesNotHaveBean(DualWriteProperties.class);
           Map<String, Object> settings = new HashMap<>();
-          context.getBean(HibernatePropertiesCustomizer.class).customize(settings);
+          SpringBootLine.customizeHibernate(context, settings);
           assertThat(settings).isEqualTo(Map.of(DualWriteSettings.ENABLED, "false"));
         });
   }
