@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -191,17 +192,7 @@ public final class OkHttpTargetClient implements TargetClient {
     }
     HttpUrl built = url.build();
     Request request = authorised(new Request.Builder().url(built)).get().build();
-    try (Response response = http.newCall(request).execute()) {
-      String body = bodyOf(response);
-      if (!response.isSuccessful()) {
-        throw failure(response.code(), body, request);
-      }
-      JsonNode root = read(body, response);
-      JsonNode items = root.path("items");
-      if (!items.isArray()) {
-        throw new TargetException(response.code(), "protocol violation: GET " + built
-            + " answered without an \"items\" array", null);
-      }
+    return page(request, built, (root, items) -> {
       List<FeedChange> changes = new ArrayList<>(items.size());
       for (JsonNode item : items) {
         changes.add(feedChange(item, request));
@@ -209,9 +200,7 @@ public final class OkHttpTargetClient implements TargetClient {
       JsonNode next = root.path("next");
       JsonNode head = root.path("head");
       return new FeedPage(changes, next.isTextual() ? next.asText() : after, head.isTextual() ? head.asText() : null);
-    } catch (IOException e) {
-      throw unreachable(e, built);
-    }
+    });
   }
 
   private static FeedChange feedChange(JsonNode node, Request request) {
@@ -237,6 +226,18 @@ public final class OkHttpTargetClient implements TargetClient {
   }
 
   private TargetPage items(Request request, HttpUrl url) {
+    return page(request, url, (root, items) -> {
+      List<TargetDocument> documents = new ArrayList<>(items.size());
+      for (JsonNode item : items) {
+        documents.add(document(item, request));
+      }
+      JsonNode next = root.path("next");
+      return new TargetPage(documents, next.isTextual() ? next.asText() : null);
+    });
+  }
+
+  /** Sends a read answered with a page of {@code "items"}, and reads the page (the whole answer and its items). */
+  private <T> T page(Request request, HttpUrl url, BiFunction<JsonNode, JsonNode, T> reader) {
     try (Response response = http.newCall(request).execute()) {
       String body = bodyOf(response);
       if (!response.isSuccessful()) {
@@ -248,12 +249,7 @@ public final class OkHttpTargetClient implements TargetClient {
         throw new TargetException(response.code(), "protocol violation: " + request.method() + " " + url
             + " answered without an \"items\" array", null);
       }
-      List<TargetDocument> documents = new ArrayList<>(items.size());
-      for (JsonNode item : items) {
-        documents.add(document(item, request));
-      }
-      JsonNode next = root.path("next");
-      return new TargetPage(documents, next.isTextual() ? next.asText() : null);
+      return reader.apply(root, items);
     } catch (IOException e) {
       throw unreachable(e, url);
     }
