@@ -81,7 +81,8 @@ final class Node implements DualWrite, NodeServices {
     this.targetClient = targetClient;
     this.outbox = dataSource == null ? null : new OutboxTable(dataSource, DatabaseDialect.detect(dataSource), clock);
     this.shadowComparisons = dataSource == null ? null : new JdbcShadowComparisons(dataSource, name);
-    this.gateKeeper = new GateKeeper(settings.phaseGates(), dataSource, phaseStore, outbox, shadowComparisons, clock);
+    this.gateKeeper = new GateKeeper(settings.phaseGates(), dataSource, phaseStore, outbox, shadowComparisons,
+        targetClient, entity -> entities.get(entity).resource(), clock);
     this.phases = new CachedPhases(phaseStore, entities.keySet(), settings.phaseStaleness(), clock, gateKeeper,
         scheduler);
     this.undeliveredWrites = new LocalUndeliveredWrites(entities.keySet(), outbox, clock);

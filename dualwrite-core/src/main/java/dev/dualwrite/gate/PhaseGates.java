@@ -20,7 +20,11 @@ import java.util.List;
  *     {@link #maxShadowMismatchRate()} mismatched</td></tr>
  *   <tr><td></td><td>{@code outbox-backlog}</td><td>at most {@link #maxBacklog()} undelivered changes</td></tr>
  *   <tr><td>{@code NEW_WRITES}</td><td>{@code canary-complete}</td><td>{@code NEW_READS} serves 100 % of keys</td></tr>
+ *   <tr><td></td><td>{@code shadow-mismatch-rate}</td><td>as into {@code NEW_READS}, counted since entering
+ *     {@code SHADOW_READS}</td></tr>
  *   <tr><td></td><td>{@code no-dead-letters}, {@code outbox-backlog}</td><td>no dead letters; backlog as above</td></tr>
+ *   <tr><td></td><td>{@code change-feed}</td><td>the node that moves reads the new service's change feed of the
+ *     entity's resource ({@code GET /v1/_changes/{resource}})</td></tr>
  *   <tr><td>{@code NEW_ONLY}</td><td>{@code soak-time}</td><td>the entity has been in {@code NEW_WRITES} for
  *     {@link #minNewWritesSoak()}</td></tr>
  *   <tr><td></td><td>{@code no-dead-letters}, {@code outbox-empty}</td><td>no dead letters, nothing undelivered</td></tr>

@@ -153,9 +153,13 @@ class PhaseGatesTest {
   }
 
   @DatabaseTest
-  void intoNewWritesNeedsTheWholeCanaryNoDeadLettersAndASmallBacklog(TestDatabase db) {
-    try (MirrorFixture app = app(db, PhaseGates.builder().withMaxBacklog(2).build())) {
+  void intoNewWritesNeedsTheWholeCanaryFewMismatchesNoDeadLettersASmallBacklogAndTheChangeFeed(TestDatabase db) {
+    try (MirrorFixture app = app(db, PhaseGates.builder().withMaxBacklog(2).withShadowMismatchRate(0.05, 10).build())) {
       app.moveTo("users", NEW_READS);
+      long revision = app.dualWrite.phases().state("users").revision();
+      for (int i = 0; i < 10; i++) {
+        NodeServices.of(app.dualWrite).shadowComparisons().record("users", revision, i < 2);
+      }
       service.stop();
       app.sessions.inTransaction(s -> {
         for (long id = 1; id <= 3; id++) {
@@ -166,12 +170,20 @@ class PhaseGatesTest {
       assertThat(app.dualWrite.phases().checkGates("users", NEW_WRITES))
           .extracting(GateResult::gate, GateResult::passed)
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple("canary-complete", false),
-              org.assertj.core.groups.Tuple.tuple("no-dead-letters", true),
-              org.assertj.core.groups.Tuple.tuple("outbox-backlog", false));
+              tuple("canary-complete", false),
+              tuple("shadow-mismatch-rate", false),
+              tuple("no-dead-letters", true),
+              tuple("outbox-backlog", false),
+              tuple("change-feed", false));
       assertThat(gate(app, NEW_WRITES, "outbox-backlog").measured()).isEqualTo("3 undelivered changes");
+      assertThat(gate(app, NEW_WRITES, "shadow-mismatch-rate").measured())
+          .isEqualTo("20.00 % (2 of 10 comparisons mismatched)");
+      assertThat(gate(app, NEW_WRITES, "change-feed").measured()).startsWith("cannot read it: ");
 
       app.dualWrite.phases().setCanaryPercent("users", 100, "lead", "all keys");
+      for (int i = 0; i < 40; i++) {
+        NodeServices.of(app.dualWrite).shadowComparisons().record("users", revision, false);
+      }
       service.restart();
       assertThat(app.dualWrite.relay().drain(WAIT)).isTrue();
       assertThat(app.dualWrite.phases().checkGates("users", NEW_WRITES)).allMatch(GateResult::passed);

@@ -15,6 +15,8 @@ import dev.dualwrite.phase.spi.PhaseStore;
 import dev.dualwrite.storage.internal.BackfillTable;
 import dev.dualwrite.storage.internal.ShadowStatsTable;
 import dev.dualwrite.storage.internal.VerificationTable;
+import dev.dualwrite.target.FeedPage;
+import dev.dualwrite.target.spi.TargetClient;
 import dev.dualwrite.verify.VerificationReport;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -37,16 +40,25 @@ public final class GateKeeper implements MoveCheck {
   private final PhaseStore store;
   private final Outbox outbox;
   private final JdbcShadowComparisons shadow;
+  private final TargetClient target;
+  private final Function<String, String> resources;
   private final Clock clock;
 
-  /** {@code dataSource}, {@code outbox} and {@code shadow} are null when there is no data source. */
+  /**
+   * {@code dataSource}, {@code outbox} and {@code shadow} are null when there is no data source, {@code target} when
+   * the node has no target client.
+   *
+   * @param resources each entity's resource in the new service
+   */
   public GateKeeper(PhaseGates gates, DataSource dataSource, PhaseStore store, Outbox outbox,
-      JdbcShadowComparisons shadow, Clock clock) {
+      JdbcShadowComparisons shadow, TargetClient target, Function<String, String> resources, Clock clock) {
     this.gates = gates;
     this.dataSource = dataSource;
     this.store = store;
     this.outbox = outbox;
     this.shadow = shadow;
+    this.target = target;
+    this.resources = resources;
     this.clock = clock;
   }
 
@@ -115,8 +127,10 @@ public final class GateKeeper implements MoveCheck {
       }
       case NEW_WRITES -> {
         canaryComplete(e, results);
+        shadowMismatchRate(entity, e, results);
         noDeadLetters(e, results);
         backlog(e, gates.maxBacklog(), "outbox-backlog", results);
+        changeFeedReadable(entity, results);
       }
       case NEW_ONLY -> {
         soakTime(e, results);
@@ -176,6 +190,7 @@ public final class GateKeeper implements MoveCheck {
         measured, required));
   }
 
+  /** The share of shadow comparisons that mismatched, every node's, since the entity last entered SHADOW_READS. */
   private void shadowMismatchRate(String entity, GateEvidence e, List<GateResult> results) {
     String required = String.format(Locale.ROOT, "at most %.2f %% over at least %d comparisons since entering"
         + " SHADOW_READS", gates.maxShadowMismatchRate() * 100, gates.minShadowComparisons());
@@ -193,6 +208,28 @@ public final class GateKeeper implements MoveCheck {
     results.add(new GateResult("shadow-mismatch-rate",
         total.compared() >= gates.minShadowComparisons() && rate <= gates.maxShadowMismatchRate(), measured,
         required));
+  }
+
+  /**
+   * Whether this node reads the new service's change feed of the entity's resource: what reverse sync needs once the
+   * service is authoritative.
+   */
+  private void changeFeedReadable(String entity, List<GateResult> results) {
+    String resource = resources.apply(entity);
+    String required = "the new service's change feed of " + resource + " readable from this node"
+        + " (GET /v1/_changes/" + resource + ", docs/protocol.md)";
+    if (target == null) {
+      results.add(new GateResult("change-feed", false, "this node has no target client; move the phase from a node"
+          + " configured with withTargetUrl(...)", required));
+      return;
+    }
+    try {
+      FeedPage page = target.changes(resource, null, 1);
+      results.add(new GateResult("change-feed", true, "readable, "
+          + (page.head() == null ? "no change yet" : "head at cursor " + page.head()), required));
+    } catch (RuntimeException ex) {
+      results.add(new GateResult("change-feed", false, "cannot read it: " + ex.getMessage(), required));
+    }
   }
 
   private static void backlog(GateEvidence e, long max, String gate, List<GateResult> results) {
