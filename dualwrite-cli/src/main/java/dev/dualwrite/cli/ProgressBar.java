@@ -44,7 +44,7 @@ final class ProgressBar {
           .append(Human.count(shown)).append('/').append(Human.count(total)).append(" rows  ")
           .append(Human.count(Math.round(rate))).append(" rows/s  ")
           .append(shown == total ? "done" : rate <= 0 ? "ETA ?"
-              : "ETA " + Human.duration(Duration.ofMillis((long) ((total - shown) / rate * 1000)))));
+              : "ETA " + Human.duration(Duration.ofMillis((long) ((total - shown) / rate * 1000))));
     } else {
       line.append(Human.count(done)).append(" rows  ").append(Human.count(Math.round(rate))).append(" rows/s");
     }
