@@ -87,6 +87,7 @@ final class EndpointJobs implements AutoCloseable {
       long total = Math.round(source.inTransaction(tx -> tx.countAfter(null)) * sampleRate);
       job.progress(0, total, 0, null);
       VerificationReport report = repair ? verifier.repair() : verifier.verify();
+      job.progress(report.compared(), total, rate(report.compared(), job.startedAt), null);
       job.report = report;
       return report.describe();
     });
