@@ -333,7 +333,7 @@ public final class DualWriteCli {
       } finally {
         ticker.shutdownNow();
         awaitQuietly(ticker);
-        bar.draw(last[0] < 0 ? 0 : Math.max(last[0], 0), total, null);
+        bar.draw(Math.max(last[0], 0), total, null);
         bar.finish();
       }
       out().println(report.describe());
