@@ -8,16 +8,22 @@ import dev.dualwrite.backfill.BackfillCheckpoint;
 import dev.dualwrite.backfill.BackfillListener;
 import dev.dualwrite.backfill.BackfillProgress;
 import dev.dualwrite.gate.GateResult;
+import dev.dualwrite.jdbc.DatabaseDialect;
+import dev.dualwrite.jdbc.DualWriteSchema;
+import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.outbox.DeadLetter;
+import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseMove;
 import dev.dualwrite.relay.MirrorStats;
 import dev.dualwrite.verify.VerificationReport;
 import dev.dualwrite.verify.Verifier;
 import java.io.PrintWriter;
-import java.util.Comparator;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
+import java.util.SortedSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,22 +39,31 @@ import picocli.CommandLine.Spec;
 /**
  * {@code dualwrite <command>}: what a tech lead does to migrate an entity. Exit code 0 on success; 1 with a one-line
  * reason when the command could not do what was asked (a refused move names the gate and its measured value); 2 for a
- * command line that cannot be read.
+ * command line that cannot be read. {@code status}, {@code history} and {@code dead-letters list} only read.
  */
 @Command(name = "dualwrite", mixinStandardHelpOptions = true, version = "dualwrite 0.1.0",
     description = "Move entities between migration phases, backfill, verify and handle dead letters.",
+    footer = {"", "Exit codes: 0 done; 1 not done (the reason is printed); 2 a command line that cannot be read."},
     subcommands = {
       DualWriteCli.Status.class,
       DualWriteCli.Phase.class,
       DualWriteCli.History.class,
       DualWriteCli.BackfillCommand.class,
       DualWriteCli.Verify.class,
-      DualWriteCli.DeadLetters.class
+      DualWriteCli.DeadLetters.class,
+      DualWriteCli.Schema.class,
+      DualWriteCli.Forget.class
     })
 public final class DualWriteCli {
+  private static final String LOGGING = "logback.configurationFile";
+
   @Mixin MonolithConnection connection;
 
   public static void main(String[] args) {
+    if (System.getProperty(LOGGING) == null) {
+      // the CLI's own logging setup, under a name no application's logback.xml shares
+      System.setProperty(LOGGING, "dev/dualwrite/cli/logback-cli.xml");
+    }
     System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
@@ -56,6 +71,8 @@ public final class DualWriteCli {
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
     DualWriteCli cli = new DualWriteCli();
     CommandLine commandLine = new CommandLine(cli).setOut(out).setErr(err)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .registerConverter(MigrationPhase.class, DualWriteCli::phase)
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           String message = e instanceof CliFailure || e instanceof DualWriteException
               || e instanceof IllegalArgumentException || e instanceof IllegalStateException
@@ -71,6 +88,14 @@ public final class DualWriteCli {
       }
       out.flush();
       err.flush();
+    }
+  }
+
+  private static MigrationPhase phase(String name) {
+    try {
+      return MigrationPhase.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.TypeConversionException(e.getMessage());
     }
   }
 
@@ -92,192 +117,324 @@ public final class DualWriteCli {
     }
   }
 
-  @Command(name = "status", description = "Per entity: phase, backlog, lag, dead letters, backfill, last"
-      + " verification and the gates of the next move.")
+  @Command(name = "status", mixinStandardHelpOptions = true, description = "Per entity: phase, canary, backlog,"
+      + " oldest undelivered change, dead letters, backfill, last verification and each gate of the next move with"
+      + " what it measured. Only reads.")
   static final class Status extends Subcommand {
+    @Parameters(arity = "0..1", paramLabel = "ENTITY", description = "One entity; every known one when absent.")
+    String entity;
+
     @Override
     public Integer call() {
-      for (EntityStatus status : connection().dualWrite().status().stream()
-          .sorted(Comparator.comparing(EntityStatus::entity)).toList()) {
-        MirrorStats mirror = status.mirror();
-        Double override = status.state().canaryPercent();
-        out().printf(Locale.ROOT, "%s: phase=%s canary=%s backlog=%d oldest=%s dead-letters=%d%n", status.entity(),
-            status.phase(), override == null ? "-" : override + "%", mirror.backlog(),
-            mirror.oldestPendingAge().withNanos(0), mirror.deadLetters());
-        if (status.recordsUnreadable() != null) {
-          out().println("  dualwrite's tables cannot be read: " + status.recordsUnreadable());
-        }
-        out().println("  backfill: " + backfill(status.backfill()));
-        out().println("  last verification: " + lastVerification(status.lastVerification()));
-        if (status.nextPhase() != null) {
-          List<GateResult> gates = status.nextGates();
-          out().println("  next: " + status.nextPhase() + (gates.isEmpty() ? " (no gates)" : ""));
-          gates.forEach(g -> out().println("    " + (g.passed() ? "ok   " : "FAIL ") + g.describe()));
-        }
+      SortedSet<String> known = connection().knownEntities();
+      if (known.isEmpty()) {
+        out().println("no entity is known yet: dualwrite's tables mention none and no @Mirrored class is given"
+            + " (--monolith). Start with 'phase <entity> DUAL_WRITE'.");
+        return 0;
       }
+      DualWrite dualWrite = connection().dualWrite();
+      List<EntityStatus> statuses = entity == null ? dualWrite.status()
+          : List.of(dualWrite.status(connection().known(entity)));
+      statuses.forEach(this::print);
       return 0;
     }
 
+    private void print(EntityStatus status) {
+      MirrorStats mirror = status.mirror();
+      out().println(status.entity() + ": " + status.phase() + (status.state().revision() == 0 ? " (never moved)"
+          : " since " + Human.time(status.state().changedAt()))
+          + (status.phase() == MigrationPhase.NEW_READS ? ", canary " + Human.percent(status.canaryPercent()) : ""));
+      if (status.recordsUnreadable() != null) {
+        out().println("  dualwrite's tables cannot be read: " + status.recordsUnreadable());
+      }
+      out().println("  mirror: backlog " + Human.count(mirror.backlog()) + ", oldest undelivered "
+          + (mirror.backlog() == 0 ? "-" : Human.duration(mirror.oldestPendingAge()) + " old") + ", dead letters "
+          + Human.count(mirror.deadLetters()));
+      out().println("  backfill: " + backfill(status.backfill()));
+      out().println("  last verification: " + lastVerification(status.lastVerification()));
+      if (status.nextPhase() != null) {
+        List<GateResult> gates = status.nextGates();
+        out().println("  next: " + status.nextPhase() + (gates.isEmpty() ? " (no gates)" : ""));
+        gates.forEach(g -> out().println("    " + gate(g)));
+      }
+    }
+
     private static String backfill(BackfillCheckpoint checkpoint) {
-      return checkpoint == null ? "not run" : checkpoint.rowsDone() + " rows, "
-          + (checkpoint.finishedAt() == null ? "running or stopped" : "finished at " + checkpoint.finishedAt());
+      return checkpoint == null ? "not run" : Human.count(checkpoint.rowsDone()) + " rows, "
+          + (checkpoint.finishedAt() == null ? "not finished (last chunk " + Human.time(checkpoint.updatedAt())
+              + "; run backfill again to resume)" : "finished " + Human.time(checkpoint.finishedAt()));
     }
 
     private static String lastVerification(VerificationReport r) {
-      return r == null ? "none" : String.format(Locale.ROOT,
-          "verify %s: compared=%d missing=%d extra=%d different=%d (at %s)", r.entity(), r.compared(), r.missing(),
-          r.extra(), r.different(), r.finishedAt());
+      return r == null ? "none" : r.summary() + " (" + Human.time(r.finishedAt()) + ")";
     }
   }
 
-  @Command(name = "phase", description = "Moves an entity one phase forward or back (gates apply to forward"
-      + " moves); --force with a reason skips phases and overrides gates.")
+  /** {@code ok    gate: measured (requires required)} or {@code FAIL  ...}. */
+  static String gate(GateResult gate) {
+    return (gate.passed() ? "ok    " : "FAIL  ") + gate.gate() + ": " + gate.measured() + " (requires "
+        + gate.required() + ")";
+  }
+
+  @Command(name = "phase", mixinStandardHelpOptions = true, description = "Moves an entity one phase forward or"
+      + " back (gates apply to forward moves); --force with a reason skips phases and overrides gates.")
   static final class Phase extends Subcommand {
-    @Parameters(index = "0", description = "The entity, e.g. users.") String entity;
-    @Parameters(index = "1", description = "The phase to move to, e.g. SHADOW_READS.") String phase;
+    @Parameters(index = "0", paramLabel = "ENTITY", description = "The entity, e.g. users.") String entity;
+    @Parameters(index = "1", paramLabel = "PHASE", description = "The phase to move to: ${COMPLETION-CANDIDATES}.")
+    MigrationPhase phase;
     @Option(names = "--force", description = "Skip phases and override failing gates.") boolean force;
     @Option(names = "--reason", description = "Why; required with --force, recorded in the history.") String reason;
     @Option(names = "--actor", defaultValue = "${sys:user.name}", description = "Who; default the OS user.")
     String actor;
-    @Option(names = "--canary", description = "Also set the NEW_READS canary percentage, 0 to 100.") Double canary;
+    @Option(names = "--canary", paramLabel = "PERCENT",
+        description = "Also set the NEW_READS canary percentage, 0 to 100.") Double canary;
+    @Option(names = "--new-entity", description = "Create the entity on purpose when dualwrite does not know it yet"
+        + " (no rows in its tables, no @Mirrored class in --monolith).") boolean newEntity;
 
     @Override
     public Integer call() {
-      DualWrite dualWrite = connection().dualWrite(entity);
-      MigrationPhase target = MigrationPhase.parse(phase);
-      PhaseMove move = dualWrite.phases().current(entity) == target && canary != null ? null
-          : force ? dualWrite.phases().forceMove(entity, target, actor, reason)
-              : dualWrite.phases().move(entity, target, actor, reason);
+      DualWrite dualWrite;
+      if (newEntity) {
+        if (connection().knownEntities().contains(entity)) {
+          throw new CliFailure("entity '" + entity + "' is known already; drop --new-entity");
+        }
+        dualWrite = connection().dualWrite(entity);
+      } else {
+        connection().known(entity);
+        dualWrite = connection().dualWrite();
+      }
+      PhaseMove move = dualWrite.phases().current(entity) == phase && canary != null ? null
+          : force ? dualWrite.phases().forceMove(entity, phase, actor, reason)
+              : dualWrite.phases().move(entity, phase, actor, reason);
       if (move != null) {
         out().println(entity + ": " + move.from() + " -> " + move.to() + (move.forced() ? " (forced)" : ""));
       }
       if (canary != null) {
         dualWrite.phases().setCanaryPercent(entity, canary, actor, reason);
-        out().println(entity + ": canary " + canary + " %");
+        out().println(entity + ": canary " + Human.percent(canary));
       }
       return 0;
     }
   }
 
-  @Command(name = "history", description = "Every phase move of an entity: from, to, who, why, when.")
+  @Command(name = "history", mixinStandardHelpOptions = true,
+      description = "Every phase move of an entity: when, from, to, canary, who, why. Only reads.")
   static final class History extends Subcommand {
-    @Parameters(index = "0", description = "The entity.") String entity;
+    @Parameters(index = "0", paramLabel = "ENTITY", description = "The entity.") String entity;
 
     @Override
     public Integer call() {
-      for (PhaseMove move : connection().dualWrite(entity).phases().history(entity)) {
-        out().printf(Locale.ROOT, "%s %s -> %s%s%s by %s%s%n", move.at(), move.from(), move.to(),
-            move.canaryPercent() == null ? "" : " (canary " + move.canaryPercent() + " %)",
-            move.forced() ? " FORCED" : "", move.actor(), move.reason() == null ? "" : ": " + move.reason());
+      List<PhaseMove> moves = connection().dualWrite().phases().history(connection().known(entity));
+      for (PhaseMove move : moves) {
+        out().println(Human.time(move.at()) + "  " + move.from() + " -> " + move.to()
+            + (move.canaryPercent() == null ? "" : " (canary " + Human.percent(move.canaryPercent()) + ")")
+            + (move.forced() ? " FORCED" : "") + " by " + move.actor()
+            + (move.reason() == null ? "" : ": " + move.reason()));
+      }
+      if (moves.isEmpty()) {
+        out().println(entity + " was never moved (LEGACY_ONLY)");
       }
       return 0;
     }
   }
 
-  @Command(name = "backfill", description = "Copies an entity's existing rows to the new service, resuming from"
-      + " its checkpoint, with a live progress line.")
+  @Command(name = "backfill", mixinStandardHelpOptions = true, description = "Copies an entity's existing rows to"
+      + " the new service, resuming from its checkpoint, with a live progress bar (rows, %%, rate, ETA).")
   static final class BackfillCommand extends Subcommand {
-    @Parameters(index = "0", description = "The entity.") String entity;
-    @Option(names = "--rows-per-second", defaultValue = "0", description = "Throttle; 0 for none.") long rate;
+    @Parameters(index = "0", paramLabel = "ENTITY", description = "The entity.") String entity;
+    @Option(names = "--rows-per-second", defaultValue = "0", paramLabel = "N", description = "Throttle; 0 for none.")
+    long rate;
     @Option(names = "--restart", description = "Forget the checkpoint and copy everything again.") boolean restart;
 
     @Override
-    public Integer call() {
-      Backfill backfill = Backfill.builder(connection().dualWrite(entity), connection().legacySource(entity))
+    public Integer call() throws SQLException {
+      connection().known(entity);
+      LegacySource source = connection().legacySource(entity);
+      ProgressBar bar = new ProgressBar(err(), "backfill " + entity);
+      Backfill backfill = Backfill.builder(connection().dualWrite(), source)
           .withRowsPerSecond(rate)
           .onProgress(new BackfillListener() {
             @Override
             public void onProgress(BackfillProgress p) {
-              err().printf(Locale.ROOT, "\r%s: %,d rows  %,.0f rows/s  %s left   ", entity, p.rowsDone(),
-                  p.rowsPerSecond(), p.timeLeft() == null ? "?" : p.timeLeft().withNanos(0));
-              err().flush();
+              bar.draw(p.rowsThisRun(), p.rowsThisRun() + p.rowsLeft(), null);
             }
           })
           .build();
       if (restart) {
         backfill.reset();
       }
-      BackfillCheckpoint done = backfill.run();
-      err().println();
+      BackfillCheckpoint before = connection().records().backfill(entity).orElse(null);
+      String after = before == null || before.finished() ? null : before.lastId();
+      long left = source.inTransaction(tx -> tx.countAfter(after));
+      out().println("backfill " + entity + ": " + (after == null ? "from the first row"
+          : "resuming after id " + after + " (" + Human.count(before.rowsDone()) + " rows done before)")
+          + ", about " + Human.count(left) + " rows to copy");
+      out().flush();
+      bar.draw(0, left, null);
+      BackfillCheckpoint done;
+      try {
+        done = backfill.run();
+      } finally {
+        bar.finish();
+      }
       out().println("backfill " + entity + ": rows=" + done.rowsDone() + (done.finished() ? " finished"
-          : " stopped at " + done.lastId()));
+          : " stopped at " + done.lastId() + "; run again to resume"));
       return done.finished() ? 0 : 1;
     }
   }
 
-  @Command(name = "verify", description = "Compares an entity in both stores and prints"
-      + " 'verify <entity>: compared=<n> missing=<n> extra=<n> different=<n>'; exit 1 when they differ.")
+  @Command(name = "verify", mixinStandardHelpOptions = true, description = "Compares an entity in both stores and"
+      + " prints 'verify <entity>: compared=<n> missing=<n> extra=<n> different=<n>', then the first differing ids"
+      + " with their field differences (sensitive values masked) and, with --repair, what was repaired and why any"
+      + " key was not; exit 1 when the stores differ.")
   static final class Verify extends Subcommand {
-    @Parameters(index = "0", description = "The entity.") String entity;
-    @Option(names = "--sample", defaultValue = "1", description = "Fraction of keys to compare, above 0 to 1.")
-    double sample;
-    @Option(names = "--repair", description = "Re-enqueue what differs as fresh snapshots.") boolean repair;
+    private static final Duration TICK = Duration.ofMillis(500);
+
+    @Parameters(index = "0", paramLabel = "ENTITY", description = "The entity.") String entity;
+    @Option(names = "--sample", defaultValue = "1", paramLabel = "FRACTION",
+        description = "Fraction of keys to compare, above 0 to 1.") double sample;
+    @Option(names = "--repair", description = "Re-send what differs and confirm it arrived.") boolean repair;
 
     @Override
-    public Integer call() {
+    public Integer call() throws SQLException {
       if (connection().targetUrl == null || connection().targetUrl.isBlank()) {
         throw new CliFailure("verify reads the new service: give --target-url or set DUALWRITE_TARGET_URL");
       }
-      Verifier verifier = Verifier.builder(connection().dualWrite(entity), connection().legacySource(entity))
-          .withSampleRate(sample).build();
-      ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor();
-      long started = System.nanoTime();
-      progress.scheduleAtFixedRate(() -> printProgress(started), 500, 500, TimeUnit.MILLISECONDS);
+      connection().known(entity);
+      LegacySource source = connection().legacySource(entity);
+      DualWrite dualWrite = connection().dualWrite();
+      Verifier verifier = Verifier.builder(dualWrite, source).withSampleRate(sample).build();
+      long total = Math.round(source.inTransaction(tx -> tx.countAfter(null)) * sample);
+      ProgressBar bar = new ProgressBar(err(), (repair ? "repair " : "verify ") + entity);
+      ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "dualwrite-cli-progress");
+        thread.setDaemon(true);
+        return thread;
+      });
+      Instant started = Instant.now();
+      long[] last = {-1};
+      ticker.scheduleWithFixedDelay(() -> {
+        try {
+          long compared = connection().records().latestVerification(entity)
+              .filter(r -> !r.finished() || !r.finishedAt().isBefore(started)).map(VerificationReport::compared)
+              .orElse(0L);
+          long backlog = dualWrite.mirrorStats(entity).backlog();
+          String note = backlog == 0 ? null : (compared == last[0] ? "waiting for " : "")
+              + Human.count(backlog) + " undelivered changes";
+          last[0] = compared;
+          bar.draw(compared, total, note);
+        } catch (DualWriteException | CliFailure e) {
+          bar.draw(Math.max(last[0], 0), total, "cannot read progress: " + e.getMessage());
+        }
+      }, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
       VerificationReport report;
       try {
         report = repair ? verifier.repair() : verifier.verify();
       } finally {
-        progress.shutdownNow();
-        err().println();
+        ticker.shutdownNow();
+        awaitQuietly(ticker);
+        bar.draw(Math.max(last[0], 0), total, null);
+        bar.finish();
       }
-      out().println(report.summary());
+      out().println(report.describe());
       return report.isClean() ? 0 : 1;
     }
 
-    private void printProgress(long started) {
+    private static void awaitQuietly(ScheduledExecutorService ticker) {
       try {
-        long compared = connection().records().latestVerification(entity).map(VerificationReport::compared)
-            .orElse(0L);
-        double seconds = (System.nanoTime() - started) / 1e9;
-        err().printf(Locale.ROOT, "\rverify %s: %,d rows compared  %,.0f rows/s   ", entity, compared,
-            compared / Math.max(seconds, 0.001));
-        err().flush();
-      } catch (DualWriteException e) {
-        // progress is best effort
+        ticker.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }
 
-  @Command(name = "dead-letters", description = "Lists, retries or discards an entity's dead letters.")
+  /** What {@code dead-letters} does. */
+  enum LetterAction { list, retry, discard }
+
+  @Command(name = "dead-letters", mixinStandardHelpOptions = true,
+      description = "Lists (only reads), retries or discards an entity's dead letters.")
   static final class DeadLetters extends Subcommand {
-    @Parameters(index = "0", description = "list, retry or discard.") String action;
-    @Parameters(index = "1", description = "The entity.") String entity;
-    @Option(names = "--id", description = "One dead letter (outbox id); all of the entity's when absent (retry).")
-    Long id;
+    @Parameters(index = "0", paramLabel = "ACTION", description = "${COMPLETION-CANDIDATES}.") LetterAction action;
+    @Parameters(index = "1", paramLabel = "ENTITY", description = "The entity.") String entity;
+    @Option(names = "--id", paramLabel = "ID",
+        description = "One dead letter (its # in the list); retry: all of the entity's when absent.") Long id;
 
     @Override
     public Integer call() {
-      var outbox = connection().dualWrite(entity).outbox();
+      Outbox outbox = connection().dualWrite().outbox();
+      connection().known(entity);
       switch (action) {
-        case "list" -> {
+        case list -> {
           List<DeadLetter> letters = outbox.deadLetters(entity, 1000);
-          letters.forEach(l -> out().printf(Locale.ROOT, "#%d %s %s v%d attempts=%d status=%s %s%n", l.id(),
-              l.entityId(), l.operation(), l.version(), l.attempts(), l.lastStatus(), l.lastError()));
+          letters.forEach(l -> out().println("#" + l.id() + " " + entity + " id=" + l.entityId() + " "
+              + l.operation() + " v" + l.version() + " attempts=" + l.attempts() + " last answer: "
+              + (l.lastStatus() == null ? "none (no HTTP response)" : "HTTP " + l.lastStatus())
+              + (l.lastError() == null ? "" : ": " + l.lastError()) + " (appended " + Human.time(l.createdAt()) + ")"));
           out().println(letters.size() + " dead letter(s)");
         }
-        case "retry" -> out().println((id == null ? outbox.retryDeadLetters(entity)
+        case retry -> out().println((id == null ? outbox.retryDeadLetters(entity)
             : outbox.retryDeadLetter(id) ? 1 : 0) + " dead letter(s) back in line");
-        case "discard" -> {
+        case discard -> {
           if (id == null) {
             throw new CliFailure("discard needs --id: dead letters are discarded one by one, on purpose");
           }
           if (!outbox.discardDeadLetter(id)) {
-            throw new CliFailure("no dead letter #" + id);
+            throw new CliFailure("no dead letter #" + id + "; 'dead-letters list " + entity + "' shows them");
           }
           out().println("dead letter #" + id + " discarded");
         }
-        default -> throw new CliFailure("unknown action '" + action + "'; use list, retry or discard");
       }
+      return 0;
+    }
+  }
+
+  /** What {@code schema} does. */
+  enum SchemaAction { create, print }
+
+  @Command(name = "schema", mixinStandardHelpOptions = true, description = "create: creates dualwrite's six tables"
+      + " where they are missing (the only command that does). print: prints their SQL for your migrations.")
+  static final class Schema extends Subcommand {
+    @Parameters(index = "0", paramLabel = "ACTION", description = "${COMPLETION-CANDIDATES}.") SchemaAction action;
+    @Option(names = "--dialect", paramLabel = "DB", description = "For print without a database: ${COMPLETION-CANDIDATES}.")
+    DatabaseDialect dialect;
+
+    @Override
+    public Integer call() {
+      if (action == SchemaAction.print) {
+        DatabaseDialect db = dialect != null ? dialect : connection().dialect();
+        out().println("-- dualwrite's tables for " + db.id() + " (" + DualWriteSchema.resourcePath(db) + ")");
+        DualWriteSchema.statements(db).forEach(sql -> out().println(sql + ";"));
+        return 0;
+      }
+      DualWriteSchema.createIfMissing(connection().dataSource());
+      out().println("dualwrite's tables are present (" + DualWriteSchema.resourcePath(connection().dialect()) + ")");
+      return 0;
+    }
+  }
+
+  @Command(name = "forget", mixinStandardHelpOptions = true, description = "Deletes everything dualwrite's tables"
+      + " hold about an entity that is not @Mirrored in the monolith (e.g. a misspelt name): phase, history, outbox,"
+      + " backfill, verifications. The monolith's own tables are not touched.")
+  static final class Forget extends Subcommand {
+    @Parameters(index = "0", paramLabel = "ENTITY", description = "The entity.") String entity;
+
+    @Override
+    public Integer call() {
+      if (!connection().monolithGiven()) {
+        throw new CliFailure("forget needs --monolith, to make sure '" + entity + "' is not one of its @Mirrored"
+            + " entities");
+      }
+      if (connection().mirroredClasses().containsKey(entity)) {
+        throw new CliFailure("entity '" + entity + "' is @Mirrored in the monolith ("
+            + connection().mirroredClasses().get(entity).getName() + "); its nodes still migrate it. Move it back to"
+            + " LEGACY_ONLY with 'phase', or remove @Mirrored, before forgetting it");
+      }
+      if (!connection().records().entities().contains(entity)) {
+        throw new CliFailure("dualwrite's tables hold nothing about '" + entity + "'; nothing to forget");
+      }
+      int rows = DualWriteSchema.forget(connection().dataSource(), entity);
+      out().println(entity + " forgotten: " + rows + " row(s) deleted from dualwrite's tables");
       return 0;
     }
   }

@@ -4,15 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.EntityMigration;
+import dev.dualwrite.jdbc.DualWriteRecords;
 import dev.dualwrite.jdbc.DualWriteSchema;
+import dev.dualwrite.storage.internal.Tables;
 import dev.dualwrite.test.db.DatabaseTest;
 import dev.dualwrite.test.db.TestDatabase;
 import dev.dualwrite.test.service.ReferenceMirrorService;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The CLI driven command by command against a real database and a loopback service. */
 class DualWriteCliTest {
@@ -81,7 +92,7 @@ class DualWriteCliTest {
         + " gate backfill-finished: no backfill has run").doesNotContain("\n\n");
 
     Run unknown = cli(db, "phase", "members", "SHADOW");
-    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.exitCode()).as("a command line that cannot be read").isEqualTo(2);
     assertThat(unknown.err()).contains("unknown phase 'SHADOW'; phases are [LEGACY_ONLY, DUAL_WRITE");
 
     Run history = cli(db, "history", "members");
@@ -97,28 +108,41 @@ class DualWriteCliTest {
 
       Run backfill = cli(db, "backfill", "members");
       assertThat(backfill.exitCode()).isZero();
-      assertThat(backfill.out()).contains("backfill members: rows=300 finished");
-      assertThat(backfill.err()).contains("members: 300 rows");
+      assertThat(backfill.out()).contains("backfill members: from the first row, about 300 rows to copy")
+          .contains("backfill members: rows=300 finished");
+      assertThat(backfill.err()).as("the progress bar: percentage, done of total, rate, ETA")
+          .containsPattern("backfill members \\[[=> ]{30}\\] +\\d+ % \\d+/300 rows  [\\d,]+ rows/s  ETA ")
+          .contains("100 % 300/300 rows");
       assertThat(monolith.relay().drain(Duration.ofSeconds(30))).isTrue();
 
       Run verify = cli(db, "verify", "members");
       assertThat(verify.exitCode()).isZero();
       assertThat(verify.out().strip()).isEqualTo("verify members: compared=300 missing=0 extra=0 different=0");
+      assertThat(verify.err()).contains("verify members [").contains("% ").contains("/300 rows");
 
       Run status = cli(db, "status");
       assertThat(status.out())
-          .contains("members: phase=DUAL_WRITE canary=- backlog=0")
-          .contains("backfill: 300 rows, finished at")
-          .contains("last verification: verify members: compared=300 missing=0 extra=0 different=0")
-          .contains("next: SHADOW_READS")
-          .contains("ok   backfill-finished")
-          .contains("ok   verification-clean");
+          .containsPattern("members: DUAL_WRITE since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\n")
+          .contains("  mirror: backlog 0, oldest undelivered -, dead letters 0")
+          .contains("  backfill: 300 rows, finished ")
+          .contains("  last verification: verify members: compared=300 missing=0 extra=0 different=0 (")
+          .contains("  next: SHADOW_READS")
+          .contains("    ok    backfill-finished: finished at")
+          .contains("    ok    verification-clean: ")
+          .doesNotContain("null").doesNotContain("ok;").doesNotContain("PT");
       assertThat(cli(db, "phase", "members", "SHADOW_READS").exitCode()).isZero();
 
       service.remove("members", "7");
+      db.execute("UPDATE cli_members SET name = 'renamed behind dualwrite''s back' WHERE id = 8");
       Run differs = cli(db, "verify", "members");
       assertThat(differs.exitCode()).isEqualTo(1);
-      assertThat(differs.out().strip()).isEqualTo("verify members: compared=300 missing=1 extra=0 different=0");
+      assertThat(differs.out()).startsWith("verify members: compared=300 missing=1 extra=0 different=1\n")
+          .contains("missing in the new service (1, first 1): 7")
+          .contains("8 (new v").contains("/name: legacy \"renamed behind dualwrite's back\", new \"member 8\"");
+
+      Run repaired = cli(db, "verify", "members", "--repair");
+      assertThat(repaired.out()).as("the repair split").contains("repaired: 2 key(s)");
+      assertThat(cli(db, "verify", "members").exitCode()).isZero();
     }
   }
 
@@ -135,9 +159,11 @@ class DualWriteCliTest {
           .until(() -> monolith.mirrorStats("members").deadLetters() == 2);
 
       Run list = cli(db, "dead-letters", "list", "members");
-      assertThat(list.out()).contains("status=422").contains("2 dead letter(s)");
+      assertThat(list.out()).contains(" members id=1 UPSERT v").contains("last answer: HTTP 422")
+          .contains("2 dead letter(s)").doesNotContain("null");
       String firstId = list.out().lines().filter(l -> l.startsWith("#")).findFirst().orElseThrow()
           .replaceAll("^#(\\d+) .*$", "$1");
+      assertThat(cli(db, "dead-letters", "bury", "members").exitCode()).as("unknown action").isEqualTo(2);
 
       assertThat(cli(db, "dead-letters", "discard", "members").exitCode()).isEqualTo(1);
       assertThat(cli(db, "dead-letters", "discard", "members", "--id=" + firstId).out())
@@ -147,5 +173,100 @@ class DualWriteCliTest {
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
           .until(() -> service.liveDocuments("members").size() == 1);
     }
+  }
+
+  @DatabaseTest
+  void readOnlyCommandsLeaveAnEmptyDatabaseEmptyAndSchemaCreateIsTheOneThatCreates(TestDatabase db) {
+    db.execute(Tables.ALL.stream().map(t -> "DROP TABLE IF EXISTS " + t).toArray(String[]::new));
+    DualWriteRecords records = DualWriteRecords.of(db.dataSource());
+
+    for (String[] command : List.of(new String[] {"status"}, new String[] {"history", "members"},
+        new String[] {"dead-letters", "list", "members"}, new String[] {"phase", "members", "DUAL_WRITE"},
+        new String[] {"verify", "members"}, new String[] {"backfill", "members"})) {
+      Run run = cli(db, command);
+      assertThat(run.exitCode()).as(String.join(" ", command)).isEqualTo(1);
+      assertThat(run.err()).as(String.join(" ", command)).startsWith("dualwrite: dualwrite's tables are not in this"
+          + " database (cannot read [dualwrite_phase, dualwrite_phase_history, dualwrite_outbox, dualwrite_backfill,"
+          + " dualwrite_verification, dualwrite_shadow_stats]); create them with 'dualwrite schema create'");
+    }
+    assertThat(records.unreadableTables()).as("still no table").containsExactlyElementsOf(Tables.ALL);
+
+    Run print = cli(db, "schema", "print");
+    assertThat(print.out()).contains("CREATE TABLE IF NOT EXISTS dualwrite_outbox");
+    assertThat(records.unreadableTables()).as("print only prints").containsExactlyElementsOf(Tables.ALL);
+
+    Run create = cli(db, "schema", "create");
+    assertThat(create.exitCode()).isZero();
+    assertThat(create.out()).contains("dualwrite's tables are present");
+    assertThat(records.unreadableTables()).isEmpty();
+    db.execute("CREATE TABLE IF NOT EXISTS cli_members (id BIGINT PRIMARY KEY, version BIGINT NOT NULL,"
+        + " name VARCHAR(100))");
+
+    for (String[] command : List.of(new String[] {"status"}, new String[] {"status", "members"},
+        new String[] {"history", "members"}, new String[] {"dead-letters", "list", "members"})) {
+      assertThat(cli(db, command).exitCode()).as(String.join(" ", command)).isZero();
+    }
+    assertThat(cli(db, "history", "members").out()).contains("members was never moved (LEGACY_ONLY)");
+    assertThat(rowCounts(db)).as("rows in dualwrite's tables").allSatisfy((table, rows) -> assertThat(rows).isZero());
+  }
+
+  @DatabaseTest
+  void anUnknownEntityIsRefusedUntilCreatedOnPurposeAndCanBeForgotten(TestDatabase db) {
+    freshTables(db, 0);
+
+    Run typo = cli(db, "phase", "memebrs", "DUAL_WRITE");
+    assertThat(typo.exitCode()).isEqualTo(1);
+    assertThat(typo.err().strip()).isEqualTo("dualwrite: unknown entity 'memebrs'; known entities are [members] (in"
+        + " dualwrite's tables or @Mirrored in the monolith). Check the spelling; to start migrating an entity"
+        + " dualwrite has not seen, give the monolith that marks it @Mirrored (--monolith), or create it on purpose"
+        + " with 'phase memebrs DUAL_WRITE --new-entity'");
+    assertThat(rowCounts(db).get("dualwrite_phase")).isZero();
+    assertThat(cli(db, "history", "memebrs").exitCode()).isEqualTo(1);
+
+    Run created = cli(db, "phase", "audit-log", "DUAL_WRITE", "--new-entity", "--reason=kept outside Hibernate");
+    assertThat(created.exitCode()).isZero();
+    assertThat(created.out()).contains("audit-log: LEGACY_ONLY -> DUAL_WRITE");
+    assertThat(cli(db, "status").out()).contains("audit-log: DUAL_WRITE since").contains("members: LEGACY_ONLY");
+    assertThat(cli(db, "phase", "members", "DUAL_WRITE", "--new-entity").err())
+        .contains("entity 'members' is known already; drop --new-entity");
+
+    Run mirroredOne = cli(db, "forget", "members");
+    assertThat(mirroredOne.exitCode()).isEqualTo(1);
+    assertThat(mirroredOne.err()).contains("entity 'members' is @Mirrored in the monolith (" + Member.class.getName());
+    Run forgot = cli(db, "forget", "audit-log");
+    assertThat(forgot.exitCode()).isZero();
+    assertThat(forgot.out()).isEqualTo("audit-log forgotten: 2 row(s) deleted from dualwrite's tables\n");
+    assertThat(cli(db, "status").out()).doesNotContain("audit-log");
+    assertThat(cli(db, "forget", "audit-log").err()).contains("dualwrite's tables hold nothing about 'audit-log'");
+  }
+
+  @Test
+  void everySubcommandAnswersHelpWithoutADatabase() {
+    Map<String, CommandLine> subcommands = new CommandLine(new DualWriteCli()).getSubcommands();
+    assertThat(subcommands.keySet()).containsExactlyInAnyOrder("status", "phase", "history", "backfill", "verify",
+        "dead-letters", "schema", "forget");
+    for (String name : subcommands.keySet()) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int code = DualWriteCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), name, "--help");
+      assertThat(code).as(name + " --help").isZero();
+      assertThat(out.toString()).as(name + " --help").startsWith("Usage: dualwrite " + name).contains("--help");
+      assertThat(err.toString()).as(name + " --help").isEmpty();
+    }
+  }
+
+  private static Map<String, Long> rowCounts(TestDatabase db) {
+    Map<String, Long> counts = new TreeMap<>();
+    try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+      for (String table : Tables.ALL) {
+        try (ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+          rows.next();
+          counts.put(table, rows.getLong(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return counts;
   }
 }

@@ -8,6 +8,7 @@ import dev.dualwrite.storage.internal.VerificationTable;
 import dev.dualwrite.verify.VerificationReport;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -31,6 +32,21 @@ public final class DualWriteRecords {
   /** A view of the tables in the database behind {@code dataSource}; not null. */
   public static DualWriteRecords of(DataSource dataSource) {
     return new DualWriteRecords(Objects.requireNonNull(dataSource, "dataSource"));
+  }
+
+  /**
+   * dualwrite's tables that cannot be read in the database (missing, or not readable by its user); empty when every
+   * table is there. Writes nothing.
+   *
+   * @throws DualWriteStorageException when the database cannot be reached
+   */
+  public List<String> unreadableTables() {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(true);
+      return Tables.unreadable(connection);
+    } catch (SQLException e) {
+      throw new DualWriteStorageException("dualwrite_*", "look for dualwrite's tables", e);
+    }
   }
 
   /** The entities the tables mention (moved, with changes, backfilled or verified), sorted. */

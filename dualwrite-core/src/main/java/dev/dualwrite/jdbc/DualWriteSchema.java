@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,36 @@ public final class DualWriteSchema {
       }
     } catch (SQLException e) {
       throw new DualWriteStorageException("dualwrite_*", "empty dualwrite's tables", e);
+    }
+  }
+
+  /**
+   * Deletes every row that mentions {@code entity} from dualwrite's tables: its phase and history, its outbox rows
+   * (dead letters included), its backfill checkpoint, verification runs and shadow statistics. For an entity recorded
+   * by mistake (a misspelt name) or one that is no longer migrated; the monolith's own tables are not touched. Nodes
+   * that still configure the entity see it back in {@code LEGACY_ONLY}.
+   *
+   * @return how many rows were deleted
+   * @throws DualWriteStorageException when the database fails or a table is missing
+   */
+  public static int forget(DataSource dataSource, String entity) {
+    Objects.requireNonNull(entity, "entity");
+    try (Connection connection = dataSource.getConnection()) {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try {
+        int deleted = Tables.forget(connection, entity);
+        connection.commit();
+        log.info("dualwrite: forgot entity '{}' ({} rows deleted from dualwrite's tables)", entity, deleted);
+        return deleted;
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new DualWriteStorageException("dualwrite_*", "forget entity " + entity, e);
     }
   }
 

@@ -33,6 +33,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     none, every mirrored entity with the defaults.
  * @param gates The checks forward phase moves must pass.
  * @param endpoint The dualwrite Actuator endpoint.
+ * @param health The dualwrite health contributor.
  */
 @ConfigurationProperties("dualwrite")
 public record DualWriteProperties(
@@ -44,7 +45,8 @@ public record DualWriteProperties(
     @DefaultValue Relay relay,
     Map<String, Entity> entities,
     @DefaultValue Gates gates,
-    @DefaultValue Endpoint endpoint) {
+    @DefaultValue Endpoint endpoint,
+    @DefaultValue Health health) {
 
   /** Keeps the entities in the order they were configured. */
   public DualWriteProperties {
@@ -183,9 +185,20 @@ public record DualWriteProperties(
   /**
    * The {@code dualwrite} Actuator endpoint.
    *
-   * @param writeOperationsEnabled Whether the endpoint's write operations (move a phase, retry dead letters) may be
-   *     used. They also need the endpoint to be exposed and the caller to pass the application's security. Default
-   *     false: the endpoint only reads.
+   * @param writeOperationsEnabled Whether the endpoint's write operations (move a phase, set the canary, start a
+   *     backfill or verification, retry or discard dead letters) may be used. They also need the endpoint to be
+   *     exposed and the caller to pass the application's security. Default false: the endpoint only reads.
+   * @param trendInterval How often the endpoint samples every entity's backlog, lag, dead letters and mismatch rate
+   *     for the last hour's trend. Default 30s.
    */
-  public record Endpoint(@DefaultValue("false") boolean writeOperationsEnabled) {}
+  public record Endpoint(
+      @DefaultValue("false") boolean writeOperationsEnabled, @DefaultValue("30s") Duration trendInterval) {}
+
+  /**
+   * The {@code dualwrite} health contributor.
+   *
+   * @param maxBacklogAge How old the oldest undelivered change of an entity may get before the contributor reports
+   *     OUT_OF_SERVICE. Default 5m.
+   */
+  public record Health(@DefaultValue("5m") Duration maxBacklogAge) {}
 }

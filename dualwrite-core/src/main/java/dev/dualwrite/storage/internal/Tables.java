@@ -1,9 +1,11 @@
 package dev.dualwrite.storage.internal;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -30,6 +32,38 @@ public final class Tables {
       }
       return names;
     }
+  }
+
+  /**
+   * The tables of {@link #ALL} that cannot be read on {@code connection} (missing, or not readable by its user), in
+   * the order of {@link #ALL}. Reads nothing but a row count of zero; {@code connection} must be in auto-commit mode so
+   * that a failed statement does not end a transaction.
+   */
+  public static List<String> unreadable(Connection connection) throws SQLException {
+    List<String> unreadable = new ArrayList<>();
+    for (String table : ALL) {
+      try (Statement s = connection.createStatement()) {
+        s.executeQuery("SELECT 1 FROM " + table + " WHERE 1 = 0").close();
+      } catch (SQLException e) {
+        if (connection.isClosed()) {
+          throw e;
+        }
+        unreadable.add(table);
+      }
+    }
+    return unreadable;
+  }
+
+  /** Deletes every row that mentions {@code entity} from every table of dualwrite; returns how many. */
+  public static int forget(Connection connection, String entity) throws SQLException {
+    int deleted = 0;
+    for (String table : ALL) {
+      try (PreparedStatement s = connection.prepareStatement("DELETE FROM " + table + " WHERE entity = ?")) {
+        s.setString(1, entity);
+        deleted += s.executeUpdate();
+      }
+    }
+    return deleted;
   }
 
   /** Deletes every row of every table of dualwrite ({@code TRUNCATE}: no dead rows left behind). */

@@ -9,11 +9,14 @@ public class DualWriteEndpointException extends RuntimeException {
   public enum Refusal {
     /** Write operations are switched off (HTTP 403). */
     WRITES_DISABLED(403),
-    /** No such entity or operation (HTTP 404). */
+    /** No such entity, operation or dead letter (HTTP 404). */
     NOT_FOUND(404),
-    /** A value in the request is not valid, e.g. an unknown phase (HTTP 400). */
+    /** A value in the request is missing or not valid, e.g. an unknown phase (HTTP 400). */
     INVALID(400),
-    /** The move is not allowed from the entity's current phase, or another move won meanwhile (HTTP 409). */
+    /**
+     * The move is refused (a gate, a skip, another move won meanwhile), or a run of the same kind is still going
+     * (HTTP 409).
+     */
     CONFLICT(409);
 
     private final int status;

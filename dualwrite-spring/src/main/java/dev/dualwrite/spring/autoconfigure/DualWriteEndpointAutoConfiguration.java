@@ -1,10 +1,16 @@
 package dev.dualwrite.spring.autoconfigure;
 
 import dev.dualwrite.DualWrite;
+import dev.dualwrite.hibernate.DualWriteHibernate;
+import dev.dualwrite.jdbc.DualWriteRecords;
+import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.read.ReadRouter;
 import dev.dualwrite.spring.DualWriteProperties;
 import dev.dualwrite.spring.actuate.DualWriteEndpoint;
 import dev.dualwrite.spring.actuate.DualWriteEndpointWebExtension;
+import jakarta.persistence.EntityManagerFactory;
+import javax.sql.DataSource;
+import org.hibernate.SessionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
@@ -33,9 +39,28 @@ public final class DualWriteEndpointAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   DualWriteEndpoint dualWriteEndpoint(
-      DualWrite dualWrite, ObjectProvider<ReadRouter> readRouters, DualWriteProperties properties) {
+      DualWrite dualWrite,
+      ObjectProvider<ReadRouter> readRouters,
+      ObjectProvider<EntityManagerFactory> entityManagerFactory,
+      ObjectProvider<DataSource> dataSource,
+      DualWriteProperties properties) {
+    DataSource database = dataSource.getIfUnique();
     return new DualWriteEndpoint(
-        dualWrite, readRouters.orderedStream().toList(), properties.endpoint().writeOperationsEnabled());
+        dualWrite,
+        readRouters.orderedStream().toList(),
+        properties.endpoint().writeOperationsEnabled(),
+        entity -> legacySource(entityManagerFactory.getIfUnique(), entity),
+        database == null ? null : DualWriteRecords.of(database),
+        properties.endpoint().trendInterval());
+  }
+
+  /** The entity's legacy rows, read through the application's Hibernate as its @Mirrored class maps them. */
+  private static LegacySource legacySource(EntityManagerFactory entityManagerFactory, String entity) {
+    if (entityManagerFactory == null) {
+      throw new IllegalStateException("the application has no single JPA EntityManagerFactory, so the legacy rows of '"
+          + entity + "' cannot be read; run the backfill and verification with the CLI or the Java API");
+    }
+    return DualWriteHibernate.legacySource(entityManagerFactory.unwrap(SessionFactory.class), entity);
   }
 
   @Bean

@@ -10,6 +10,7 @@ import dev.dualwrite.spring.H2Node;
 import dev.dualwrite.spring.actuate.DualWriteEndpoint.EntityStatus;
 import dev.dualwrite.spring.actuate.DualWriteEndpointException.Refusal;
 import java.security.Principal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -21,11 +22,19 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 /** The endpoint's operations, and how its web extension answers refusals. */
 class DualWriteEndpointTest {
   private final H2Node node = new H2Node();
-  private final DualWriteEndpoint readOnly = new DualWriteEndpoint(node.dualWrite(), List.of(), false);
-  private final DualWriteEndpoint writable = new DualWriteEndpoint(node.dualWrite(), List.of(), true);
+  private final DualWriteEndpoint readOnly = endpoint(List.of(), false);
+  private final DualWriteEndpoint writable = endpoint(List.of(), true);
+
+  private DualWriteEndpoint endpoint(List<ReadRouter> routers, boolean writable) {
+    return new DualWriteEndpoint(node.dualWrite(), routers, writable, entity -> {
+      throw new IllegalStateException("no legacy rows of '" + entity + "' in this test");
+    }, null, Duration.ofMinutes(1));
+  }
 
   @AfterEach
   void close() {
+    readOnly.close();
+    writable.close();
     node.close();
   }
 
@@ -58,7 +67,7 @@ class DualWriteEndpointTest {
       users.read("1", () -> Map.of("name", "Ada"), () -> Map.of("name", "Ada"));
       assertThatThrownBy(() -> users.read("2", () -> Map.of("name", "Bob"), () -> Map.of("name", "Rob")))
           .isInstanceOf(ReadMismatchException.class);
-      DualWriteEndpoint endpoint = new DualWriteEndpoint(node.dualWrite(), List.of(users), false);
+      DualWriteEndpoint endpoint = endpoint(List.of(users), false);
       DualWriteEndpoint.Reads reads = endpoint.entity("users").reads();
       assertThat(reads.servedByLegacy()).isEqualTo(2);
       assertThat(reads.servedByNew()).isZero();
@@ -76,16 +85,17 @@ class DualWriteEndpointTest {
     assertThat(users.phase()).isEqualTo(MigrationPhase.DUAL_WRITE);
     assertThat(users.changedAt()).isNotNull();
     assertThat(users.history()).singleElement().satisfies(move -> assertThat(move.actor()).isEqualTo("lead"));
-    assertThat(readOnly.entity("payments")).isNull();
+    assertRefused(() -> readOnly.entity("payments"), Refusal.NOT_FOUND,
+        "unknown entity 'payments'; configured entities are [orders, users]");
   }
 
   @Test
   void writeOperationsAreRefusedUntilSwitchedOn() {
-    assertThatThrownBy(() -> readOnly.move("users", "DUAL_WRITE", null, null, SecurityContext.NONE))
+    assertThatThrownBy(() -> readOnly.move("users", "DUAL_WRITE", null, null, null, SecurityContext.NONE))
         .isInstanceOfSatisfying(DualWriteEndpointException.class,
             e -> assertThat(e.refusal()).isEqualTo(Refusal.WRITES_DISABLED))
         .hasMessageContaining("dualwrite.endpoint.write-operations-enabled=true");
-    assertThatThrownBy(() -> readOnly.retryDeadLetters("users", DualWriteEndpoint.DEAD_LETTERS))
+    assertThatThrownBy(() -> readOnly.operation("users", DualWriteEndpoint.DEAD_LETTERS, null, null, null, null, null, null, SecurityContext.NONE))
         .isInstanceOfSatisfying(DualWriteEndpointException.class,
             e -> assertThat(e.refusal()).isEqualTo(Refusal.WRITES_DISABLED));
     assertThat(node.dualWrite().phases().current("users")).isEqualTo(MigrationPhase.LEGACY_ONLY);
@@ -93,55 +103,64 @@ class DualWriteEndpointTest {
 
   @Test
   void movesRecordTheAuthenticatedPrincipalOrTheEndpoint() {
-    DualWriteEndpoint.MoveResult byLead = writable.move("users", "dual-write", "start", null, as("lead@example.com"));
+    DualWriteEndpoint.MoveResult byLead = writable.move("users", "dual-write", "start", null, null, as("lead@example.com"));
     assertThat(byLead.move().actor()).isEqualTo("lead@example.com");
     assertThat(byLead.move().to()).isEqualTo(MigrationPhase.DUAL_WRITE);
 
-    DualWriteEndpoint.MoveResult anonymous = writable.move("users", "LEGACY_ONLY", null, false, SecurityContext.NONE);
+    DualWriteEndpoint.MoveResult anonymous = writable.move("users", "LEGACY_ONLY", null, false, null, SecurityContext.NONE);
     assertThat(anonymous.move().actor()).isEqualTo("actuator");
 
     DualWriteEndpoint.MoveResult forced =
-        writable.move("users", "NEW_READS", "verified offline", true, SecurityContext.NONE);
+        writable.move("users", "NEW_READS", "verified offline", true, null, SecurityContext.NONE);
     assertThat(forced.move().forced()).isTrue();
     assertThat(node.dualWrite().phases().history("users")).hasSize(3);
   }
 
   @Test
   void refusalsSayWhy() {
-    assertRefused(() -> writable.move("payments", "DUAL_WRITE", null, null, SecurityContext.NONE),
+    assertRefused(() -> writable.move("payments", "DUAL_WRITE", null, null, null, SecurityContext.NONE),
         Refusal.NOT_FOUND, "unknown entity 'payments'; configured entities are [orders, users]");
-    assertRefused(() -> writable.move("users", "SIDEWAYS", null, null, SecurityContext.NONE),
+    assertRefused(() -> writable.move("users", "SIDEWAYS", null, null, null, SecurityContext.NONE),
         Refusal.INVALID, "unknown phase 'SIDEWAYS'");
-    assertRefused(() -> writable.move("users", "NEW_ONLY", null, null, SecurityContext.NONE),
+    assertRefused(() -> writable.move("users", "NEW_ONLY", null, null, null, SecurityContext.NONE),
         Refusal.CONFLICT, "one step at a time");
-    assertRefused(() -> writable.move("users", "NEW_ONLY", " ", true, SecurityContext.NONE),
+    assertRefused(() -> writable.move("users", "NEW_ONLY", " ", true, null, SecurityContext.NONE),
         Refusal.CONFLICT, "needs a reason");
-    assertRefused(() -> writable.retryDeadLetters("users", "letters"), Refusal.NOT_FOUND, "no operation 'letters'");
+    assertRefused(() -> writable.operation("users", "letters", null, null, null, null, null, null, SecurityContext.NONE),
+        Refusal.NOT_FOUND, "no operation 'letters'");
+    assertRefused(() -> writable.move("users", null, "why", null, null, SecurityContext.NONE), Refusal.INVALID,
+        "give \"phase\"");
+    assertRefused(() -> writable.operation("users", DualWriteEndpoint.BACKFILL, null, null, null, null, null, null,
+        SecurityContext.NONE), Refusal.CONFLICT, "no legacy rows of 'users' in this test");
   }
 
   @Test
   void retriesAnEntitysDeadLetters() {
-    assertThat(writable.retryDeadLetters("users", DualWriteEndpoint.DEAD_LETTERS))
-        .isEqualTo(new DualWriteEndpoint.RetryResult("users", 0));
+    assertThat(writable.operation("users", DualWriteEndpoint.DEAD_LETTERS, null, null, null, null, null, null,
+        SecurityContext.NONE)).isEqualTo(new DualWriteEndpoint.RetryResult("users", 0));
   }
 
   @Test
   void theWebExtensionAnswersRefusalsWithTheirStatusAndMessage() {
     DualWriteEndpointWebExtension web = new DualWriteEndpointWebExtension(readOnly);
     WebEndpointResponse<OperationResponseBody> refused =
-        web.move("users", "DUAL_WRITE", null, null, SecurityContext.NONE);
+        web.move("users", "DUAL_WRITE", null, null, null, SecurityContext.NONE);
     assertThat(refused.getStatus()).isEqualTo(403);
     assertThat(((DualWriteEndpointWebExtension.Refused) refused.getBody()).error())
         .contains("dualwrite.endpoint.write-operations-enabled=true");
 
     DualWriteEndpointWebExtension open = new DualWriteEndpointWebExtension(writable);
-    assertThat(open.move("payments", "DUAL_WRITE", null, null, SecurityContext.NONE).getStatus()).isEqualTo(404);
-    assertThat(open.move("users", "SIDEWAYS", null, null, SecurityContext.NONE).getStatus()).isEqualTo(400);
-    assertThat(open.move("users", "NEW_ONLY", null, null, SecurityContext.NONE).getStatus()).isEqualTo(409);
-    WebEndpointResponse<OperationResponseBody> moved = open.move("users", "DUAL_WRITE", null, null, SecurityContext.NONE);
+    assertThat(open.move("payments", "DUAL_WRITE", null, null, null, SecurityContext.NONE).getStatus()).isEqualTo(404);
+    assertThat(open.move("users", "SIDEWAYS", null, null, null, SecurityContext.NONE).getStatus()).isEqualTo(400);
+    assertThat(open.move("users", "NEW_ONLY", null, null, null, SecurityContext.NONE).getStatus()).isEqualTo(409);
+    WebEndpointResponse<OperationResponseBody> moved = open.move("users", "DUAL_WRITE", null, null, null, SecurityContext.NONE);
     assertThat(moved.getStatus()).isEqualTo(200);
     assertThat(moved.getBody()).isInstanceOf(DualWriteEndpoint.MoveResult.class);
-    assertThat(open.retryDeadLetters("users", DualWriteEndpoint.DEAD_LETTERS).getStatus()).isEqualTo(200);
+    assertThat(open.operation("users", DualWriteEndpoint.DEAD_LETTERS, null, null, null, null, null, null,
+        SecurityContext.NONE).getStatus()).isEqualTo(200);
+    WebEndpointResponse<OperationResponseBody> unknown = open.entity("payments");
+    assertThat(unknown.getStatus()).isEqualTo(404);
+    assertThat(((DualWriteEndpointWebExtension.Refused) unknown.getBody()).error()).startsWith("unknown entity");
   }
 
   private static void assertRefused(Runnable operation, Refusal refusal, String message) {

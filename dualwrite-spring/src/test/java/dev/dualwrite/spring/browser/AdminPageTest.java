@@ -15,23 +15,28 @@ import dev.dualwrite.test.db.DatabaseKind;
 import dev.dualwrite.test.db.DatabaseTest;
 import dev.dualwrite.test.db.TestDatabase;
 import dev.dualwrite.test.service.ReferenceMirrorService;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * The admin page shipped in the jar, in a real headless Chromium over the running monolith: it renders every entity
- * from the Actuator endpoint (phase, backlog, dead letters, shadow mismatch rate), and its retry button puts the dead
- * letter back in line, so that the change reaches the new service. Needs Debian's {@code chromium} on the {@code PATH}; without it the test is skipped, or fails when
+ * The admin page shipped in the jar, in a real headless Chromium over the running monolith, steered with real mouse
+ * clicks and typing: moves forward with a reason and sees the history and phase change, sees the gate that refused a
+ * move, forces a move, and retries and discards dead letters; and a screenshot of the page after a few hundred
+ * changes. Needs Debian's {@code chromium} on the {@code PATH}; without it the test is skipped, or fails when
  * {@code CI=true}.
  */
 class AdminPageTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final String CUSTOMERS_ROW = "#entities tr[data-entity=\"customers\"]";
+  private static final String CUSTOMERS = "section.entity[data-entity=\"customers\"]";
+  /** The screenshot docs/admin-page.png is a copy of. */
+  private static final Path SCREENSHOT = Path.of("target", "admin-page.png");
 
   private ReferenceMirrorService service;
   private Path chromium;
@@ -56,60 +61,133 @@ class AdminPageTest {
   }
 
   @DatabaseTest(DatabaseKind.POSTGRESQL)
-  void pageShowsEveryEntityAndItsRetryButtonRedeliversTheDeadLetter(TestDatabase db) throws Exception {
+  void movesForwardWithAReasonShowsTheGateThatRefusesAMoveAndForcesOne(TestDatabase db) throws Exception {
+    try (RunningMonolith app = RunningMonolith.start(db, service);
+        HeadlessChromium page = open(app)) {
+      assertThat(text(page, CUSTOMERS + " .phase")).isEqualTo("LEGACY_ONLY");
+      assertThat(text(page, CUSTOMERS + " ol.history")).isEqualTo("never moved");
+
+      page.type(CUSTOMERS + " input.reason", "start mirroring");
+      page.click(CUSTOMERS + " button.forward");
+      await().atMost(WAIT).untilAsserted(() -> {
+        assertThat(text(page, CUSTOMERS + " .phase")).isEqualTo("DUAL_WRITE");
+        assertThat(text(page, CUSTOMERS + " ol.history li")).endsWith("LEGACY_ONLY → DUAL_WRITE by actuator: start"
+            + " mirroring");
+        assertThat(text(page, "#message")).isEqualTo("customers: LEGACY_ONLY → DUAL_WRITE");
+      });
+      assertThat(app.bean(DualWrite.class).phases().current("customers")).isEqualTo(MigrationPhase.DUAL_WRITE);
+      assertThat(page.evaluate("document.querySelector('" + CUSTOMERS + " tr[data-gate=\"backfill-finished\"]')"
+          + ".className").asText()).as("the failing gate stands out").isEqualTo("fail");
+      assertThat(text(page, CUSTOMERS + " button.forward")).isEqualTo("Forward to SHADOW_READS");
+
+      page.click(CUSTOMERS + " button.forward");
+      await().atMost(WAIT).untilAsserted(() -> assertThat(text(page, "#message")).startsWith(
+          "The move of customers to SHADOW_READS was refused: cannot move entity 'customers' from DUAL_WRITE to"
+              + " SHADOW_READS: gate backfill-finished: no backfill has run"));
+      assertThat(page.evaluate("document.getElementById('message').className").asText()).isEqualTo("error");
+      assertThat(text(page, CUSTOMERS + " .phase")).isEqualTo("DUAL_WRITE");
+
+      page.click(CUSTOMERS + " button.force");
+      await().atMost(WAIT).untilAsserted(() -> assertThat(text(page, "#message"))
+          .isEqualTo("A forced move of customers needs a reason: it is recorded in the history"));
+      page.evaluate("(() => { const s = document.querySelector('" + CUSTOMERS + " select.force-target');"
+          + " s.value = 'SHADOW_READS'; return s.value; })()");
+      page.type(CUSTOMERS + " input.reason", "checked with the data team's own tools");
+      page.click(CUSTOMERS + " button.force");
+      await().atMost(WAIT).untilAsserted(() -> {
+        assertThat(text(page, CUSTOMERS + " .phase")).isEqualTo("SHADOW_READS");
+        assertThat(text(page, CUSTOMERS + " ol.history li.forced")).contains("DUAL_WRITE → SHADOW_READS FORCED by"
+            + " actuator: checked with the data team's own tools [overrode gate backfill-finished");
+      });
+    }
+  }
+
+  @DatabaseTest(DatabaseKind.POSTGRESQL)
+  void retriesOneDeadLetterAndDiscardsAnother(TestDatabase db) throws Exception {
     try (RunningMonolith app = RunningMonolith.start(db, service)) {
       DualWrite dualWrite = app.bean(DualWrite.class);
-      dualWrite.phases().forceMove("customers", MigrationPhase.SHADOW_READS, "lead@example.com", "backfilled");
-      ReadRouter reads = app.bean(ReadRouter.class);
-      reads.read("1", () -> Map.of("name", "Ada"), () -> Map.of("name", "Ada"));
-      reads.read("2", () -> Map.of("name", "Bob"), () -> Map.of("name", "Rob"));
-      await().atMost(WAIT).until(() -> reads.stats().compared().count() == 2);
-      service.failNextRequests(1, 422);
-      Customer grace = app.bean(CustomerRepository.class).save(new Customer("Grace", "grace@example.com", Tier.GOLD));
-      String id = grace.getId().toString();
-      await().atMost(WAIT).until(() -> dualWrite.mirrorStats("customers").deadLetters() == 1);
-      assertThat(service.document("customers", id)).as("refused for good by the service").isEmpty();
+      dualWrite.phases().move("customers", MigrationPhase.DUAL_WRITE, "lead", null);
+      service.failNextRequests(2, 422);
+      CustomerRepository customers = app.bean(CustomerRepository.class);
+      String ada = customers.save(new Customer("Ada", "ada@example.com", Tier.GOLD)).getId().toString();
+      String bob = customers.save(new Customer("Bob", "bob@example.com", Tier.GOLD)).getId().toString();
+      await().atMost(WAIT).until(() -> dualWrite.mirrorStats("customers").deadLetters() == 2);
 
-      try (HeadlessChromium page = HeadlessChromium.open(chromium, app.base().resolve("dualwrite/index.html"))) {
-        await().atMost(WAIT).until(() -> "ready".equals(
-            page.evaluate("(document.body && document.body.dataset.state) || ''").asText()));
-        JsonNode row = page.evaluate(cellsOf(CUSTOMERS_ROW));
-        assertThat(row.path("name").asText()).isEqualTo("customers");
-        assertThat(row.path("phase").asText()).isEqualTo("SHADOW_READS");
-        assertThat(row.path("gates").asText())
-            .as("the move to NEW_READS: half the shadow reads mismatched, nothing is undelivered")
-            .isEqualTo("NEW_READS: ✗ shadow-mismatch-rate, ✓ outbox-backlog");
-        assertThat(row.path("mismatch").asText()).isEqualTo("50.0 % of 2");
-        assertThat(row.path("backlog").asText()).isEqualTo("0");
-        assertThat(row.path("backfill").asText()).as("forced past the backfill").isEqualTo("not run");
-        assertThat(row.path("verification").asText()).isEqualTo("none");
-        assertThat(row.path("dead-letters").asText()).isEqualTo("1");
-        assertThat(row.path("button").asText()).isEqualTo("Retry 1 dead letter");
-        JsonNode letter = page.evaluate(cellsOf("#dead-letters div[data-entity=\"customers\"] tr[data-id]"));
-        assertThat(letter.path("entity-id").asText()).isEqualTo(id);
-        assertThat(letter.path("operation").asText()).isEqualTo("UPSERT");
-        assertThat(letter.path("error").asText()).contains("422");
+      try (HeadlessChromium page = open(app)) {
+        String adaRow = CUSTOMERS + " table.dead-letters tr:nth-child(2)";
+        assertThat(text(page, adaRow + " td.entity-id")).isEqualTo(ada);
+        assertThat(text(page, adaRow + " td.status")).isEqualTo("HTTP 422");
+        assertThat(page.evaluate("document.querySelector('" + CUSTOMERS + " .dead-letters').className").asText())
+            .as("dead letters stand out").contains("alert");
+        String adaLetter = page.evaluate("document.querySelector('" + adaRow + "').dataset.id").asText();
 
-        page.click(CUSTOMERS_ROW + " button.retry");
-
-        await().atMost(WAIT).until(() -> service.document("customers", id).isPresent());
-        assertThat(dualWrite.mirrorStats("customers").deadLetters()).isZero();
+        page.click(adaRow + " button.discard");
         await().atMost(WAIT).untilAsserted(() -> {
-          assertThat(page.evaluate(cellsOf(CUSTOMERS_ROW)).path("dead-letters").asText()).isEqualTo("0");
-          assertThat(page.evaluate("document.getElementById('message').textContent").asText())
-              .isEqualTo("1 dead letter of customers put back in line");
+          assertThat(text(page, "#message")).isEqualTo("dead letter " + adaLetter + " of customers discarded");
+          assertThat(page.evaluate("document.querySelectorAll('" + CUSTOMERS + " table.dead-letters tr[data-id]')"
+              + ".length").asInt()).isEqualTo(1);
         });
-        assertThat(page.evaluate("document.querySelectorAll('#dead-letters tr[data-id]').length").asInt()).isZero();
+        page.click(CUSTOMERS + " table.dead-letters tr[data-id] button.retry-one");
+        await().atMost(WAIT).until(() -> service.document("customers", bob).isPresent());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(text(page, CUSTOMERS + " h3.dead-letters-title"))
+            .isEqualTo("Dead letters (oldest 0 of 0)"));
+        assertThat(service.document("customers", ada)).as("discarded: never delivered").isEmpty();
       }
     }
   }
 
-  /** JavaScript returning the text of each cell of the first row {@code selector} matches, by the cell's class. */
-  private static String cellsOf(String selector) {
-    return "(() => { const row = document.querySelector('" + selector.replace("'", "\\'") + "');"
-        + " if (!row) { return null; } const cells = {};"
-        + " row.querySelectorAll('td').forEach(td => { cells[td.className.split(' ')[0]] = td.textContent; });"
-        + " const button = row.querySelector('button'); cells.button = button ? button.textContent : null;"
-        + " return cells; })()";
+  @DatabaseTest(DatabaseKind.POSTGRESQL)
+  void showsTheMirrorsTrendRunsAndDifferencesAfterAFewHundredChanges(TestDatabase db) throws Exception {
+    try (RunningMonolith app = RunningMonolith.start(db, service, "dualwrite.endpoint.trend-interval=200ms")) {
+      DualWrite dualWrite = app.bean(DualWrite.class);
+      CustomerRepository customers = app.bean(CustomerRepository.class);
+      IntStream.rangeClosed(1, 150).forEach(i -> customers.save(new Customer("c" + i, "c" + i + "@example.com",
+          Tier.BASIC)));
+      dualWrite.phases().move("customers", MigrationPhase.DUAL_WRITE, "lead@example.com", "start mirroring");
+      IntStream.rangeClosed(151, 300).forEach(i -> customers.save(new Customer("c" + i, "c" + i + "@example.com",
+          Tier.GOLD)));
+      try (HeadlessChromium page = open(app)) {
+        page.click(CUSTOMERS + " button.run-backfill");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(text(page, CUSTOMERS + " .job.backfill"))
+            .contains(": finished").contains("100 % · 300 of 300 rows"));
+        assertThat(dualWrite.relay().drain(WAIT)).isTrue();
+        String gone = service.liveDocuments("customers").keySet().iterator().next();
+        service.remove("customers", gone);
+        page.click(CUSTOMERS + " button.run-verify");
+        await().atMost(WAIT).untilAsserted(() -> {
+          assertThat(text(page, CUSTOMERS + " p.verification")).startsWith("Last verification: compared 300,"
+              + " missing 1, extra 0, different 0");
+          assertThat(text(page, CUSTOMERS + " table.mismatches tr[data-id=\"" + gone + "\"]"))
+              .isEqualTo(gone + "missing in the new service");
+        });
+        ReadRouter reads = app.bean(ReadRouter.class);
+        dualWrite.phases().forceMove("customers", MigrationPhase.SHADOW_READS, "lead@example.com", "screenshot");
+        IntStream.rangeClosed(1, 40).forEach(i -> reads.read(String.valueOf(i), () -> Map.of("name", "c" + i),
+            () -> Map.of("name", i % 3 == 0 ? "other" : "c" + i)));
+        await().atMost(WAIT).until(() -> reads.stats().compared().count() == 40);
+        await().atMost(WAIT).untilAsserted(() -> {
+          assertThat(text(page, CUSTOMERS + " span.mismatch")).isEqualTo("32.5 % of 40");
+          assertThat(page.evaluate("document.querySelector('" + CUSTOMERS + " span.mismatch').className").asText())
+              .as("above the gate's 1 %").contains("alert");
+          assertThat(page.evaluate("document.querySelector('" + CUSTOMERS + " figure.chart').dataset.points")
+              .asInt()).isGreaterThan(3);
+        });
+        page.screenshot(SCREENSHOT);
+        assertThat(Files.size(SCREENSHOT)).isGreaterThan(10_000);
+      }
+    }
+  }
+
+  private HeadlessChromium open(RunningMonolith app) throws Exception {
+    HeadlessChromium page = HeadlessChromium.open(chromium, app.base().resolve("dualwrite/index.html"));
+    await().atMost(WAIT).until(() -> "ready".equals(
+        page.evaluate("(document.body && document.body.dataset.state) || ''").asText()));
+    return page;
+  }
+
+  private static String text(HeadlessChromium page, String selector) {
+    JsonNode text = page.evaluate("(() => { const e = document.querySelector('" + selector.replace("'", "\\'")
+        + "'); return e ? e.textContent : null; })()");
+    return text.isNull() ? null : text.asText();
   }
 }

@@ -16,6 +16,7 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +130,24 @@ final class HeadlessChromium implements AutoCloseable {
           .put("clickCount", type.equals("mouseMoved") ? 0 : 1);
       call("Input.dispatchMouseEvent", params);
     }
+  }
+
+  /** Clicks the element {@code selector} matches (which focuses it) and types {@code text} into it. */
+  void type(String selector, String text) {
+    click(selector);
+    call("Input.insertText", JSON.createObjectNode().put("text", text));
+  }
+
+  /** Writes a PNG of the whole page, beyond the window's height, to {@code file}. */
+  void screenshot(Path file) throws IOException {
+    JsonNode size = evaluate("({w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight})");
+    ObjectNode clip = JSON.createObjectNode().put("x", 0).put("y", 0).put("scale", 1)
+        .put("width", size.path("w").asDouble()).put("height", size.path("h").asDouble());
+    ObjectNode params = JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true);
+    params.set("clip", clip);
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.write(file, Base64.getDecoder().decode(call("Page.captureScreenshot", params).path("data")
+        .asText()));
   }
 
   private JsonNode call(String method, ObjectNode params) {

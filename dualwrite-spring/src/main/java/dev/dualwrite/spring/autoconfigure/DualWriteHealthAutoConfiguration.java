@@ -1,0 +1,36 @@
+package dev.dualwrite.spring.autoconfigure;
+
+import dev.dualwrite.DualWrite;
+import dev.dualwrite.spring.DualWriteProperties;
+import dev.dualwrite.spring.health.DualWriteHealthIndicator;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The {@code dualwrite} health contributor, when Spring Boot's health support is present; off with
+ * {@code management.health.dualwrite.enabled=false}. It is also a {@link dev.dualwrite.relay.MirrorListener}, so
+ * dualwrite tells it how deliveries go.
+ */
+@AutoConfiguration(after = DualWriteAutoConfiguration.class)
+@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnBooleanProperty(name = "dualwrite.enabled", matchIfMissing = true)
+@ConditionalOnBean(DualWrite.class)
+@ConditionalOnEnabledHealthIndicator("dualwrite")
+@EnableConfigurationProperties(DualWriteProperties.class)
+public final class DualWriteHealthAutoConfiguration {
+
+  /** Named so that the contributor is {@code dualwrite}: {@code /actuator/health/dualwrite}. */
+  @Bean
+  @ConditionalOnMissingBean
+  DualWriteHealthIndicator dualwriteHealthIndicator(ObjectProvider<DualWrite> dualWrite, DualWriteProperties properties) {
+    return new DualWriteHealthIndicator(dualWrite::getObject, properties.health().maxBacklogAge());
+  }
+}
