@@ -74,7 +74,8 @@ public final class DualWriteSchema {
   /**
    * Deletes every row of dualwrite's tables in the database behind {@code dataSource}: phases and their history, the
    * outbox, backfill checkpoints, verification runs, shadow statistics. For tests and benchmarks that reuse one
-   * database; never on a database that migrates.
+   * database; never on a database that migrates: it also starts dualwrite's change sequence (the versions it sends)
+   * again from 1, so empty the new service's store with it.
    *
    * @throws DualWriteStorageException when the database fails or a table is missing
    */
