@@ -2,6 +2,7 @@ package dev.dualwrite.spring.autoconfigure;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.spring.DualWriteProperties;
+import dev.dualwrite.spring.health.DualWriteHealth;
 import dev.dualwrite.spring.health.DualWriteHealthIndicator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,7 +16,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@code dualwrite} health contributor, when Spring Boot's health support is present; off with
+ * Spring Boot 4's {@code dualwrite} health contributor, when Spring Boot's health support is present; off with
  * {@code management.health.dualwrite.enabled=false}. It is also a {@link dev.dualwrite.relay.MirrorListener}, so
  * dualwrite tells it how deliveries go.
  */
@@ -27,10 +28,17 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(DualWriteProperties.class)
 public final class DualWriteHealthAutoConfiguration {
 
+  /** What the contributor reports; a {@link dev.dualwrite.relay.MirrorListener} too, so it hears of deliveries. */
+  @Bean
+  @ConditionalOnMissingBean
+  DualWriteHealth dualWriteHealth(ObjectProvider<DualWrite> dualWrite, DualWriteProperties properties) {
+    return new DualWriteHealth(dualWrite::getObject, properties.health().maxBacklogAge());
+  }
+
   /** Named so that the contributor is {@code dualwrite}: {@code /actuator/health/dualwrite}. */
   @Bean
   @ConditionalOnMissingBean
-  DualWriteHealthIndicator dualwriteHealthIndicator(ObjectProvider<DualWrite> dualWrite, DualWriteProperties properties) {
-    return new DualWriteHealthIndicator(dualWrite::getObject, properties.health().maxBacklogAge());
+  DualWriteHealthIndicator dualwriteHealthIndicator(DualWriteHealth health) {
+    return new DualWriteHealthIndicator(health);
   }
 }
