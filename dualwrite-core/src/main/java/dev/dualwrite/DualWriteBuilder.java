@@ -79,7 +79,7 @@ public final class DualWriteBuilder {
 
   /**
    * Whether to create dualwrite's tables at start when missing (default false). For demos and tests; in production
-   * apply {@link DualWriteSchema#resourcePath} with your migration tool.
+   * apply the migrations of {@link DualWriteSchema#migrationLocation} with your migration tool.
    */
   public DualWriteBuilder withSchemaAutoCreate(boolean createSchema) {
     this.createSchema = createSchema;

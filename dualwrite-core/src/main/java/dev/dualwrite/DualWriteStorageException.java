@@ -6,7 +6,7 @@ import java.util.Objects;
  * A read or write on one of dualwrite's own tables failed in the database ({@code dualwrite_phase},
  * {@code dualwrite_outbox}, ...). The message names the table, what dualwrite was doing and the database's reason;
  * the cause is the driver's exception. Usually the database is unreachable, or the tables were not created: apply
- * {@link dev.dualwrite.jdbc.DualWriteSchema#resourcePath} (or enable {@code createIfMissing}) before starting.
+ * the migrations of {@link dev.dualwrite.jdbc.DualWriteSchema#migrationLocation} (or enable {@code createIfMissing}) before starting.
  */
 public class DualWriteStorageException extends DualWriteException {
   private final String table;
@@ -20,7 +20,7 @@ public class DualWriteStorageException extends DualWriteException {
     super("cannot " + Objects.requireNonNull(operation, "operation") + " in " + Objects.requireNonNull(table, "table")
         + ": " + Objects.requireNonNull(cause, "cause").getMessage()
         + ". Check that the database is reachable and that dualwrite's tables exist"
-        + " (dev/dualwrite/jdbc/<database>.sql).", cause);
+        + " (migrations db/migration/dualwrite/<database>/ in dualwrite-core).", cause);
     this.table = table;
   }
 

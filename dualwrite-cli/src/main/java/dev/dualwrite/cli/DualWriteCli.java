@@ -403,12 +403,12 @@ public final class DualWriteCli {
     public Integer call() {
       if (action == SchemaAction.print) {
         DatabaseDialect db = dialect != null ? dialect : connection().dialect();
-        out().println("-- dualwrite's tables for " + db.id() + " (" + DualWriteSchema.resourcePath(db) + ")");
+        out().println("-- dualwrite's tables for " + db.id() + " (" + DualWriteSchema.migrationLocation(db) + ")");
         DualWriteSchema.statements(db).forEach(sql -> out().println(sql + ";"));
         return 0;
       }
       DualWriteSchema.createIfMissing(connection().dataSource());
-      out().println("dualwrite's tables are present (" + DualWriteSchema.resourcePath(connection().dialect()) + ")");
+      out().println("dualwrite's tables are present (" + DualWriteSchema.migrationLocation(connection().dialect()) + ")");
       return 0;
     }
   }

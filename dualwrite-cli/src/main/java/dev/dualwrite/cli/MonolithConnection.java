@@ -210,8 +210,9 @@ final class MonolithConnection implements AutoCloseable {
     List<String> missing = records.unreadableTables();
     if (!missing.isEmpty()) {
       throw new CliFailure("dualwrite's tables are not in this database (cannot read " + missing + "); create them"
-          + " with 'dualwrite schema create', or apply " + DualWriteSchema.resourcePath(dialect())
-          + " with your migrations ('dualwrite schema print' shows it)");
+          + " with 'dualwrite schema create', or apply the migrations at classpath:"
+          + DualWriteSchema.migrationLocation(dialect()) + " with Flyway or " + DualWriteSchema.LIQUIBASE_CHANGELOG
+          + " with Liquibase ('dualwrite schema print' shows the SQL)");
     }
     return records;
   }

@@ -17,23 +17,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * dualwrite's own tables, as plain SQL per database. Apply {@link #resourcePath} with Flyway, Liquibase or by hand in
- * production; {@link #createIfMissing} is the opt-in shortcut for demos and tests. Every statement uses
- * {@code IF NOT EXISTS}, so running it again changes nothing.
+ * dualwrite's own tables, as versioned migrations in plain SQL per database, shipped in the dualwrite-core jar:
+ * {@code db/migration/dualwrite/<database>/V1__dualwrite_tables.sql}, ... A released migration is never edited; a
+ * release that changes a table adds the next one. Apply them in production with Flyway ({@link #migrationLocation},
+ * with a history table of their own), Liquibase (include {@link #LIQUIBASE_CHANGELOG}) or by hand in version order;
+ * {@link #createIfMissing} is the opt-in shortcut for demos and tests. Every statement uses {@code IF NOT EXISTS}, so
+ * running a migration again changes nothing. Stateless and thread-safe.
  */
 public final class DualWriteSchema {
+  /** The Liquibase changelog to include from the application's own: it applies the migrations of each database. */
+  public static final String LIQUIBASE_CHANGELOG = "db/changelog/dualwrite/changelog.xml";
+
+  /** The migrations of every database, in version order; each database's folder holds a file of each name. */
+  private static final List<String> MIGRATIONS = List.of("V1__dualwrite_tables.sql");
+
   private static final Logger log = LoggerFactory.getLogger(DualWriteSchema.class);
 
   private DualWriteSchema() {}
 
-  /** The classpath resource holding the tables for {@code dialect}, e.g. {@code dev/dualwrite/jdbc/postgresql.sql}. */
-  public static String resourcePath(DatabaseDialect dialect) {
-    return "dev/dualwrite/jdbc/" + dialect.id() + ".sql";
+  /**
+   * The classpath folder holding the migrations for {@code dialect}, e.g. {@code db/migration/dualwrite/postgresql};
+   * prefix it with {@code classpath:} for Flyway. The jar also has {@code db/migration/dualwrite/mariadb} (the same
+   * files as {@code mysql}), so Spring Boot's {@code classpath:db/migration/dualwrite/{vendor}} finds either.
+   */
+  public static String migrationLocation(DatabaseDialect dialect) {
+    return "db/migration/dualwrite/" + dialect.id();
   }
 
-  /** The SQL statements for {@code dialect}, in order, without trailing semicolons. */
+  /** The classpath resources of every migration for {@code dialect}, in version order. */
+  public static List<String> migrations(DatabaseDialect dialect) {
+    return MIGRATIONS.stream().map(name -> migrationLocation(dialect) + "/" + name).toList();
+  }
+
+  /** The SQL statements of every migration for {@code dialect}, in order, without trailing semicolons. */
   public static List<String> statements(DatabaseDialect dialect) {
-    String path = resourcePath(dialect);
+    return migrations(dialect).stream().flatMap(path -> statements(path).stream()).toList();
+  }
+
+  private static List<String> statements(String path) {
     try (InputStream in = DualWriteSchema.class.getClassLoader().getResourceAsStream(path)) {
       if (in == null) {
         throw new IllegalStateException("schema resource " + path + " is missing from the dualwrite-core jar");
@@ -49,7 +70,8 @@ public final class DualWriteSchema {
   }
 
   /**
-   * Creates dualwrite's tables in the database behind {@code dataSource} where they do not exist yet.
+   * Creates dualwrite's tables in the database behind {@code dataSource} where they do not exist yet, by applying
+   * every migration of its database; it keeps no history, which is why production databases use a migration tool.
    *
    * @throws DualWriteStorageException when the database fails (unreachable, or the user may not create tables)
    */
@@ -65,7 +87,7 @@ public final class DualWriteSchema {
       } finally {
         connection.setAutoCommit(autoCommit);
       }
-      log.info("dualwrite tables present ({} schema from {})", dialect.id(), resourcePath(dialect));
+      log.info("dualwrite tables present ({} migrations from {})", MIGRATIONS.size(), migrationLocation(dialect));
     } catch (SQLException e) {
       throw new DualWriteStorageException("dualwrite_*", "create dualwrite's tables", e);
     }

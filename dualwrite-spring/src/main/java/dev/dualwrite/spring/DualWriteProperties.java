@@ -82,7 +82,7 @@ public record DualWriteProperties(
    * dualwrite's tables.
    *
    * @param autoCreate Whether to create dualwrite's tables at startup when they are missing. For demos and tests; in
-   *     production apply dev/dualwrite/jdbc/{database}.sql from dualwrite-core with Flyway or Liquibase.
+   *     production apply the migrations db/migration/dualwrite/{database} of dualwrite-core with Flyway or Liquibase.
    *     Default false.
    */
   public record Schema(@DefaultValue("false") boolean autoCreate) {}

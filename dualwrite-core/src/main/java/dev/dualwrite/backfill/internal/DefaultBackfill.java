@@ -231,7 +231,7 @@ public final class DefaultBackfill implements Backfill {
     } catch (SQLException | RuntimeException e) {
       if (!isConstraintViolation(e)) {
         throw new DualWriteException("backfill " + entity + ": cannot create its checkpoint in dualwrite_backfill: "
-            + e + ". Check that dualwrite's tables exist (dev/dualwrite/jdbc/*.sql).", e);
+            + e + ". Check that dualwrite's tables exist (migrations db/migration/dualwrite/<database>/ in dualwrite-core).", e);
       }
       log.debug("backfill {}: another node created the checkpoint first", entity);
     }

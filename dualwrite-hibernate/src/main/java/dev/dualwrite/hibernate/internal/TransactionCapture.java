@@ -59,7 +59,7 @@ final class TransactionCapture implements TransactionCompletion {
     } catch (SQLException e) {
       throw new DualWriteException("cannot record " + toAppend.size() + " mirrored change(s) in dualwrite_outbox: "
           + e.getMessage() + ". The transaction is rolled back so that no change goes unmirrored; check that"
-          + " dualwrite's tables exist (dev/dualwrite/jdbc/*.sql).", e);
+          + " dualwrite's tables exist (migrations db/migration/dualwrite/<database>/ in dualwrite-core).", e);
     }
   }
 
