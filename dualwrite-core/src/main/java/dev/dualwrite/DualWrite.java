@@ -1,5 +1,6 @@
 package dev.dualwrite;
 
+import dev.dualwrite.cutover.ReverseSync;
 import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.phase.Phases;
 import dev.dualwrite.relay.MirrorStats;
@@ -44,6 +45,13 @@ public interface DualWrite extends AutoCloseable {
    * @throws IllegalStateException when no target client is configured or the relay is disabled
    */
   Relay relay();
+
+  /**
+   * The reverse sync of {@code NEW_WRITES}: where each entity's stands, and its dead letters.
+   *
+   * @throws IllegalStateException when no data source is configured
+   */
+  ReverseSync reverseSync();
 
   /** The mirror's figures for {@code entity}: this node's counters and the outbox's backlog. */
   MirrorStats mirrorStats(String entity);

@@ -23,12 +23,15 @@ import javax.sql.DataSource;
 public final class DualWriteBuilder {
   /** Default bound on how old a node's view of a phase may be. */
   public static final Duration DEFAULT_PHASE_STALENESS = Duration.ofSeconds(1);
+  /** Default time a node holds the lease on an entity's change feed without renewing it. */
+  public static final Duration DEFAULT_REVERSE_SYNC_LEASE = Duration.ofSeconds(10);
 
   private final Map<String, EntityMigration> entities = new LinkedHashMap<>();
   private String duplicateEntity;
   private DataSource dataSource;
   private PhaseStore phaseStore;
   private Duration phaseStaleness = DEFAULT_PHASE_STALENESS;
+  private Duration reverseSyncLease = DEFAULT_REVERSE_SYNC_LEASE;
   private boolean createSchema;
   private Clock clock = Clock.systemUTC();
   private TargetClient targetClient;
@@ -74,6 +77,16 @@ public final class DualWriteBuilder {
    */
   public DualWriteBuilder withPhaseStaleness(Duration maxStaleness) {
     this.phaseStaleness = maxStaleness;
+    return this;
+  }
+
+  /**
+   * How long the node that consumes an entity's change feed in {@code NEW_WRITES} holds its lease without renewing it:
+   * when that node dies, another takes over within this time. It renews the lease at every poll (every 200 ms), so
+   * it must be longer than a page of changes takes to apply. Default 10 s; from 1 s to 10 minutes.
+   */
+  public DualWriteBuilder withReverseSyncLease(Duration lease) {
+    this.reverseSyncLease = lease;
     return this;
   }
 
@@ -155,6 +168,11 @@ public final class DualWriteBuilder {
         || phaseStaleness.compareTo(Duration.ofHours(1)) > 0) {
       throw Settings.invalid("phaseStaleness", phaseStaleness, "from 10 ms (PT0.01S) to 1 hour (PT1H)");
     }
+    if (reverseSyncLease == null
+        || reverseSyncLease.compareTo(Duration.ofSeconds(1)) < 0
+        || reverseSyncLease.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw Settings.invalid("reverseSyncLease", reverseSyncLease, "from 1 s (PT1S) to 10 minutes (PT10M)");
+    }
     if (clock == null) {
       throw new IllegalArgumentException("clock is null; leave it unset for the system clock");
     }
@@ -205,6 +223,10 @@ public final class DualWriteBuilder {
 
   Clock clock() {
     return clock;
+  }
+
+  Duration reverseSyncLease() {
+    return reverseSyncLease;
   }
 
   RelayConfig relayConfig() {

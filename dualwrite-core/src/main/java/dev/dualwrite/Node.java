@@ -1,5 +1,8 @@
 package dev.dualwrite;
 
+import dev.dualwrite.cutover.ReverseSync;
+import dev.dualwrite.cutover.internal.NodeReverseSync;
+import dev.dualwrite.cutover.internal.WriteThrough;
 import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.gate.internal.GateEvidence;
 import dev.dualwrite.gate.internal.GateKeeper;
@@ -49,7 +52,8 @@ import org.slf4j.LoggerFactory;
 final class Node implements DualWrite, NodeServices {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
   private static final Duration SHADOW_FLUSH = Duration.ofSeconds(5);
-  private static final int PERIODIC_TASKS = 3;
+  private static final int PERIODIC_TASKS = 4;
+  private static final Duration REVERSE_SYNC_POLL = Duration.ofMillis(200);
 
   private final Map<String, EntityMigration> entities = new LinkedHashMap<>();
   private final Clock clock;
@@ -57,7 +61,7 @@ final class Node implements DualWrite, NodeServices {
   private final String name =
       ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
   /**
-   * One thread per periodic task (phase refresh, undelivered-write sweep, shadow flush), so that a slow query of one
+   * One thread per periodic task (phase refresh, undelivered-write sweep, shadow flush, reverse sync), so that a slow query of one
    * never holds back another: a phase refresh waiting behind a sweep over a large backlog would send phase reads on
    * the application's threads to the database.
    */
@@ -72,6 +76,7 @@ final class Node implements DualWrite, NodeServices {
   private final LocalUndeliveredWrites undeliveredWrites;
   private final DefaultRelay relay;
   private final NodeCapture capture;
+  private final NodeReverseSync reverseSync;
 
   /** Called by {@link DualWriteBuilder#build()} once every setting is checked; {@code targetClient} may be null. */
   Node(DualWriteBuilder settings, PhaseStore phaseStore, TargetClient targetClient) {
@@ -81,10 +86,16 @@ final class Node implements DualWrite, NodeServices {
     this.targetClient = targetClient;
     this.outbox = dataSource == null ? null : new OutboxTable(dataSource, DatabaseDialect.detect(dataSource), clock);
     this.shadowComparisons = dataSource == null ? null : new JdbcShadowComparisons(dataSource, name);
+    this.reverseSync = dataSource == null ? null : new NodeReverseSync(dataSource, outbox, targetClient,
+        Map.copyOf(entities), settings.reverseSyncLease(), name, clock);
     this.gateKeeper = new GateKeeper(settings.phaseGates(), dataSource, phaseStore, outbox, shadowComparisons,
-        targetClient, entity -> entities.get(entity).resource(), clock);
+        targetClient, entity -> entities.get(entity).resource(), reverseSync, clock);
     this.phases = new CachedPhases(phaseStore, entities.keySet(), settings.phaseStaleness(), clock, gateKeeper,
-        scheduler);
+        move -> {
+          if (reverseSync != null) {
+            reverseSync.moved(move);
+          }
+        }, scheduler);
     this.undeliveredWrites = new LocalUndeliveredWrites(entities.keySet(), outbox, clock);
     List<MirrorListener> listeners = new ArrayList<>();
     listeners.add(counters);
@@ -100,13 +111,28 @@ final class Node implements DualWrite, NodeServices {
           targetClient == null ? "no target configured" : "relay disabled");
     }
     this.capture = outbox == null ? null
-        : new NodeCapture(entities, phases, outbox, undeliveredWrites, listener, relay);
+        : new NodeCapture(entities, phases, outbox, undeliveredWrites, listener, relay,
+            targetClient == null ? null : new WriteThrough(targetClient, clock), reverseSync);
     if (outbox != null) {
       every(LocalUndeliveredWrites.SWEEP_INTERVAL, undeliveredWrites::sweep);
       every(SHADOW_FLUSH, shadowComparisons::flush);
+      every(REVERSE_SYNC_POLL, this::syncBack);
     }
     if (relay != null) {
       relay.start();
+    }
+  }
+
+  /** A reverse-sync round for every entity this node can write back, until a round finds nothing more to apply. */
+  private void syncBack() {
+    for (String entity : reverseSync.attached()) {
+      try {
+        while (reverseSync.poll(entity, phases.current(entity)) > 0 && !Thread.currentThread().isInterrupted()) {
+          // a full page was applied: read on at once
+        }
+      } catch (RuntimeException e) {
+        log.warn("dualwrite: reverse sync round of {} failed: {}", entity, e.toString());
+      }
     }
   }
 
@@ -154,6 +180,14 @@ final class Node implements DualWrite, NodeServices {
           + " and keep RelayConfig enabled");
     }
     return relay;
+  }
+
+  @Override
+  public ReverseSync reverseSync() {
+    if (reverseSync == null) {
+      throw new IllegalStateException("no reverse sync: configure withDataSource(...) with the monolith's database");
+    }
+    return reverseSync;
   }
 
   @Override

@@ -1,5 +1,9 @@
 package dev.dualwrite;
 
+import dev.dualwrite.cutover.WriteThroughException;
+import dev.dualwrite.cutover.internal.NodeReverseSync;
+import dev.dualwrite.cutover.internal.WriteThrough;
+import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.phase.MigrationPhase;
@@ -25,16 +29,21 @@ final class NodeCapture implements ChangeCapture {
   private final LocalUndeliveredWrites undeliveredWrites;
   private final MirrorListener listener;
   private final DefaultRelay relay;
+  private final WriteThrough writeThrough;
+  private final NodeReverseSync reverseSync;
 
-  /** {@code relay} is null on a node that does not deliver. */
+  /** {@code relay} is null on a node that does not deliver, {@code writeThrough} on a node without a target. */
   NodeCapture(Map<String, EntityMigration> entities, Phases phases, OutboxTable outbox,
-      LocalUndeliveredWrites undeliveredWrites, MirrorListener listener, DefaultRelay relay) {
+      LocalUndeliveredWrites undeliveredWrites, MirrorListener listener, DefaultRelay relay,
+      WriteThrough writeThrough, NodeReverseSync reverseSync) {
     this.entities = entities;
     this.phases = phases;
     this.outbox = outbox;
     this.undeliveredWrites = undeliveredWrites;
     this.listener = listener;
     this.relay = relay;
+    this.writeThrough = writeThrough;
+    this.reverseSync = reverseSync;
   }
 
   @Override
@@ -59,6 +68,32 @@ final class NodeCapture implements ChangeCapture {
   @Override
   public List<Change> append(Connection connection, List<Change> changes) throws SQLException {
     return outbox.append(connection, changes);
+  }
+
+  @Override
+  public void writeThrough(Connection connection, List<Change> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    if (writeThrough == null) {
+      Change first = changes.get(0);
+      throw new WriteThroughException("write to " + first.entity() + " " + first.entityId() + " failed: the entity is"
+          + " in NEW_WRITES, where every write goes to the new service before the legacy transaction commits, and"
+          + " this node has no target configured. Configure the new service's URL (withTargetUrl, or"
+          + " dualwrite.target.url), or move " + first.entity() + " back to NEW_READS.", null);
+    }
+    writeThrough.send(connection, changes);
+  }
+
+  @Override
+  public void attach(LegacySource source) {
+    entity(source.entity());
+    reverseSync.attach(source);
+  }
+
+  @Override
+  public void detach(LegacySource source) {
+    reverseSync.detach(source);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.dualwrite.capture;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.internal.NodeServices;
+import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.phase.MigrationPhase;
 import java.sql.Connection;
@@ -46,6 +47,28 @@ public interface ChangeCapture {
    * @return the changes with their versions; hand these to {@link #committed}
    */
   List<Change> append(Connection connection, List<Change> changes) throws SQLException;
+
+  /**
+   * Writes changes of entities whose phase in this transaction is {@code NEW_WRITES} (as {@link #append} returned
+   * them) to the new service, which is authoritative in that phase, before the transaction commits. This is the one
+   * network call made inside the application's transaction, and only in that phase.
+   *
+   * @throws dev.dualwrite.cutover.WriteConflictException when the service holds a newer change of a row than legacy
+   *     (the write was based on a stale row): fail the transaction as an optimistic-lock conflict
+   * @throws dev.dualwrite.cutover.WriteThroughException when the service cannot be reached or refuses a change: fail
+   *     the transaction
+   */
+  void writeThrough(Connection connection, List<Change> changes);
+
+  /**
+   * Gives the node the legacy rows of {@code source}'s entity to apply the new service's changes to (the reverse sync
+   * of {@code NEW_WRITES}); its {@link dev.dualwrite.legacy.spi.LegacyTransaction} must support {@code upsert} and
+   * {@code delete}, and its writes must not be captured.
+   */
+  void attach(LegacySource source);
+
+  /** Takes back {@link #attach}: the source's session factory is closing. */
+  void detach(LegacySource source);
 
   /** Reports that appended changes (as {@link #append} returned them) committed: counts them and wakes the relay. */
   void committed(List<Change> changes);

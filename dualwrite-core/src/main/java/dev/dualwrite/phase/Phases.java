@@ -28,7 +28,8 @@ public interface Phases extends AutoCloseable {
   PhaseState state(String entity);
 
   /**
-   * Moves the entity one step forward or back. A forward move must pass its gates ({@link #checkGates}).
+   * Moves the entity one step forward or back. A forward move, and the step back out of {@code NEW_WRITES} (legacy
+   * must have every change the new service made), must pass its gates ({@link #checkGates}).
    *
    * @param actor who moves it (recorded), not blank
    * @param reason why (recorded), may be null
@@ -58,8 +59,8 @@ public interface Phases extends AutoCloseable {
   PhaseMove setCanaryPercent(String entity, double percent, String actor, String reason);
 
   /**
-   * Checks, without moving, the gates a forward move of the entity to {@code target} must pass (see
-   * {@link dev.dualwrite.gate.PhaseGates}); empty for a backward move.
+   * Checks, without moving, the gates a move of the entity to {@code target} must pass (see
+   * {@link dev.dualwrite.gate.PhaseGates}); empty for a backward move other than the one out of {@code NEW_WRITES}.
    */
   List<GateResult> checkGates(String entity, MigrationPhase target);
 

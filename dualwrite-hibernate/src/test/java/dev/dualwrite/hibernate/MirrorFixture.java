@@ -139,7 +139,9 @@ final class MirrorFixture implements AutoCloseable {
   /** Removes everything dualwrite and the entities stored, so each test starts empty. */
   static void reset(TestDatabase db) {
     DualWriteSchema.createIfMissing(db.dataSource());
-    db.execute("DELETE FROM dualwrite_outbox", "DELETE FROM dualwrite_phase", "DELETE FROM dualwrite_phase_history");
+    db.execute("DELETE FROM dualwrite_outbox", "DELETE FROM dualwrite_phase", "DELETE FROM dualwrite_phase_history",
+        "DELETE FROM dualwrite_reverse_sync", "DELETE FROM dualwrite_legacy_versions",
+        "DELETE FROM dualwrite_reverse_dead_letters");
   }
 
   void moveTo(String entity, MigrationPhase phase) {

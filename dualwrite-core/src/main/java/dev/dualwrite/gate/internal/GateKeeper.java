@@ -10,6 +10,7 @@ import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseMove;
 import dev.dualwrite.phase.PhaseState;
+import dev.dualwrite.cutover.internal.NodeReverseSync;
 import dev.dualwrite.phase.internal.MoveCheck;
 import dev.dualwrite.phase.spi.PhaseStore;
 import dev.dualwrite.storage.internal.BackfillTable;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
@@ -42,6 +44,7 @@ public final class GateKeeper implements MoveCheck {
   private final JdbcShadowComparisons shadow;
   private final TargetClient target;
   private final Function<String, String> resources;
+  private final NodeReverseSync reverseSync;
   private final Clock clock;
 
   /**
@@ -49,9 +52,11 @@ public final class GateKeeper implements MoveCheck {
    * the node has no target client.
    *
    * @param resources each entity's resource in the new service
+   * @param reverseSync the node's reverse sync, null when there is no data source
    */
   public GateKeeper(PhaseGates gates, DataSource dataSource, PhaseStore store, Outbox outbox,
-      JdbcShadowComparisons shadow, TargetClient target, Function<String, String> resources, Clock clock) {
+      JdbcShadowComparisons shadow, TargetClient target, Function<String, String> resources,
+      NodeReverseSync reverseSync, Clock clock) {
     this.gates = gates;
     this.dataSource = dataSource;
     this.store = store;
@@ -59,6 +64,7 @@ public final class GateKeeper implements MoveCheck {
     this.shadow = shadow;
     this.target = target;
     this.resources = resources;
+    this.reverseSync = reverseSync;
     this.clock = clock;
   }
 
@@ -91,6 +97,13 @@ public final class GateKeeper implements MoveCheck {
    */
   public List<GateResult> judge(String entity, MigrationPhase from, MigrationPhase to, GateEvidence e) {
     List<GateResult> results = new ArrayList<>();
+    if (to.ordinal() < from.ordinal()) {
+      // back out of NEW_WRITES only once legacy has every change the new service made: it becomes the truth again
+      if (from == MigrationPhase.NEW_WRITES && reverseSync != null) {
+        results.add(reverseSync.caughtUpGate(entity));
+      }
+      return results;
+    }
     if (gates.builtIn() && dataSource != null) {
       if (!e.readable()) {
         results.add(unreadable(e.failure()));
@@ -134,6 +147,10 @@ public final class GateKeeper implements MoveCheck {
       }
       case NEW_ONLY -> {
         soakTime(e, results);
+        if (reverseSync != null) {
+          results.add(reverseSync.caughtUpGate(entity));
+          legacyWritesQuiet(entity, results);
+        }
         noDeadLetters(e, results);
         backlog(e, 0, "outbox-empty", results);
       }
@@ -248,6 +265,20 @@ public final class GateKeeper implements MoveCheck {
     results.add(new GateResult("canary-complete", canary != null && canary >= 100,
         "canary " + (canary == null ? "not set (the configured percentage applies)" : canary + " %"),
         "NEW_READS serving 100 % of keys (setCanaryPercent 100)"));
+  }
+
+  /** No monolith write of the entity (written through from legacy) for the soak time: legacy's code paths moved. */
+  private void legacyWritesQuiet(String entity, List<GateResult> results) {
+    String required = "no monolith write of the entity for at least " + gates.minNewWritesSoak();
+    try {
+      Optional<Instant> last = reverseSync.lastMonolithWrite(entity);
+      Duration quiet = last.map(at -> Duration.between(at, clock.instant())).orElse(null);
+      results.add(new GateResult("legacy-writes-quiet", quiet == null || quiet.compareTo(gates.minNewWritesSoak()) >= 0,
+          last.map(at -> "last monolith write at " + at).orElse("no monolith write since entering NEW_WRITES"),
+          required));
+    } catch (SQLException ex) {
+      results.add(unreadable(ex.getMessage()));
+    }
   }
 
   private void soakTime(GateEvidence e, List<GateResult> results) {

@@ -40,6 +40,30 @@ public interface LegacyTransaction {
   List<LegacyRow> read(Collection<String> ids, RowLock lock) throws SQLException;
 
   /**
+   * Writes the row of {@code id} from {@code snapshot}, as the new service holds it: the reverse sync of an entity the
+   * new service is authoritative for ({@code NEW_WRITES}). Updates the row when it exists (fields the snapshot does not
+   * carry keep their values), inserts it otherwise. The write must not be recorded in the outbox again (no echo) and
+   * must not be refused as a legacy write in {@code NEW_ONLY}. The default refuses: a source that cannot write
+   * cannot take an entity past {@code NEW_READS}.
+   *
+   * @param snapshot the entity as a JSON object, in the form the write path sends it
+   * @throws SQLException when legacy refuses the row (a constraint, say): the change becomes a dead letter
+   */
+  default void upsert(String id, String snapshot) throws SQLException {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot write rows back into legacy; the reverse"
+        + " sync of NEW_WRITES needs LegacyTransaction.upsert and delete");
+  }
+
+  /**
+   * Deletes the row of {@code id}, if there is one: a delete the new service made, synced back. As {@link #upsert},
+   * never recorded in the outbox.
+   */
+  default void delete(String id) throws SQLException {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot write rows back into legacy; the reverse"
+        + " sync of NEW_WRITES needs LegacyTransaction.upsert and delete");
+  }
+
+  /**
    * How many rows come after {@code afterId} in key order ({@code null}: all rows), for progress estimates. May be an
    * estimate.
    */

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,13 +38,18 @@ public final class CachedPhases implements Phases {
   private final Duration maxStaleness;
   private final Clock clock;
   private final MoveCheck gates;
+  private final Consumer<PhaseMove> afterMove;
   private final Map<String, PhaseState> initialStates;
   private final ScheduledFuture<?> refresher;
   private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
 
-  /** @param scheduler where the background refresh runs; the node's */
+  /**
+   * @param gates the gates of every move (forward moves, and the step back out of NEW_WRITES)
+   * @param afterMove told of every recorded move, after it is recorded
+   * @param scheduler where the background refresh runs; the node's
+   */
   public CachedPhases(PhaseStore store, Set<String> entities, Duration maxStaleness, Clock clock, MoveCheck gates,
-      ScheduledExecutorService scheduler) {
+      Consumer<PhaseMove> afterMove, ScheduledExecutorService scheduler) {
     this.store = Objects.requireNonNull(store, "store");
     this.entities = Set.copyOf(entities);
     this.initialStates = this.entities.stream()
@@ -51,6 +57,7 @@ public final class CachedPhases implements Phases {
     this.maxStaleness = Objects.requireNonNull(maxStaleness, "maxStaleness");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.gates = Objects.requireNonNull(gates, "gates");
+    this.afterMove = Objects.requireNonNull(afterMove, "afterMove");
     this.snapshot.set(load());
     long periodMillis = Math.max(5, maxStaleness.toMillis() / 2);
     this.refresher = scheduler.scheduleWithFixedDelay(this::refreshInBackground, periodMillis, periodMillis,
@@ -115,7 +122,7 @@ public final class CachedPhases implements Phases {
     Double canaryAfter = canary != null ? canary : target != null && to != current.phase() ? null
         : current.canaryPercent();
     boolean forced = force && !current.phase().allowedMoves().contains(to);
-    if (target != null && target.ordinal() > current.phase().ordinal()) {
+    if (target != null && target != current.phase()) {
       List<GateResult> failed = gates.check(entity, current.phase(), target).stream()
           .filter(g -> !g.passed()).toList();
       if (!failed.isEmpty()) {
@@ -144,6 +151,7 @@ public final class CachedPhases implements Phases {
         forced ? " (forced)" : "",
         reason == null ? "" : ": " + reason);
     refresh();
+    afterMove.accept(move);
     return move;
   }
 
@@ -151,7 +159,7 @@ public final class CachedPhases implements Phases {
   public List<GateResult> checkGates(String entity, MigrationPhase target) {
     checkKnown(entity);
     MigrationPhase from = state(entity).phase();
-    return target.ordinal() > from.ordinal() ? gates.check(entity, from, target) : List.of();
+    return target == from ? List.of() : gates.check(entity, from, target);
   }
 
   @Override

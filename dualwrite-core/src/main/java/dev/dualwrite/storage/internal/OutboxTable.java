@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
@@ -136,6 +137,77 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
         }
       }
       return appended;
+    }
+  }
+
+  /**
+   * Makes every change appended from now on take a version above {@code version}, on a connection of its own: the
+   * reverse sync calls it before it applies a version the new service's own API gave, which may be above the change
+   * sequence, so that the monolith's next writes of that id (in {@code NEW_WRITES}, or after a step back) are newer.
+   * Raises the id sequence, never lowers it: on PostgreSQL {@code setval} under a table lock that holds inserts for
+   * that moment, on MariaDB/MySQL a placeholder row at {@code version} that is deleted again (InnoDB's counter only
+   * grows), on H2 (demos) {@code ALTER TABLE ... RESTART}.
+   */
+  public void raiseVersionsAbove(long version) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        switch (dialect) {
+          case POSTGRESQL -> {
+            if (scalar(c, "SELECT last_value FROM dualwrite_outbox_id_seq") < version) {
+              try (Statement s = c.createStatement()) {
+                s.execute("LOCK TABLE dualwrite_outbox IN SHARE ROW EXCLUSIVE MODE");
+              }
+              try (PreparedStatement s = c.prepareStatement(
+                  "SELECT setval('dualwrite_outbox_id_seq', GREATEST(last_value, ?)) FROM dualwrite_outbox_id_seq")) {
+                s.setLong(1, version);
+                s.executeQuery().close();
+              }
+            }
+          }
+          case MYSQL -> {
+            if (scalar(c, "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
+                + " AND TABLE_NAME = 'dualwrite_outbox'") <= version) {
+              try (PreparedStatement insert = c.prepareStatement("INSERT INTO dualwrite_outbox (id, entity, resource,"
+                  + " entity_id, operation, idempotency_key, payload, origin, status, attempts, created_at,"
+                  + " next_attempt_at) VALUES (?, '-', '-', '-', 'DELETE', '-', NULL, 'LIVE', 'DELIVERED', 0, ?, ?)");
+                  PreparedStatement delete = c.prepareStatement("DELETE FROM dualwrite_outbox WHERE id = ?")) {
+                Instant now = clock.instant();
+                insert.setLong(1, version);
+                Jdbc.setInstant(insert, 2, now);
+                Jdbc.setInstant(insert, 3, now);
+                insert.executeUpdate();
+                delete.setLong(1, version);
+                delete.executeUpdate();
+              } catch (SQLException e) {
+                if (!Jdbc.isConstraintViolation(e)) {
+                  throw e; // a row with that id exists: the counter is past it already
+                }
+              }
+            }
+          }
+          case H2 -> {
+            // IDENTITY_BASE: the value the identity hands out next
+            if (scalar(c, "SELECT IDENTITY_BASE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = 'DUALWRITE_OUTBOX'"
+                + " AND COLUMN_NAME = 'ID' AND TABLE_SCHEMA = SCHEMA()") <= version) {
+              try (Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE dualwrite_outbox ALTER COLUMN id RESTART WITH " + (version + 1));
+              }
+            }
+          }
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  private static long scalar(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getLong(1) : 0;
     }
   }
 

@@ -9,6 +9,7 @@ import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.target.DeliveryResult;
 import dev.dualwrite.target.FeedChange;
 import dev.dualwrite.target.FeedPage;
+import dev.dualwrite.target.HeldVersion;
 import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetException;
 import dev.dualwrite.target.TargetPage;
@@ -39,6 +40,8 @@ import okhttp3.ResponseBody;
 public final class OkHttpTargetClient implements TargetClient {
   /** The header carrying the change's version. */
   public static final String VERSION_HEADER = "Dualwrite-Entity-Version";
+  /** The header carrying the version a conditional write expects the service to hold ({@code none}: nothing). */
+  public static final String EXPECTED_VERSION_HEADER = "Dualwrite-Expected-Version";
   /** The header carrying the change's idempotency key. */
   public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
 
@@ -72,12 +75,17 @@ public final class OkHttpTargetClient implements TargetClient {
       return List.of();
     }
     if (changes.size() == 1) {
-      return List.of(deliverOne(changes.get(0)));
+      return List.of(deliverOne(changes.get(0), null, false));
     }
     return deliverBatch(changes);
   }
 
-  private DeliveryResult deliverOne(OutboxEntry change) {
+  @Override
+  public DeliveryResult deliverIfHeld(OutboxEntry change, Long expectedVersion) {
+    return deliverOne(change, expectedVersion, true);
+  }
+
+  private DeliveryResult deliverOne(OutboxEntry change, Long expectedVersion, boolean conditional) {
     HttpUrl url =
         baseUrl.newBuilder().addPathSegment("v1").addPathSegment(change.resource())
             .addPathSegment(change.entityId()).build();
@@ -85,6 +93,9 @@ public final class OkHttpTargetClient implements TargetClient {
         authorised(new Request.Builder().url(url))
             .header(IDEMPOTENCY_HEADER, change.idempotencyKey())
             .header(VERSION_HEADER, Long.toString(change.version()));
+    if (conditional) {
+      request.header(EXPECTED_VERSION_HEADER, expectedVersion == null ? "none" : Long.toString(expectedVersion));
+    }
     if (change.operation() == ChangeOperation.DELETE) {
       request.delete();
     } else {
@@ -128,7 +139,7 @@ public final class OkHttpTargetClient implements TargetClient {
         // one bad change must not hold up the rest: send them one at a time to find it
         List<DeliveryResult> outcomes = new ArrayList<>(changes.size());
         for (OutboxEntry change : changes) {
-          outcomes.add(deliverOne(change));
+          outcomes.add(deliverOne(change, null, false));
         }
         return outcomes;
       }
@@ -151,6 +162,31 @@ public final class OkHttpTargetClient implements TargetClient {
         throw failure(response.code(), body, request);
       }
       return Optional.of(document(read(body, response), request));
+    } catch (IOException e) {
+      throw unreachable(e, url);
+    }
+  }
+
+  @Override
+  public Optional<HeldVersion> held(String resource, String id) {
+    HttpUrl url = baseUrl.newBuilder().addPathSegment("v1").addPathSegment(resource).addPathSegment(id).build();
+    Request request = authorised(new Request.Builder().url(url)).get().build();
+    try (Response response = http.newCall(request).execute()) {
+      String body = bodyOf(response);
+      if (response.code() != 200 && response.code() != 404) {
+        throw failure(response.code(), body, request);
+      }
+      JsonNode node = read(body, response);
+      JsonNode version = node.path("version");
+      if (response.code() == 404 && !version.canConvertToLong()) {
+        return Optional.empty();
+      }
+      if (!version.canConvertToLong()) {
+        throw new TargetException(200, "protocol violation: GET " + url + " answered a document without a version",
+            null);
+      }
+      return Optional.of(new HeldVersion(id, version.asLong(), response.code() == 404,
+          !"service".equals(node.path("origin").asText("mirror"))));
     } catch (IOException e) {
       throw unreachable(e, url);
     }

@@ -5,6 +5,7 @@ import dev.dualwrite.target.DeliveryResult;
 import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetPage;
 import dev.dualwrite.target.FeedPage;
+import dev.dualwrite.target.HeldVersion;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,6 +25,31 @@ public interface TargetClient extends AutoCloseable {
    * @throws dev.dualwrite.target.TargetException when the request as a whole failed; every change is then retried
    */
   List<DeliveryResult> deliver(List<OutboxEntry> changes);
+
+  /**
+   * Delivers one change only when the service still holds {@code expectedVersion} for its id: the write-through of an
+   * entity in {@code NEW_WRITES}, where a monolith write based on a row the service has changed since must fail
+   * rather than overwrite that change (header {@code Dualwrite-Expected-Version}, docs/protocol.md).
+   *
+   * @param expectedVersion the version, live or tombstone, the service must hold; {@code null}: it must hold nothing
+   * @return as {@link #deliver}: APPLIED or STALE, or REJECTED with status 412 when the service holds something else
+   * @throws dev.dualwrite.target.TargetException when the service cannot answer
+   */
+  default DeliveryResult deliverIfHeld(OutboxEntry change, Long expectedVersion) {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot write conditionally; the write-through of"
+        + " NEW_WRITES needs TargetClient.deliverIfHeld");
+  }
+
+  /**
+   * What the service holds for {@code id}, live or deleted, and who wrote it.
+   *
+   * @return empty when it holds nothing for the id
+   * @throws dev.dualwrite.target.TargetException when the service cannot answer
+   */
+  default Optional<HeldVersion> held(String resource, String id) {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot read held versions; the write-through of"
+        + " NEW_WRITES needs TargetClient.held");
+  }
 
   /**
    * Reads one live entity. Used by the read router. A client that only writes may leave this unimplemented.

@@ -95,7 +95,7 @@ public final class BulkWriteGuard implements StatementInspector {
   @Override
   public String inspect(String sql) {
     Armed a = armed;
-    if (a != null && ENTITY_WRITES.get()[0] == 0) {
+    if (a != null && ENTITY_WRITES.get()[0] == 0 && !ReverseSyncWrites.active()) {
       check(sql, a);
     }
     if (delegate == null) {

@@ -10,6 +10,9 @@ import dev.dualwrite.hibernate.Mirrored;
 import dev.dualwrite.hibernate.internal.json.SnapshotJson;
 import dev.dualwrite.hibernate.internal.orm.HibernateOrm;
 import java.util.HashMap;
+import java.util.TreeSet;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -94,10 +97,22 @@ public final class DualWriteIntegrator implements Integrator {
     }
 
     MirrorEventListener listener = new MirrorEventListener(migrations, json, capture, orm);
+    List<HibernateLegacySource> legacySources = new ArrayList<>();
     factory.addObserver(new SessionFactoryObserver() {
       @Override
       public void sessionFactoryCreated(SessionFactory created) {
         listener.prepare(created.unwrap(SessionFactoryImplementor.class));
+        // the rows the reverse sync of NEW_WRITES writes the new service's changes into
+        for (String entity : new TreeSet<>(mirroredClasses.values())) {
+          HibernateLegacySource source = HibernateLegacySource.of(created, entity);
+          capture.attach(source);
+          legacySources.add(source);
+        }
+      }
+
+      @Override
+      public void sessionFactoryClosing(SessionFactory closing) {
+        legacySources.forEach(capture::detach);
       }
     });
     EventListenerRegistry registry = factory.getEventEngine().getListenerRegistry();

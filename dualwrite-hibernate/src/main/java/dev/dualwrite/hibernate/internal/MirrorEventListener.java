@@ -26,8 +26,6 @@ import org.hibernate.event.spi.PreInsertEventListener;
 import org.hibernate.event.spi.PreUpdateEvent;
 import org.hibernate.event.spi.PreUpdateEventListener;
 import org.hibernate.persister.entity.EntityPersister;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Hears inserts, updates and deletes of {@link dev.dualwrite.hibernate.Mirrored} entities. Before a write it fixes the
@@ -42,8 +40,6 @@ final class MirrorEventListener
         PostInsertEventListener,
         PostUpdateEventListener,
         PostDeleteEventListener {
-  private static final Logger log = LoggerFactory.getLogger(MirrorEventListener.class);
-
   private final Map<String, EntityMigration> migrations;
   private final SnapshotJson json;
   private final ChangeCapture capture;
@@ -123,7 +119,7 @@ final class MirrorEventListener
 
   private void before(EntityPersister persister, Object id, SharedSessionContractImplementor session) {
     MirroredEntity entity = mirrored(persister);
-    if (entity == null) {
+    if (entity == null || ReverseSyncWrites.active()) {
       return;
     }
     MigrationPhase phase = transaction(entity, session).phase(entity.migration().name());
@@ -142,7 +138,7 @@ final class MirrorEventListener
       ChangeOperation operation,
       SharedSessionContractImplementor session) {
     MirroredEntity entity = mirrored(persister);
-    if (entity == null) {
+    if (entity == null || ReverseSyncWrites.active()) {
       return;
     }
     BulkWriteGuard.leaveEntityWrite();
@@ -151,10 +147,6 @@ final class MirrorEventListener
     MigrationPhase phase = transaction.phase(name);
     if (!phase.capturesLegacyWrites()) {
       return;
-    }
-    if (phase == MigrationPhase.NEW_WRITES) {
-      log.warn("dualwrite: straggling legacy write to {} {} while the entity is in NEW_WRITES; it is mirrored, but"
-          + " writes should go through the new service now", name, id);
     }
     String payload = operation == ChangeOperation.DELETE ? null : entity.snapshot(id, state, session);
     transaction.record(Change.of(name, entity.migration().resource(), MirroredEntity.idString(id), operation,

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.hibernate.dialect.Dialect;
+import org.hibernate.engine.spi.SessionImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.metamodel.mapping.SelectableMapping;
 import org.hibernate.persister.entity.EntityPersister;
@@ -79,6 +80,11 @@ final class MirroredEntity {
     return migration;
   }
 
+  /** The mapper its snapshots are written and read with. */
+  SnapshotJson json() {
+    return json;
+  }
+
   /** The id as it travels: its string form. */
   static String idString(Object id) {
     return String.valueOf(id);
@@ -129,6 +135,42 @@ final class MirroredEntity {
             + DualWriteSettings.OBJECT_MAPPER + ").");
       }
     }
+  }
+
+  /**
+   * The inverse of {@link #snapshot}: the value of each property {@code snapshot} carries, by property index, as the
+   * entity holds it (a to-one association as a reference to the associated entity). Properties the snapshot does not
+   * carry, and those it never carries (ignored, collections), are left out, and so is the version property: Hibernate
+   * keeps it.
+   *
+   * @param versionProperty the index of the {@code @Version} property, or -1
+   * @throws IllegalArgumentException naming the field when a value cannot be read back
+   */
+  Map<Integer, Object> values(String snapshot, int versionProperty, SessionImplementor session) {
+    Map<String, Object> fields = json.read(snapshot);
+    Map<Integer, Object> values = new LinkedHashMap<>();
+    for (int i = 0; i < kinds.length; i++) {
+      if (kinds[i] == Kind.SKIP || i == versionProperty || !fields.containsKey(jsonNames[i])) {
+        continue;
+      }
+      Object wire = fields.get(jsonNames[i]);
+      try {
+        if (wire == null) {
+          values.put(i, null);
+        } else if (kinds[i] == Kind.ASSOCIATION) {
+          EntityPersister associated =
+              session.getFactory().getMappingMetamodel().getEntityDescriptor(associatedEntities[i]);
+          Object id = Snapshots.fromWire(wire, associated.getIdentifierMapping().getJavaType().getJavaTypeClass(), json);
+          values.put(i, session.getReference(associatedEntities[i], id));
+        } else {
+          values.put(i, Snapshots.fromWire(wire, javaTypes[i], json));
+        }
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("field '" + jsonNames[i] + "' of " + migration.name() + " cannot be read"
+            + " back as " + (javaTypes[i] == null ? "?" : javaTypes[i].getSimpleName()) + ": " + e.getMessage(), e);
+      }
+    }
+    return values;
   }
 
   /** The id of a to-one association, read without loading the associated entity. */

@@ -1,10 +1,12 @@
 package dev.dualwrite.hibernate.internal;
 
+import dev.dualwrite.hibernate.internal.json.SnapshotJson;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
@@ -103,6 +105,53 @@ final class Snapshots {
       return date.toInstant().toString();
     }
     return value;
+  }
+
+  /**
+   * The inverse of {@link #normalise}: a value as the wire carries it (a string, number, boolean, list or map, as read
+   * from JSON) as a value of {@code type}. Dates and times are parsed from their ISO-8601 form (offset and zoned
+   * date-times at UTC); everything else is converted by the application's mapper, which wrote it.
+   */
+  static Object fromWire(Object wire, Class<?> type, SnapshotJson json) {
+    if (wire == null || type == null) {
+      return wire;
+    }
+    if (wire instanceof String text) {
+      if (type == LocalDateTime.class) {
+        return LocalDateTime.parse(text);
+      }
+      if (type == LocalDate.class) {
+        return LocalDate.parse(text);
+      }
+      if (type == LocalTime.class) {
+        return LocalTime.parse(text);
+      }
+      if (type == Instant.class) {
+        return Instant.parse(text);
+      }
+      if (type == OffsetDateTime.class) {
+        return OffsetDateTime.parse(text);
+      }
+      if (type == ZonedDateTime.class) {
+        return ZonedDateTime.parse(text);
+      }
+      if (type == OffsetTime.class) {
+        return OffsetTime.parse(text);
+      }
+      if (type == java.sql.Date.class) {
+        return java.sql.Date.valueOf(LocalDate.parse(text));
+      }
+      if (type == java.sql.Time.class) {
+        return java.sql.Time.valueOf(LocalTime.parse(text));
+      }
+      if (type == Timestamp.class) {
+        return Timestamp.from(Instant.parse(text));
+      }
+      if (type == Date.class) {
+        return Date.from(Instant.parse(text));
+      }
+    }
+    return json.convert(wire, type);
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.target.DeliveryResult;
 import dev.dualwrite.target.FeedChange;
 import dev.dualwrite.target.FeedPage;
+import dev.dualwrite.target.HeldVersion;
 import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetException;
 import dev.dualwrite.target.TargetPage;
@@ -49,22 +50,45 @@ public final class InMemoryTargetClient implements TargetClient {
     fail();
     List<DeliveryResult> results = new ArrayList<>(changes.size());
     for (OutboxEntry change : changes) {
-      StoredDocument candidate;
-      if (change.operation() == ChangeOperation.DELETE) {
-        candidate = StoredDocument.tombstone(change.entityId(), change.version());
-      } else {
-        try {
-          candidate = StoredDocument.live(change.entityId(), change.version(), JSON.readTree(change.payload()));
-        } catch (JsonProcessingException e) {
-          results.add(DeliveryResult.rejected(400, "the payload of " + change.describe() + " is not JSON"));
-          continue;
-        }
-      }
-      WriteResult written = store.write(change.resource(), change.idempotencyKey(), candidate);
-      results.add(written.outcome() == WriteResult.Outcome.APPLIED ? DeliveryResult.applied()
-          : DeliveryResult.stale());
+      results.add(write(change, false, null));
     }
     return results;
+  }
+
+  @Override
+  public DeliveryResult deliverIfHeld(OutboxEntry change, Long expectedVersion) {
+    fail();
+    return write(change, true, expectedVersion);
+  }
+
+  private DeliveryResult write(OutboxEntry change, boolean conditional, Long expectedVersion) {
+    StoredDocument candidate;
+    if (change.operation() == ChangeOperation.DELETE) {
+      candidate = StoredDocument.tombstone(change.entityId(), change.version());
+    } else {
+      try {
+        candidate = StoredDocument.live(change.entityId(), change.version(), JSON.readTree(change.payload()));
+      } catch (JsonProcessingException e) {
+        return DeliveryResult.rejected(400, "the payload of " + change.describe() + " is not JSON");
+      }
+    }
+    WriteResult written =
+        store.write(change.resource(), change.idempotencyKey(), candidate, conditional, expectedVersion);
+    return switch (written.outcome()) {
+      case APPLIED -> DeliveryResult.applied();
+      case STALE -> DeliveryResult.stale();
+      case CONFLICT -> DeliveryResult.rejected(412, change.resource() + " " + change.entityId() + ": expected version "
+          + (expectedVersion == null ? "none" : expectedVersion) + " but the service holds "
+          + (written.version() < 0 ? "nothing" : "version " + written.version()));
+    };
+  }
+
+  @Override
+  public Optional<HeldVersion> held(String resource, String id) {
+    fail();
+    StoredDocument held = store.get(resource, id);
+    return held == null ? Optional.empty() : Optional.of(new HeldVersion(id, held.version(), held.deleted(),
+        store.origin(resource, id) == MirrorStore.Origin.MIRROR));
   }
 
   @Override

@@ -42,6 +42,7 @@ final class MirrorHttpHandler implements HttpHandler {
   private static final String JSON = "application/json; charset=utf-8";
   private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   private static final String ENTITY_VERSION = "Dualwrite-Entity-Version";
+  private static final String EXPECTED_VERSION_HEADER = "Dualwrite-Expected-Version";
   private static final int MAX_KEY_LENGTH = 100;
   private static final int MAX_ITEMS = 1000;
   private static final int DEFAULT_LIMIT = 100;
@@ -180,14 +181,56 @@ final class MirrorHttpHandler implements HttpHandler {
     if (!body.isObject()) {
       throw badRequest("body must be a JSON object (the full entity snapshot), got " + describe(body));
     }
-    return new Response(200, writeResult(store.write(resource, idempotencyKey, StoredDocument.live(id, version, body))));
+    return conditionalWrite(exchange, resource, id, idempotencyKey, StoredDocument.live(id, version, body));
+  }
+
+  /** A PUT or DELETE, conditional when it carries {@code Dualwrite-Expected-Version}: 412 when that is not held. */
+  private Response conditionalWrite(HttpExchange exchange, String resource, String id, String idempotencyKey,
+      StoredDocument candidate) {
+    List<String> given = exchange.getRequestHeaders().get(EXPECTED_VERSION_HEADER);
+    if (given != null && given.size() > 1) {
+      throw badRequest("header " + EXPECTED_VERSION_HEADER + " is given " + given.size() + " times; give it once");
+    }
+    String expectedHeader = given == null || given.isEmpty() ? null : given.get(0).strip();
+    if (expectedHeader == null) {
+      return new Response(200, writeResult(store.write(resource, idempotencyKey, candidate)));
+    }
+    Long expected = expectedHeader.equals("none") ? null : parseExpected(expectedHeader);
+    WriteResult result = store.write(resource, idempotencyKey, candidate, true, expected);
+    if (result.outcome() == WriteResult.Outcome.CONFLICT) {
+      ObjectNode answer = error(resource + " " + id + ": " + EXPECTED_VERSION_HEADER + " is " + expectedHeader
+          + " but the service holds " + (result.version() < 0 ? "nothing" : "version " + result.version()));
+      if (result.version() >= 0) {
+        answer.put("version", result.version());
+        answer.put("origin", originName(store.origin(resource, id)));
+      }
+      return new Response(412, answer);
+    }
+    return new Response(200, writeResult(result));
+  }
+
+  private static long parseExpected(String text) {
+    try {
+      long value = Long.parseLong(text);
+      if (value >= 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw badRequest("header " + EXPECTED_VERSION_HEADER + " must be a decimal integer >= 0 or none, got \""
+        + text + "\"");
+  }
+
+  private static String originName(MirrorStore.Origin origin) {
+    return origin == MirrorStore.Origin.SERVICE ? "service" : "mirror";
   }
 
   // 2. DELETE /v1/{resource}/{id}
   private Response delete(HttpExchange exchange, String resource, String id) {
     String idempotencyKey = idempotencyKey(exchange);
     long version = entityVersion(exchange);
-    return new Response(200, writeResult(store.write(resource, idempotencyKey, StoredDocument.tombstone(id, version))));
+    return conditionalWrite(exchange, resource, id, idempotencyKey, StoredDocument.tombstone(id, version));
   }
 
   // 3. POST /v1/_batch
@@ -254,10 +297,10 @@ final class MirrorHttpHandler implements HttpHandler {
       return new Response(404, MAPPER.createObjectNode().put("id", id));
     }
     if (document.deleted()) {
-      return new Response(404,
-          MAPPER.createObjectNode().put("id", id).put("version", document.version()).put("deleted", true));
+      return new Response(404, MAPPER.createObjectNode().put("id", id).put("version", document.version())
+          .put("deleted", true).put("origin", originName(store.origin(resource, id))));
     }
-    return new Response(200, documentJson(document));
+    return new Response(200, documentJson(document).put("origin", originName(store.origin(resource, id))));
   }
 
   // 5. POST /v1/{resource}/_get

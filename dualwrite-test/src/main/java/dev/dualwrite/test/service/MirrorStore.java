@@ -68,6 +68,8 @@ final class MirrorStore {
   private final ConcurrentHashMap<String, ConcurrentSkipListMap<String, StoredDocument>> resources =
       new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Feed> feeds = new ConcurrentHashMap<>();
+  /** Per resource and id, who made the write that left what is held. */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Origin>> origins = new ConcurrentHashMap<>();
   private final IdempotencyMemory idempotency = new IdempotencyMemory(IDEMPOTENCY_CAPACITY);
   private final LongAdder applied = new LongAdder();
   private final LongAdder stale = new LongAdder();
@@ -82,27 +84,56 @@ final class MirrorStore {
    * was seen before for the same (resource, id), answers the first outcome instead and changes nothing.
    */
   WriteResult write(String resource, String idempotencyKey, StoredDocument candidate) {
-    if (idempotencyKey == null) {
-      return apply(resource, candidate);
-    }
-    return idempotency.firstOutcome(resource, candidate.id(), idempotencyKey, () -> apply(resource, candidate));
+    return write(resource, idempotencyKey, candidate, false, null);
   }
 
-  private WriteResult apply(String resource, StoredDocument candidate) {
+  /**
+   * As {@link #write(String, String, StoredDocument)}, and when {@code conditional}, only if what is held has version
+   * {@code expected} ({@code null}: nothing is held); otherwise answers {@link Outcome#CONFLICT} and changes nothing.
+   */
+  WriteResult write(String resource, String idempotencyKey, StoredDocument candidate, boolean conditional,
+      Long expected) {
+    if (idempotencyKey == null) {
+      return apply(resource, candidate, conditional, expected);
+    }
+    return idempotency.firstOutcome(resource, candidate.id(), idempotencyKey,
+        () -> apply(resource, candidate, conditional, expected));
+  }
+
+  private WriteResult apply(String resource, StoredDocument candidate, boolean conditional, Long expected) {
     Feed feed = feed(resource);
+    boolean[] conflict = {false};
     StoredDocument held = documents(resource).compute(candidate.id(), (id, current) -> {
+      if (conditional && !(current == null ? expected == null
+          : expected != null && current.version() == expected)) {
+        conflict[0] = true;
+        return current;
+      }
       if (current == null || !versionRule || candidate.version() > current.version()) {
         feed.append(candidate, Origin.MIRROR);
+        origins(resource).put(id, Origin.MIRROR);
         return candidate;
       }
       return current;
     });
+    if (conflict[0]) {
+      return new WriteResult(Outcome.CONFLICT, held == null ? -1 : held.version());
+    }
     if (held == candidate) {
       applied.increment();
       return new WriteResult(Outcome.APPLIED, held.version());
     }
     stale.increment();
     return new WriteResult(Outcome.STALE, held.version());
+  }
+
+  /** Who made the write that left what is held for the id ({@link Origin#MIRROR} when nothing says otherwise). */
+  Origin origin(String resource, String id) {
+    return origins(resource).getOrDefault(id, Origin.MIRROR);
+  }
+
+  private ConcurrentHashMap<String, Origin> origins(String resource) {
+    return origins.computeIfAbsent(resource, r -> new ConcurrentHashMap<>());
   }
 
   /**
@@ -118,6 +149,7 @@ final class MirrorStore {
       StoredDocument written = data == null ? StoredDocument.tombstone(id, version)
           : StoredDocument.live(id, version, data.deepCopy());
       feed.append(written, Origin.SERVICE);
+      origins(resource).put(key, Origin.SERVICE);
       applied.increment();
       return written;
     });
@@ -212,6 +244,7 @@ final class MirrorStore {
   void clear() {
     resources.clear();
     feeds.clear();
+    origins.clear();
     idempotency.clear();
     applied.reset();
     stale.reset();

@@ -40,6 +40,22 @@ final class Jackson2Json implements SnapshotJson {
   }
 
   @Override
+  public Map<String, Object> read(String snapshot) {
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> fields = mapper.readValue(snapshot, Map.class);
+      return fields;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("not a JSON object: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  @Override
+  public Object convert(Object wireValue, Class<?> type) {
+    return mapper.convertValue(wireValue, type);
+  }
+
+  @Override
   public String toString() {
     return "Jackson 2 " + mapper.getClass().getSimpleName();
   }

@@ -38,6 +38,18 @@ final class Jackson3Json implements SnapshotJson {
   }
 
   @Override
+  public Map<String, Object> read(String snapshot) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> fields = mapper.readValue(snapshot, Map.class);
+    return fields;
+  }
+
+  @Override
+  public Object convert(Object wireValue, Class<?> type) {
+    return mapper.convertValue(wireValue, type);
+  }
+
+  @Override
   public String toString() {
     return "Jackson 3 " + mapper.getClass().getSimpleName();
   }

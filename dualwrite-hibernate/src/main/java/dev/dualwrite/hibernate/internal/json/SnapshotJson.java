@@ -22,6 +22,17 @@ public sealed interface SnapshotJson permits Jackson2Json, Jackson3Json {
    */
   String write(Map<String, Object> snapshot) throws UnwritableField;
 
+  /**
+   * The fields of a snapshot the new service holds, as the mapper reads JSON into plain values (strings, numbers,
+   * booleans, lists and maps): the reverse sync's way back from the wire form.
+   *
+   * @throws RuntimeException when {@code snapshot} is not a JSON object
+   */
+  Map<String, Object> read(String snapshot);
+
+  /** {@code wireValue} (a plain value from {@link #read}) as a value of {@code type}, as the mapper converts it. */
+  Object convert(Object wireValue, Class<?> type);
+
   /** Why a value of {@code type} can never be written (Jackson has no serializer for it), or null when it can. */
   String problemWriting(Class<?> type);
 
