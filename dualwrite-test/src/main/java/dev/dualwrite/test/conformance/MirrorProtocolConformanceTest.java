@@ -340,6 +340,34 @@ public abstract class MirrorProtocolConformanceTest {
   }
 
   @Test
+  public void aConditionalWriteAppliesOnlyWhenTheExpectedVersionIsHeld() {
+    send("PUT", path("c"), "{\"v\":1}", "Idempotency-Key", key(), "Dualwrite-Entity-Version", "10",
+        "Dualwrite-Expected-Version", "none").expectOutcome("APPLIED", 10, "a conditional create of an id not held");
+    Answer refused = send("PUT", path("c"), "{\"v\":2}", "Idempotency-Key", key(), "Dualwrite-Entity-Version", "20",
+        "Dualwrite-Expected-Version", "9");
+    refused.expect(412, "a conditional write expecting version 9 while 10 is held");
+    assertEquals(10, refused.body.path("version").asLong(-1), refused.describe("a 412 answers the version held"));
+    assertEquals(json("{\"v\":1}"), get("c").body.path("data"), "a refused conditional write changes nothing");
+    send("PUT", path("c"), "{\"v\":3}", "Idempotency-Key", key(), "Dualwrite-Entity-Version", "30",
+        "Dualwrite-Expected-Version", "10").expectOutcome("APPLIED", 30, "a conditional write expecting the version"
+        + " held");
+    send("DELETE", path("c"), null, "Idempotency-Key", key(), "Dualwrite-Entity-Version", "40",
+        "Dualwrite-Expected-Version", "none").expect(412, "a conditional delete expecting nothing while 30 is held");
+    send("PUT", path("c"), "{\"v\":4}", "Idempotency-Key", key(), "Dualwrite-Entity-Version", "50",
+        "Dualwrite-Expected-Version", "later").expectError(400, "Dualwrite-Expected-Version");
+  }
+
+  @Test
+  public void aReadSaysWhoWroteTheVersionHeld() {
+    put("o", 5, "{\"by\":\"monolith\"}").expectOutcome("APPLIED", 5, "an upsert");
+    assertEquals("mirror", get("o").body.path("origin").asText(), "origin of a mirrored write");
+    if (!writeThroughOwnApi(resource(), "o", json("{\"by\":\"service\"}"))) {
+      Assumptions.abort("writeThroughOwnApi is not overridden: the kit cannot write through the service's own API");
+    }
+    assertEquals("service", get("o").body.path("origin").asText(), "origin of a write through the service's API");
+  }
+
+  @Test
   public void theFeedRefusesALimitOutside1To1000() {
     changes(null, 0).expectError(400, "a read of the change feed with limit=0");
     changes(null, 1001).expectError(400, "a read of the change feed with limit=1001");

@@ -69,7 +69,7 @@ class ReferenceMirrorServiceTest {
     assertThat(put.headers.firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
     Answer get = get("/v1/users/42");
     assertThat(get.status).isEqualTo(200);
-    assertThat(get.body).isEqualTo(json("{\"id\":\"42\",\"version\":7,\"data\":{\"name\":\"Ada\"}}"));
+    assertThat(get.body).isEqualTo(json("{\"id\":\"42\",\"version\":7,\"data\":{\"name\":\"Ada\"},\"origin\":\"mirror\"}"));
     assertThat(service.document("users", "42"))
         .contains(new StoredDocument("42", 7, json("{\"name\":\"Ada\"}"), false));
     assertThat(service.appliedCount()).isEqualTo(1);
@@ -82,7 +82,7 @@ class ReferenceMirrorServiceTest {
     assertThat(delete("/v1/users/42", 2).body).isEqualTo(json("{\"outcome\":\"APPLIED\",\"version\":2}"));
     Answer tombstone = get("/v1/users/42");
     assertThat(tombstone.status).isEqualTo(404);
-    assertThat(tombstone.body).isEqualTo(json("{\"id\":\"42\",\"version\":2,\"deleted\":true}"));
+    assertThat(tombstone.body).isEqualTo(json("{\"id\":\"42\",\"version\":2,\"deleted\":true,\"origin\":\"mirror\"}"));
     Answer neverSeen = get("/v1/users/43");
     assertThat(neverSeen.status).isEqualTo(404);
     assertThat(neverSeen.body).isEqualTo(json("{\"id\":\"43\"}"));
@@ -379,7 +379,7 @@ class ReferenceMirrorServiceTest {
 
     assertThat(service.port()).isEqualTo(port);
     assertThat(service.baseUrl()).isEqualTo("http://127.0.0.1:" + port + "/mirror");
-    assertThat(get("/v1/users/42").body).isEqualTo(json("{\"id\":\"42\",\"version\":3,\"data\":{\"v\":3}}"));
+    assertThat(get("/v1/users/42").body).isEqualTo(json("{\"id\":\"42\",\"version\":3,\"data\":{\"v\":3},\"origin\":\"mirror\"}"));
   }
 
   @Test
@@ -430,7 +430,7 @@ class ReferenceMirrorServiceTest {
     assertThat(get("/v1/users/42").body).isEqualTo(json("{\"id\":\"42\"}"));
 
     service.plant("users", "43", 9, null);
-    assertThat(get("/v1/users/43").body).isEqualTo(json("{\"id\":\"43\",\"version\":9,\"deleted\":true}"));
+    assertThat(get("/v1/users/43").body).isEqualTo(json("{\"id\":\"43\",\"version\":9,\"deleted\":true,\"origin\":\"mirror\"}"));
 
     service.clear();
     assertThat(service.document("users", "43")).isEmpty();

@@ -3,6 +3,7 @@ package dev.dualwrite.samples.userservice;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.dao.DuplicateKeyException;
@@ -57,6 +58,29 @@ class DocumentStore {
       }
     }
     return new Outcome(false, find(resource, id).map(Document::version).orElse(version));
+  }
+
+  /**
+   * {@link #write}, only when what is held for the id has version {@code expected} ({@code null}: nothing is held);
+   * empty, changing nothing, when something else is held. The held row is locked while it is compared.
+   */
+  @Transactional
+  Optional<Outcome> writeIfHeld(String resource, String id, long version, String data, Long expected) {
+    Long held = jdbc.sql("SELECT version FROM documents WHERE resource = ? AND id = ? FOR UPDATE")
+        .params(resource, id)
+        .query(Long.class)
+        .optional()
+        .orElse(null);
+    return Objects.equals(held, expected) ? Optional.of(write(resource, id, version, data)) : Optional.empty();
+  }
+
+  /** Who made the write that left what is held for the id: {@code mirror} or {@code service}. */
+  String origin(String resource, String id) {
+    return jdbc.sql("SELECT origin FROM changes WHERE resource = ? AND id = ? ORDER BY position DESC LIMIT 1")
+        .params(resource, id)
+        .query(String.class)
+        .optional()
+        .orElse("mirror");
   }
 
   /**

@@ -26,6 +26,7 @@ import tools.jackson.databind.ObjectMapper;
 @RequestMapping("/mirror/v1")
 class MirrorController {
   private static final int MAX_ITEMS = 1000;
+  private static final String EXPECTED_VERSION = "Dualwrite-Expected-Version";
 
   private final DocumentStore store;
   private final ObjectMapper json;
@@ -36,20 +37,44 @@ class MirrorController {
   }
 
   @PutMapping("/{resource}/{id}")
-  Map<String, Object> upsert(@PathVariable String resource, @PathVariable String id,
+  ResponseEntity<Map<String, Object>> upsert(@PathVariable String resource, @PathVariable String id,
       @RequestHeader("Idempotency-Key") String idempotencyKey,
-      @RequestHeader("Dualwrite-Entity-Version") String version, @RequestBody JsonNode data) {
+      @RequestHeader("Dualwrite-Entity-Version") String version,
+      @RequestHeader(value = EXPECTED_VERSION, required = false) String expected, @RequestBody JsonNode data) {
     if (!data.isObject()) {
       throw new BadRequest("the body must be a JSON object: the entity's snapshot");
     }
-    return outcome(store.write(resource, id, version(version), json.writeValueAsString(data)));
+    return write(resource, id, version(version), json.writeValueAsString(data), expected);
+  }
+
+  /** A write, conditional when the request carries {@value #EXPECTED_VERSION}: 412 when another version is held. */
+  private ResponseEntity<Map<String, Object>> write(String resource, String id, long version, String data,
+      String expected) {
+    if (expected == null) {
+      return ResponseEntity.ok(outcome(store.write(resource, id, version, data)));
+    }
+    Long expectedVersion = expected.equals("none") ? null : version(expected, EXPECTED_VERSION);
+    Optional<DocumentStore.Outcome> written = store.writeIfHeld(resource, id, version, data, expectedVersion);
+    if (written.isPresent()) {
+      return ResponseEntity.ok(outcome(written.get()));
+    }
+    Map<String, Object> refused = new LinkedHashMap<>();
+    Optional<Document> held = store.find(resource, id);
+    refused.put("error", resource + " " + id + ": " + EXPECTED_VERSION + " is " + expected + " but the service holds "
+        + held.map(d -> "version " + d.version()).orElse("nothing"));
+    held.ifPresent(d -> {
+      refused.put("version", d.version());
+      refused.put("origin", store.origin(resource, id));
+    });
+    return ResponseEntity.status(HttpStatus.PRECONDITION_FAILED).body(refused);
   }
 
   @DeleteMapping("/{resource}/{id}")
-  Map<String, Object> delete(@PathVariable String resource, @PathVariable String id,
+  ResponseEntity<Map<String, Object>> delete(@PathVariable String resource, @PathVariable String id,
       @RequestHeader("Idempotency-Key") String idempotencyKey,
-      @RequestHeader("Dualwrite-Entity-Version") String version) {
-    return outcome(store.write(resource, id, version(version), null));
+      @RequestHeader("Dualwrite-Entity-Version") String version,
+      @RequestHeader(value = EXPECTED_VERSION, required = false) String expected) {
+    return write(resource, id, version(version), null, expected);
   }
 
   @PostMapping("/_batch")
@@ -92,9 +117,11 @@ class MirrorController {
     Document doc = held.get();
     if (doc.deleted()) {
       return ResponseEntity.status(HttpStatus.NOT_FOUND)
-          .body(Map.of("id", id, "version", doc.version(), "deleted", true));
+          .body(Map.of("id", id, "version", doc.version(), "deleted", true, "origin", store.origin(resource, id)));
     }
-    return ResponseEntity.ok(item(doc));
+    Map<String, Object> item = item(doc);
+    item.put("origin", store.origin(resource, id));
+    return ResponseEntity.ok(item);
   }
 
   @PostMapping("/{resource}/_get")
@@ -179,6 +206,10 @@ class MirrorController {
   }
 
   private static long version(String header) {
+    return version(header, "Dualwrite-Entity-Version");
+  }
+
+  private static long version(String header, String name) {
     try {
       long version = Long.parseLong(header.trim());
       if (version >= 0) {
@@ -187,7 +218,8 @@ class MirrorController {
     } catch (NumberFormatException e) {
       // fall through
     }
-    throw new BadRequest("header Dualwrite-Entity-Version must be a whole number >= 0, not '" + header + "'");
+    throw new BadRequest("header " + name + " must be a whole number >= 0" + (name.equals(EXPECTED_VERSION)
+        ? " or none" : "") + ", not '" + header + "'");
   }
 
   private static long cursor(String after) {
