@@ -1,5 +1,7 @@
 package dev.dualwrite;
 
+import dev.dualwrite.guard.RollbackGuard;
+import java.util.Optional;
 import dev.failsafe.RetryPolicy;
 import java.time.Duration;
 import java.util.Set;
@@ -24,6 +26,7 @@ public final class EntityMigration {
   private final double shadowSampleRate;
   private final RetryPolicy<Object> retryPolicy;
   private final Set<String> sensitiveFields;
+  private final RollbackGuard rollbackGuard;
 
   EntityMigration(EntityMigrationBuilder builder) {
     this.name = builder.name;
@@ -32,6 +35,7 @@ public final class EntityMigration {
     this.shadowSampleRate = builder.shadowSampleRate;
     this.retryPolicy = builder.retryPolicy;
     this.sensitiveFields = Set.copyOf(builder.sensitiveFields);
+    this.rollbackGuard = builder.rollbackGuard;
   }
 
   /** Starts the configuration of the entity called {@code name}; see {@link EntityMigrationBuilder} for the rules. */
@@ -70,6 +74,11 @@ public final class EntityMigration {
    */
   public Set<String> sensitiveFields() {
     return sensitiveFields;
+  }
+
+  /** The entity's automated rollback, if it has one. */
+  public Optional<RollbackGuard> rollbackGuard() {
+    return Optional.ofNullable(rollbackGuard);
   }
 
   @Override

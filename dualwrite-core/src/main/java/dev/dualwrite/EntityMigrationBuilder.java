@@ -1,5 +1,6 @@
 package dev.dualwrite;
 
+import dev.dualwrite.guard.RollbackGuard;
 import dev.dualwrite.internal.Settings;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.RetryPolicyConfig;
@@ -34,6 +35,7 @@ public final class EntityMigrationBuilder {
   double shadowSampleRate = 0.1;
   RetryPolicy<Object> retryPolicy = EntityMigration.DEFAULT_RETRY_POLICY;
   final Set<String> sensitiveFields = new LinkedHashSet<>();
+  RollbackGuard rollbackGuard;
 
   EntityMigrationBuilder(String name) {
     this.name = name;
@@ -87,6 +89,15 @@ public final class EntityMigrationBuilder {
       }
       sensitiveFields.add(field);
     }
+    return this;
+  }
+
+  /**
+   * Opts the entity into the automated rollback: {@code guard} moves it one step back by itself when its measures stay
+   * over their bounds (see {@link RollbackGuard}). None by default.
+   */
+  public EntityMigrationBuilder withRollbackGuard(RollbackGuard guard) {
+    this.rollbackGuard = guard;
     return this;
   }
 

@@ -3,6 +3,7 @@ package dev.dualwrite;
 import dev.dualwrite.cutover.ReverseSync;
 import dev.dualwrite.cutover.internal.NodeReverseSync;
 import dev.dualwrite.cutover.internal.WriteThrough;
+import dev.dualwrite.guard.internal.GuardWatch;
 import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.gate.internal.GateEvidence;
 import dev.dualwrite.gate.internal.GateKeeper;
@@ -52,7 +53,8 @@ import org.slf4j.LoggerFactory;
 final class Node implements DualWrite, NodeServices {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
   private static final Duration SHADOW_FLUSH = Duration.ofSeconds(5);
-  private static final int PERIODIC_TASKS = 4;
+  private static final int PERIODIC_TASKS = 5;
+  private static final Duration GUARD_CHECK = Duration.ofSeconds(1);
   private static final Duration REVERSE_SYNC_POLL = Duration.ofMillis(200);
 
   private final Map<String, EntityMigration> entities = new LinkedHashMap<>();
@@ -61,7 +63,7 @@ final class Node implements DualWrite, NodeServices {
   private final String name =
       ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
   /**
-   * One thread per periodic task (phase refresh, undelivered-write sweep, shadow flush, reverse sync), so that a slow query of one
+   * One thread per periodic task (phase refresh, undelivered-write sweep, shadow flush, reverse sync, rollback guards), so that a slow query of one
    * never holds back another: a phase refresh waiting behind a sweep over a large backlog would send phase reads on
    * the application's threads to the database.
    */
@@ -77,6 +79,7 @@ final class Node implements DualWrite, NodeServices {
   private final DefaultRelay relay;
   private final NodeCapture capture;
   private final NodeReverseSync reverseSync;
+  private final GuardWatch guards;
 
   /** Called by {@link DualWriteBuilder#build()} once every setting is checked; {@code targetClient} may be null. */
   Node(DualWriteBuilder settings, PhaseStore phaseStore, TargetClient targetClient) {
@@ -118,6 +121,11 @@ final class Node implements DualWrite, NodeServices {
       every(SHADOW_FLUSH, shadowComparisons::flush);
       every(REVERSE_SYNC_POLL, this::syncBack);
     }
+    this.guards = outbox == null ? null
+        : new GuardWatch(List.copyOf(entities.values()), phases, shadowComparisons, outbox, reverseSync, clock);
+    if (guards != null && guards.any()) {
+      every(GUARD_CHECK, this::checkRollbackGuards);
+    }
     if (relay != null) {
       relay.start();
     }
@@ -133,6 +141,15 @@ final class Node implements DualWrite, NodeServices {
       } catch (RuntimeException e) {
         log.warn("dualwrite: reverse sync round of {} failed: {}", entity, e.toString());
       }
+    }
+  }
+
+  /** Checks every rollback guard once; the scheduler does every second, tests call it to check at a moment of theirs. */
+  void checkRollbackGuards() {
+    try {
+      guards.check();
+    } catch (RuntimeException e) {
+      log.warn("dualwrite: rollback guard check failed: {}", e.toString());
     }
   }
 
