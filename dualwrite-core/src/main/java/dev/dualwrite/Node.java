@@ -262,6 +262,11 @@ final class Node implements DualWrite, NodeServices {
   }
 
   @Override
+  public Optional<NodeReverseSync> reverseSyncNode() {
+    return Optional.ofNullable(reverseSync);
+  }
+
+  @Override
   public Clock clock() {
     return clock;
   }

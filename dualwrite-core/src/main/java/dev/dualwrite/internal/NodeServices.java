@@ -1,5 +1,6 @@
 package dev.dualwrite.internal;
 
+import dev.dualwrite.cutover.internal.NodeReverseSync;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.gate.internal.ShadowComparisons;
@@ -40,6 +41,9 @@ public interface NodeServices {
 
   /** Where read routers count their shadow comparisons; counts nothing without a data source. */
   ShadowComparisons shadowComparisons();
+
+  /** The node's reverse sync; empty on a node without a data source. */
+  Optional<NodeReverseSync> reverseSyncNode();
 
   /** The node's clock ({@link dev.dualwrite.DualWriteBuilder#withClock}). */
   Clock clock();

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dualwrite.cutover.ReverseSyncStatus;
 import dev.dualwrite.cutover.WriteConflictException;
+import dev.dualwrite.cutover.WriteRouter;
 import dev.dualwrite.cutover.WriteThroughException;
 import dev.dualwrite.hibernate.entities.Team;
 import dev.dualwrite.hibernate.entities.User;
@@ -116,6 +117,31 @@ class CutoverTest {
       app.sessions.inTransaction(s -> s.find(User.class, 40L).setName("Ada Lovelace"));
       assertThat(service.document("users", "40").orElseThrow().data().path("name").asText())
           .isEqualTo("Ada Lovelace");
+    }
+  }
+
+  @DatabaseTest
+  void theWriteRouterRunsTheWriteThePhaseSaysAndWaitsUntilLegacyHasTheServicesChange(TestDatabase db) {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      app.sessions.inTransaction(s -> s.persist(new Team(8, "Difference Engines")));
+      WriteRouter users = WriteRouter.builder(app.dualWrite, "users").build();
+      app.moveTo("users", NEW_READS);
+      assertThat(users.writesToNewService()).isFalse();
+      assertThat(users.write(() -> "legacy", () -> "new service")).isEqualTo("legacy");
+
+      app.moveTo("users", NEW_WRITES);
+      await().until(() -> app.dualWrite.reverseSync().status("users").started());
+      assertThat(users.writesToNewService()).isTrue();
+      StoredDocument written = users.write(() -> null,
+          () -> service.writeThroughOwnApi("users", "60", user(60, "joan@example.com", "Joan", 8L)));
+      users.awaitInLegacy("60", written.version());
+      // no waiting of the test's own: the join sees the service's write at once
+      assertThat(teamOf(app, 60)).isEqualTo("Difference Engines / Joan");
+
+      assertThatThrownBy(() -> WriteRouter.builder(app.dualWrite, "users").withLegacyWait(Duration.ofMillis(20))
+          .build().awaitInLegacy("61", 1))
+          .hasMessageStartingWith("users 61 v1 did not reach legacy within PT0.02S (legacy holds no version of it");
     }
   }
 

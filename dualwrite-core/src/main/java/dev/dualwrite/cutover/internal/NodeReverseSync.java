@@ -300,6 +300,13 @@ public final class NodeReverseSync implements ReverseSync {
     }
   }
 
+  /** The version legacy holds of {@code id} since the entity entered NEW_WRITES; empty when none is recorded. */
+  public Optional<Long> legacyVersion(String entity, String id) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      return LegacyVersionsTable.read(c, entity, id);
+    }
+  }
+
   /** When the monolith last wrote the entity since it entered NEW_WRITES; empty when it has not. */
   public Optional<Instant> lastMonolithWrite(String entity) throws SQLException {
     try (Connection c = dataSource.getConnection()) {

@@ -18,8 +18,8 @@ public final class LegacyVersionsTable {
   /** Whose write left a legacy row's version. */
   public enum Writer { MONOLITH, SERVICE }
 
-  private static final String LOCK =
-      "SELECT version FROM dualwrite_legacy_versions WHERE entity = ? AND entity_id = ? FOR UPDATE";
+  private static final String READ = "SELECT version FROM dualwrite_legacy_versions WHERE entity = ? AND entity_id = ?";
+  private static final String LOCK = READ + " FOR UPDATE";
   private static final String UPDATE = "UPDATE dualwrite_legacy_versions SET version = ?, written_by = ?,"
       + " written_at = ? WHERE entity = ? AND entity_id = ?";
   private static final String INSERT = "INSERT INTO dualwrite_legacy_versions (entity, entity_id, version, written_by,"
@@ -32,7 +32,17 @@ public final class LegacyVersionsTable {
 
   /** The version the legacy row of {@code entityId} last took, locked until the transaction ends; empty if unknown. */
   public static Optional<Long> lock(Connection connection, String entity, String entityId) throws SQLException {
-    try (PreparedStatement s = connection.prepareStatement(LOCK)) {
+    return version(connection, LOCK, entity, entityId);
+  }
+
+  /** The version the legacy row of {@code entityId} last took, without a lock; empty if unknown. */
+  public static Optional<Long> read(Connection connection, String entity, String entityId) throws SQLException {
+    return version(connection, READ, entity, entityId);
+  }
+
+  private static Optional<Long> version(Connection connection, String sql, String entity, String entityId)
+      throws SQLException {
+    try (PreparedStatement s = connection.prepareStatement(sql)) {
       s.setString(1, entity);
       s.setString(2, entityId);
       try (ResultSet rs = s.executeQuery()) {
