@@ -1,5 +1,6 @@
 package dev.dualwrite;
 
+import dev.dualwrite.cutover.ReverseSyncStatus;
 import dev.dualwrite.backfill.BackfillCheckpoint;
 import dev.dualwrite.gate.GateResult;
 import dev.dualwrite.phase.MigrationPhase;
@@ -22,6 +23,8 @@ import java.util.Objects;
  * @param mirror the outbox backlog, the age of its oldest undelivered change, its dead letters and this node's counters
  * @param backfill the backfill checkpoint; null when no backfill has run (or it was reset)
  * @param lastVerification the latest finished verification; null when none has finished
+ * @param reverseSync where the reverse sync of {@code NEW_WRITES} stands ({@link ReverseSyncStatus#started()} false
+ *     before the entity first entered NEW_WRITES); null on a node without a data source
  * @param nextPhase the phase one step forward; null in {@code NEW_ONLY}
  * @param nextGates the gates a move to {@code nextPhase} must pass, each with what it measured now; empty in
  *     {@code NEW_ONLY}
@@ -36,6 +39,7 @@ public record EntityStatus(
     MirrorStats mirror,
     BackfillCheckpoint backfill,
     VerificationReport lastVerification,
+    ReverseSyncStatus reverseSync,
     MigrationPhase nextPhase,
     List<GateResult> nextGates,
     String recordsUnreadable) {

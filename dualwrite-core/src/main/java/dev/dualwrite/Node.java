@@ -230,7 +230,8 @@ final class Node implements DualWrite, NodeServices {
     MigrationPhase next = state.phase().next();
     return new EntityStatus(name, entity.resource(), state,
         state.canaryPercent() != null ? state.canaryPercent() : entity.canaryPercent(),
-        mirrorStats(name, evidence.backlog()), evidence.backfill(), evidence.lastVerification(), next,
+        mirrorStats(name, evidence.backlog()), evidence.backfill(), evidence.lastVerification(),
+        reverseSync == null ? null : reverseSync.status(name), next,
         next == null ? List.of() : gateKeeper.judge(name, state.phase(), next, evidence), evidence.failure());
   }
 

@@ -3,6 +3,9 @@ package dev.dualwrite.cli;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.DualWriteException;
 import dev.dualwrite.EntityStatus;
+import dev.dualwrite.cutover.ReverseDeadLetter;
+import dev.dualwrite.cutover.ReverseSync;
+import dev.dualwrite.cutover.ReverseSyncStatus;
 import dev.dualwrite.backfill.Backfill;
 import dev.dualwrite.backfill.BackfillCheckpoint;
 import dev.dualwrite.backfill.BackfillListener;
@@ -152,6 +155,15 @@ public final class DualWriteCli {
           + Human.count(mirror.deadLetters()));
       out().println("  backfill: " + backfill(status.backfill()));
       out().println("  last verification: " + lastVerification(status.lastVerification()));
+      ReverseSyncStatus reverse = status.reverseSync();
+      if (reverse != null && (reverse.started() || reverse.deadLetters() > 0)) {
+        out().println("  reverse sync: " + (reverse.caughtUp() ? "caught up" : "behind by at least "
+            + Human.count(reverse.behindAtLeast()) + " change(s), lag " + Human.duration(reverse.lag()))
+            + " (cursor " + reverse.cursor() + ", feed head " + reverse.head() + "), applied "
+            + Human.count(reverse.applied()) + ", skipped " + Human.count(reverse.skipped()) + ", dead letters "
+            + Human.count(reverse.deadLetters()) + ", consumer " + (reverse.consumer() == null ? "none"
+            : reverse.consumer()));
+      }
       if (status.nextPhase() != null) {
         List<GateResult> gates = status.nextGates();
         out().println("  next: " + status.nextPhase() + (gates.isEmpty() ? " (no gates)" : ""));
@@ -177,7 +189,7 @@ public final class DualWriteCli {
   }
 
   @Command(name = "phase", mixinStandardHelpOptions = true, description = "Moves an entity one phase forward or"
-      + " back (gates apply to forward moves); --force with a reason skips phases and overrides gates.")
+      + " back (gates apply to forward moves and to the step back out of NEW_WRITES); --force with a reason skips phases and overrides gates.")
   static final class Phase extends Subcommand {
     @Parameters(index = "0", paramLabel = "ENTITY", description = "The entity, e.g. users.") String entity;
     @Parameters(index = "1", paramLabel = "PHASE", description = "The phase to move to: ${COMPLETION-CANDIDATES}.")
@@ -353,17 +365,23 @@ public final class DualWriteCli {
   enum LetterAction { list, retry, discard }
 
   @Command(name = "dead-letters", mixinStandardHelpOptions = true,
-      description = "Lists (only reads), retries or discards an entity's dead letters.")
+      description = "Lists (only reads), retries or discards an entity's dead letters; --reverse: those of the reverse"
+          + " sync (changes of the new service legacy refused; a retry applies the change now).")
   static final class DeadLetters extends Subcommand {
     @Parameters(index = "0", paramLabel = "ACTION", description = "${COMPLETION-CANDIDATES}.") LetterAction action;
     @Parameters(index = "1", paramLabel = "ENTITY", description = "The entity.") String entity;
     @Option(names = "--id", paramLabel = "ID",
         description = "One dead letter (its # in the list); retry: all of the entity's when absent.") Long id;
+    @Option(names = "--reverse", description = "The reverse sync's dead letters (NEW_WRITES), not the outbox's.")
+    boolean reverse;
 
     @Override
     public Integer call() {
       Outbox outbox = connection().dualWrite().outbox();
       connection().known(entity);
+      if (reverse) {
+        return reverse(connection().dualWrite().reverseSync());
+      }
       switch (action) {
         case list -> {
           List<DeadLetter> letters = outbox.deadLetters(entity, 1000);
@@ -383,6 +401,32 @@ public final class DualWriteCli {
             throw new CliFailure("no dead letter #" + id + "; 'dead-letters list " + entity + "' shows them");
           }
           out().println("dead letter #" + id + " discarded");
+        }
+      }
+      return 0;
+    }
+
+    /** {@code --reverse}: the reverse sync's dead letters. */
+    private Integer reverse(ReverseSync reverseSync) {
+      switch (action) {
+        case list -> {
+          List<ReverseDeadLetter> letters = reverseSync.deadLetters(entity, 1000);
+          letters.forEach(l -> out().println("#" + l.id() + " " + entity + " id=" + l.entityId() + " "
+              + l.operation() + " v" + l.version() + " attempts=" + l.attempts() + " legacy refused it: "
+              + l.lastError() + " (first " + Human.time(l.createdAt()) + ")"));
+          out().println(letters.size() + " reverse dead letter(s)");
+        }
+        case retry -> out().println((id == null ? reverseSync.retryDeadLetters(entity)
+            : reverseSync.retryDeadLetter(id) ? 1 : 0) + " reverse dead letter(s) taken by legacy");
+        case discard -> {
+          if (id == null) {
+            throw new CliFailure("discard needs --id: dead letters are discarded one by one, on purpose");
+          }
+          if (!reverseSync.discardDeadLetter(id)) {
+            throw new CliFailure("no reverse dead letter #" + id + "; 'dead-letters list " + entity
+                + " --reverse' shows them");
+          }
+          out().println("reverse dead letter #" + id + " discarded");
         }
       }
       return 0;

@@ -370,6 +370,61 @@
     });
   }
 
+  // NEW_WRITES: how far legacy has taken the new service's changes, and the changes legacy refused.
+  function renderReverseSync(section, entity) {
+    var r = entity.reverseSync;
+    if (!r || (!r.started && r.deadLetters === 0)) {
+      return;
+    }
+    add(section, el('h3', 'reverse-sync-title', 'Reverse sync (new service → legacy)'));
+    add(section, el('p', 'reverse-sync' + (r.caughtUp && r.deadLetters === 0 ? '' : ' alert'),
+      (r.caughtUp ? 'caught up' : 'behind by at least ' + plural(r.behindAtLeast, 'change') + ', lag '
+        + duration(durationMillis(r.lag))) + ' · cursor ' + r.cursor + ' of feed head ' + r.head + ' · applied '
+      + r.applied + ', skipped ' + r.skipped + ', ' + plural(r.deadLetters, 'dead letter') + ' · consumer '
+      + (r.consumer || 'none')));
+    if (r.deadLetters === 0) {
+      return;
+    }
+    var path = '/' + encodeURIComponent(entity.name) + '/reverse-dead-letters';
+    button(section, 'retry-reverse', 'Retry ' + plural(r.deadLetters, 'reverse dead letter'),
+      'Apply the new service\'s current state of each refused change to legacy now', function () {
+        post(path, { action: 'retry' }, 'Reverse dead letters of ' + entity.name + ' were not retried', function (x) {
+          return plural(x.retried, 'reverse dead letter') + ' of ' + entity.name + ' taken by legacy';
+        });
+      });
+    var table = add(section, el('table', 'reverse-dead-letters'));
+    var head = add(table, el('tr'));
+    ['id', 'entity id', 'operation', 'version', 'attempts', 'legacy refused it', 'first', ''].forEach(function (h) {
+      add(head, el('th', null, h)).scope = 'col';
+    });
+    (entity.oldestReverseDeadLetters || []).forEach(function (letter) {
+      var row = add(table, el('tr'));
+      row.dataset.id = String(letter.id);
+      add(row, el('td', 'number', String(letter.id)));
+      add(row, el('td', 'entity-id', letter.entityId));
+      add(row, el('td', 'operation', letter.operation));
+      add(row, el('td', 'number', String(letter.version)));
+      add(row, el('td', 'number', String(letter.attempts)));
+      add(row, el('td', 'error', letter.lastError || ''));
+      add(row, el('td', 'created', time(letter.createdAt)));
+      var actions = add(row, el('td', 'actions'));
+      button(actions, 'discard', 'Discard', 'Delete this dead letter: legacy keeps what it has for the id',
+        function () {
+          post(path, { action: 'discard', id: letter.id }, 'Reverse dead letter ' + letter.id + ' was not discarded',
+            function () { return 'reverse dead letter ' + letter.id + ' of ' + entity.name + ' discarded'; });
+        });
+    });
+  }
+
+  // A Java Duration as Jackson writes it: seconds with a fraction ("1.5"), or an ISO-8601 text ("PT1.5S").
+  function durationMillis(value) {
+    if (typeof value === 'number') {
+      return value * 1000;
+    }
+    var m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(String(value || ''));
+    return m ? ((+(m[1] || 0)) * 3600 + (+(m[2] || 0)) * 60 + (+(m[3] || 0))) * 1000 : 0;
+  }
+
   function renderEntity(entity) {
     var section = el('section', 'entity');
     section.dataset.entity = entity.name;
@@ -394,6 +449,7 @@
     renderHistory(right, entity.history);
     renderRuns(right, entity);
     renderDeadLetters(section, entity);
+    renderReverseSync(section, entity);
     return section;
   }
 

@@ -4,6 +4,8 @@ import dev.dualwrite.DualWrite;
 import dev.dualwrite.jdbc.DualWriteRecords;
 import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.backfill.BackfillCheckpoint;
+import dev.dualwrite.cutover.ReverseDeadLetter;
+import dev.dualwrite.cutover.ReverseSyncStatus;
 import dev.dualwrite.gate.GateResult;
 import dev.dualwrite.outbox.DeadLetter;
 import dev.dualwrite.phase.MigrationPhase;
@@ -65,6 +67,8 @@ public final class DualWriteEndpoint implements AutoCloseable {
   public static final int DEAD_LETTERS_LISTED = 20;
   /** The second path segment of the dead-letter operation. */
   public static final String DEAD_LETTERS = "dead-letters";
+  /** The second path segment of the operation on the reverse sync's dead letters (changes legacy refused). */
+  public static final String REVERSE_DEAD_LETTERS = "reverse-dead-letters";
   /** The second path segment of the backfill operation. */
   public static final String BACKFILL = "backfill";
   /** The second path segment of the verification operation. */
@@ -169,7 +173,7 @@ public final class DualWriteEndpoint implements AutoCloseable {
   /**
    * One of an entity's operations, named by the second path segment: {@value #BACKFILL} and {@value #VERIFY} start a
    * run on a thread of this node and answer its {@link JobStatus} at once; {@value #DEAD_LETTERS} retries or discards
-   * dead letters.
+   * dead letters, {@value #REVERSE_DEAD_LETTERS} those of the reverse sync (a retry applies the change to legacy now).
    *
    * @param action for {@value #DEAD_LETTERS}: {@code retry} (default) or {@code discard}
    * @param id for {@value #DEAD_LETTERS}: one dead letter's id; required to discard, every dead letter of the entity
@@ -193,9 +197,10 @@ public final class DualWriteEndpoint implements AutoCloseable {
       @org.springframework.lang.Nullable Double sample,
       @org.springframework.lang.Nullable Boolean repair,
       SecurityContext securityContext) {
-    if (!List.of(BACKFILL, VERIFY, DEAD_LETTERS).contains(operation)) {
+    if (!List.of(BACKFILL, VERIFY, DEAD_LETTERS, REVERSE_DEAD_LETTERS).contains(operation)) {
       throw new DualWriteEndpointException(DualWriteEndpointException.Refusal.NOT_FOUND, "no operation '" + operation
-          + "'; POST /actuator/dualwrite/" + entity + "/{" + BACKFILL + "|" + VERIFY + "|" + DEAD_LETTERS + "}");
+          + "'; POST /actuator/dualwrite/" + entity + "/{" + BACKFILL + "|" + VERIFY + "|" + DEAD_LETTERS + "|"
+          + REVERSE_DEAD_LETTERS + "}");
     }
     checkWritable(entity);
     String actor = actor(securityContext);
@@ -205,7 +210,8 @@ public final class DualWriteEndpoint implements AutoCloseable {
             Boolean.TRUE.equals(restart), actor).status());
         case VERIFY -> new JobResult(entity, jobs.verify(entity, sample == null ? 1 : sample,
             Boolean.TRUE.equals(repair), actor).status());
-        default -> deadLetters(entity, action == null ? "retry" : action, id, actor);
+        case DEAD_LETTERS -> deadLetters(entity, action == null ? "retry" : action, id, actor);
+        default -> reverseDeadLetters(entity, action == null ? "retry" : action, id, actor);
       };
     } catch (IllegalArgumentException e) {
       throw invalid(e.getMessage());
@@ -244,6 +250,35 @@ public final class DualWriteEndpoint implements AutoCloseable {
     }
   }
 
+  /** As {@link #deadLetters}, for the changes of the new service's feed legacy refused: a retry applies them now. */
+  private OperationResponseBody reverseDeadLetters(String entity, String action, @Nullable Long id, String actor) {
+    boolean known = id == null || dualWrite.reverseSync().deadLetters(entity, Integer.MAX_VALUE).stream()
+        .anyMatch(l -> l.id() == id);
+    if (!known) {
+      throw new DualWriteEndpointException(DualWriteEndpointException.Refusal.NOT_FOUND, "no reverse dead letter "
+          + id + " of '" + entity + "'; GET /actuator/dualwrite/" + entity + " lists them");
+    }
+    switch (action) {
+      case "retry" -> {
+        int taken = id == null ? dualWrite.reverseSync().retryDeadLetters(entity)
+            : dualWrite.reverseSync().retryDeadLetter(id) ? 1 : 0;
+        log.info("dualwrite: {} reverse dead letter(s) of entity '{}' taken by legacy on a retry by {} through the"
+            + " Actuator endpoint", taken, entity, actor);
+        return new RetryResult(entity, taken);
+      }
+      case "discard" -> {
+        if (id == null) {
+          throw invalid("discarding needs the dead letter's \"id\": dead letters are discarded one by one, on purpose");
+        }
+        dualWrite.reverseSync().discardDeadLetter(id);
+        log.info("dualwrite: reverse dead letter {} of entity '{}' discarded by {} through the Actuator endpoint", id,
+            entity, actor);
+        return new DiscardResult(entity, id);
+      }
+      default -> throw invalid("unknown action '" + action + "'; use \"retry\" or \"discard\"");
+    }
+  }
+
   private static DualWriteEndpointException invalid(String message) {
     return new DualWriteEndpointException(DualWriteEndpointException.Refusal.INVALID, message);
   }
@@ -273,6 +308,9 @@ public final class DualWriteEndpoint implements AutoCloseable {
         stats.deadLetters() == 0 ? List.of() : dualWrite.outbox().deadLetters(name, DEAD_LETTERS_LISTED),
         status.backfill(),
         status.lastVerification(),
+        status.reverseSync(),
+        status.reverseSync() == null || status.reverseSync().deadLetters() == 0 ? List.of()
+            : dualWrite.reverseSync().deadLetters(name, DEAD_LETTERS_LISTED),
         status.recordsUnreadable(),
         readRouters.containsKey(name) ? Reads.of(readRouters.get(name).stats()) : null,
         jobs.status(name, EndpointJobs.Kind.BACKFILL),
@@ -339,6 +377,8 @@ public final class DualWriteEndpoint implements AutoCloseable {
    * @param backfill the backfill checkpoint; {@code null} when no backfill has run
    * @param lastVerification the latest finished verification with its samples (sensitive fields masked); {@code null}
    *     when none has finished
+   * @param reverseSync where the reverse sync of {@code NEW_WRITES} stands; {@code null} without a data source
+   * @param oldestReverseDeadLetters up to 20 changes of the new service's feed legacy refused, oldest first
    * @param recordsUnreadable why dualwrite's tables could not be read; {@code null} when they were
    * @param reads this node's read-router counters; {@code null} when the application has no read router for it
    * @param backfillJob the latest backfill started through the endpoint on this node, with its progress; {@code null}
@@ -369,6 +409,8 @@ public final class DualWriteEndpoint implements AutoCloseable {
       List<DeadLetter> oldestDeadLetters,
       BackfillCheckpoint backfill,
       VerificationReport lastVerification,
+      ReverseSyncStatus reverseSync,
+      List<ReverseDeadLetter> oldestReverseDeadLetters,
       String recordsUnreadable,
       Reads reads,
       JobStatus backfillJob,
