@@ -1,5 +1,6 @@
 package dev.dualwrite;
 
+import dev.dualwrite.cutover.LegacyWritePath;
 import dev.dualwrite.cutover.ReverseSyncStatus;
 import dev.dualwrite.backfill.BackfillCheckpoint;
 import dev.dualwrite.gate.GateResult;
@@ -25,6 +26,8 @@ import java.util.Objects;
  * @param lastVerification the latest finished verification; null when none has finished
  * @param reverseSync where the reverse sync of {@code NEW_WRITES} stands ({@link ReverseSyncStatus#started()} false
  *     before the entity first entered NEW_WRITES); null on a node without a data source
+ * @param legacyWritePaths the places in the application that wrote the entity to legacy since its last move, seen
+ *     from {@code NEW_READS} on (every node's, most writes first, at most 50): the code to move before NEW_ONLY
  * @param nextPhase the phase one step forward; null in {@code NEW_ONLY}
  * @param nextGates the gates a move to {@code nextPhase} must pass, each with what it measured now; empty in
  *     {@code NEW_ONLY}
@@ -40,6 +43,7 @@ public record EntityStatus(
     BackfillCheckpoint backfill,
     VerificationReport lastVerification,
     ReverseSyncStatus reverseSync,
+    List<LegacyWritePath> legacyWritePaths,
     MigrationPhase nextPhase,
     List<GateResult> nextGates,
     String recordsUnreadable) {
@@ -48,6 +52,7 @@ public record EntityStatus(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(mirror, "mirror");
     nextGates = List.copyOf(nextGates);
+    legacyWritePaths = List.copyOf(legacyWritePaths);
   }
 
   /** The entity's phase. */

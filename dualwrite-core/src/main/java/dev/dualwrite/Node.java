@@ -1,6 +1,8 @@
 package dev.dualwrite;
 
 import dev.dualwrite.cutover.ReverseSync;
+import dev.dualwrite.cutover.LegacyWritePath;
+import dev.dualwrite.cutover.internal.LegacyWritePaths;
 import dev.dualwrite.cutover.internal.NodeReverseSync;
 import dev.dualwrite.cutover.internal.WriteThrough;
 import dev.dualwrite.guard.internal.GuardWatch;
@@ -25,9 +27,11 @@ import dev.dualwrite.relay.MirrorListener;
 import dev.dualwrite.relay.MirrorStats;
 import dev.dualwrite.relay.Relay;
 import dev.dualwrite.relay.internal.DefaultRelay;
+import dev.dualwrite.storage.internal.LegacyWritePathsTable;
 import dev.dualwrite.storage.internal.OutboxTable;
 import dev.dualwrite.target.spi.TargetClient;
 import java.lang.management.ManagementFactory;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +59,7 @@ final class Node implements DualWrite, NodeServices {
   private static final Duration SHADOW_FLUSH = Duration.ofSeconds(5);
   private static final int PERIODIC_TASKS = 5;
   private static final Duration GUARD_CHECK = Duration.ofSeconds(1);
+  private static final int LEGACY_WRITE_PATHS_SHOWN = 50;
   private static final Duration REVERSE_SYNC_POLL = Duration.ofMillis(200);
 
   private final Map<String, EntityMigration> entities = new LinkedHashMap<>();
@@ -80,6 +85,7 @@ final class Node implements DualWrite, NodeServices {
   private final NodeCapture capture;
   private final NodeReverseSync reverseSync;
   private final GuardWatch guards;
+  private final LegacyWritePaths writePaths;
 
   /** Called by {@link DualWriteBuilder#build()} once every setting is checked; {@code targetClient} may be null. */
   Node(DualWriteBuilder settings, PhaseStore phaseStore, TargetClient targetClient) {
@@ -113,12 +119,17 @@ final class Node implements DualWrite, NodeServices {
       log.info("dualwrite: this node does not deliver the outbox ({})",
           targetClient == null ? "no target configured" : "relay disabled");
     }
+    this.writePaths = dataSource == null ? null
+        : new LegacyWritePaths(phases, new LegacyWritePathsTable(dataSource), name, clock);
     this.capture = outbox == null ? null
         : new NodeCapture(entities, phases, outbox, undeliveredWrites, listener, relay,
-            targetClient == null ? null : new WriteThrough(targetClient, clock), reverseSync);
+            targetClient == null ? null : new WriteThrough(targetClient, clock), reverseSync, writePaths);
     if (outbox != null) {
       every(LocalUndeliveredWrites.SWEEP_INTERVAL, undeliveredWrites::sweep);
-      every(SHADOW_FLUSH, shadowComparisons::flush);
+      every(SHADOW_FLUSH, () -> {
+        shadowComparisons.flush();
+        writePaths.flush();
+      });
       every(REVERSE_SYNC_POLL, this::syncBack);
     }
     this.guards = outbox == null ? null
@@ -231,8 +242,21 @@ final class Node implements DualWrite, NodeServices {
     return new EntityStatus(name, entity.resource(), state,
         state.canaryPercent() != null ? state.canaryPercent() : entity.canaryPercent(),
         mirrorStats(name, evidence.backlog()), evidence.backfill(), evidence.lastVerification(),
-        reverseSync == null ? null : reverseSync.status(name), next,
+        reverseSync == null ? null : reverseSync.status(name), legacyWritePaths(name), next,
         next == null ? List.of() : gateKeeper.judge(name, state.phase(), next, evidence), evidence.failure());
+  }
+
+  /** The entity's legacy write paths since its last move; empty without a data source or when they cannot be read. */
+  private List<LegacyWritePath> legacyWritePaths(String name) {
+    if (writePaths == null) {
+      return List.of();
+    }
+    try {
+      return writePaths.paths(name, LEGACY_WRITE_PATHS_SHOWN);
+    } catch (SQLException e) {
+      log.warn("dualwrite: the legacy write paths of {} cannot be read: {}", name, e.toString());
+      return List.of();
+    }
   }
 
   @Override
@@ -283,6 +307,7 @@ final class Node implements DualWrite, NodeServices {
     }
     if (shadowComparisons != null) {
       shadowComparisons.flush();
+      writePaths.flush();
     }
     if (relay != null) {
       relay.close();

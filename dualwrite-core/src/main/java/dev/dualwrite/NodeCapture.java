@@ -1,6 +1,7 @@
 package dev.dualwrite;
 
 import dev.dualwrite.cutover.WriteThroughException;
+import dev.dualwrite.cutover.internal.LegacyWritePaths;
 import dev.dualwrite.cutover.internal.NodeReverseSync;
 import dev.dualwrite.cutover.internal.WriteThrough;
 import dev.dualwrite.legacy.spi.LegacySource;
@@ -31,11 +32,12 @@ final class NodeCapture implements ChangeCapture {
   private final DefaultRelay relay;
   private final WriteThrough writeThrough;
   private final NodeReverseSync reverseSync;
+  private final LegacyWritePaths writePaths;
 
   /** {@code relay} is null on a node that does not deliver, {@code writeThrough} on a node without a target. */
   NodeCapture(Map<String, EntityMigration> entities, Phases phases, OutboxTable outbox,
       LocalUndeliveredWrites undeliveredWrites, MirrorListener listener, DefaultRelay relay,
-      WriteThrough writeThrough, NodeReverseSync reverseSync) {
+      WriteThrough writeThrough, NodeReverseSync reverseSync, LegacyWritePaths writePaths) {
     this.entities = entities;
     this.phases = phases;
     this.outbox = outbox;
@@ -44,6 +46,7 @@ final class NodeCapture implements ChangeCapture {
     this.relay = relay;
     this.writeThrough = writeThrough;
     this.reverseSync = reverseSync;
+    this.writePaths = writePaths;
   }
 
   @Override
@@ -83,6 +86,11 @@ final class NodeCapture implements ChangeCapture {
           + " dualwrite.target.url), or move " + first.entity() + " back to NEW_READS.", null);
     }
     writeThrough.send(connection, changes);
+  }
+
+  @Override
+  public void legacyWriteSeen(String entity) {
+    writePaths.seen(entity);
   }
 
   @Override

@@ -164,6 +164,11 @@ public final class DualWriteCli {
             + Human.count(reverse.deadLetters()) + ", consumer " + (reverse.consumer() == null ? "none"
             : reverse.consumer()));
       }
+      if (!status.legacyWritePaths().isEmpty()) {
+        out().println("  legacy writes since the last move, by call site:");
+        status.legacyWritePaths().forEach(p -> out().println("    " + Human.count(p.writes()) + " at " + p.callSite()
+            + " (last " + Human.time(p.lastSeen()) + ")"));
+      }
       if (status.nextPhase() != null) {
         List<GateResult> gates = status.nextGates();
         out().println("  next: " + status.nextPhase() + (gates.isEmpty() ? " (no gates)" : ""));

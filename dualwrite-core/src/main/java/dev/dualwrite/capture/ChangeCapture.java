@@ -61,6 +61,13 @@ public interface ChangeCapture {
   void writeThrough(Connection connection, List<Change> changes);
 
   /**
+   * Reports a legacy write of {@code entity} (a Hibernate write or a bulk statement) as it is made, on the thread that
+   * makes it: from {@code NEW_READS} on, the node counts it by the application's call site in the inventory of legacy
+   * write paths. Cheap before NEW_READS (one cached phase read).
+   */
+  void legacyWriteSeen(String entity);
+
+  /**
    * Gives the node the legacy rows of {@code source}'s entity to apply the new service's changes to (the reverse sync
    * of {@code NEW_WRITES}); its {@link dev.dualwrite.legacy.spi.LegacyTransaction} must support {@code upsert} and
    * {@code delete}, and its writes must not be captured.

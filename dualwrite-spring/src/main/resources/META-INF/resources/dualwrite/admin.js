@@ -416,6 +416,24 @@
     });
   }
 
+  // Where the application still writes the entity to legacy (seen from NEW_READS on): the code to move first.
+  function renderWritePaths(section, entity) {
+    var paths = entity.legacyWritePaths || [];
+    if (paths.length === 0) {
+      return;
+    }
+    add(section, el('h3', 'write-paths-title', 'Legacy writes since the last move, by call site'));
+    var table = add(section, el('table', 'write-paths'));
+    var head = add(table, el('tr'));
+    ['writes', 'call site', 'last'].forEach(function (h) { add(head, el('th', null, h)).scope = 'col'; });
+    paths.forEach(function (p) {
+      var row = add(table, el('tr'));
+      add(row, el('td', 'number', String(p.writes)));
+      add(row, el('td', 'call-site', p.callSite));
+      add(row, el('td', 'created', time(p.lastSeen)));
+    });
+  }
+
   // A Java Duration as Jackson writes it: seconds with a fraction ("1.5"), or an ISO-8601 text ("PT1.5S").
   function durationMillis(value) {
     if (typeof value === 'number') {
@@ -450,6 +468,7 @@
     renderRuns(right, entity);
     renderDeadLetters(section, entity);
     renderReverseSync(section, entity);
+    renderWritePaths(section, entity);
     return section;
   }
 

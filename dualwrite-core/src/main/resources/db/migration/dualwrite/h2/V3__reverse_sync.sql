@@ -45,3 +45,16 @@ CREATE TABLE IF NOT EXISTS dualwrite_reverse_dead_letters (
   created_at        TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX IF NOT EXISTS dualwrite_reverse_dead_letters_entity ON dualwrite_reverse_dead_letters (entity, id);
+
+-- The inventory of legacy write paths: every Hibernate or bulk write of an entity seen from NEW_READS on, counted per
+-- call site (the first stack frame of the application), node and phase revision, added up by each node every few
+-- seconds. It shows which code still writes to legacy before the entity moves to NEW_ONLY; a move starts it afresh.
+CREATE TABLE IF NOT EXISTS dualwrite_legacy_write_paths (
+  entity            VARCHAR(200)     NOT NULL,
+  revision          BIGINT           NOT NULL,
+  node              VARCHAR(100)     NOT NULL,
+  call_site         VARCHAR(400)     NOT NULL,
+  writes            BIGINT           NOT NULL,
+  last_seen         TIMESTAMP WITH TIME ZONE NOT NULL,
+  PRIMARY KEY (entity, revision, node, call_site)
+);

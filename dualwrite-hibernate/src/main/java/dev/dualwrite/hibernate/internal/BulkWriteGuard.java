@@ -122,6 +122,7 @@ public final class BulkWriteGuard implements StatementInspector {
     String table = write.table();
     String entity = write.entity();
     MigrationPhase phase = a.capture().phase(entity);
+    a.capture().legacyWriteSeen(entity);
     if (phase.rejectsLegacyWrites()) {
       String what = unparsed == null
           ? "bulk " + write.kind() + " on table '" + table + "' of entity '" + entity + "'"

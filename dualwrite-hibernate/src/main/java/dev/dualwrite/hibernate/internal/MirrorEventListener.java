@@ -123,6 +123,7 @@ final class MirrorEventListener
       return;
     }
     MigrationPhase phase = transaction(entity, session).phase(entity.migration().name());
+    capture.legacyWriteSeen(entity.migration().name());
     if (phase.rejectsLegacyWrites()) {
       throw new DualWriteException("write to " + entity.migration().name() + " " + id + " (entity "
           + entity.hibernateName() + ") rejected: the entity is in " + phase + " and the new service owns it."

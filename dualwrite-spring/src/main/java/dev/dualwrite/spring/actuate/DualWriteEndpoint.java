@@ -4,6 +4,7 @@ import dev.dualwrite.DualWrite;
 import dev.dualwrite.jdbc.DualWriteRecords;
 import dev.dualwrite.legacy.spi.LegacySource;
 import dev.dualwrite.backfill.BackfillCheckpoint;
+import dev.dualwrite.cutover.LegacyWritePath;
 import dev.dualwrite.cutover.ReverseDeadLetter;
 import dev.dualwrite.cutover.ReverseSyncStatus;
 import dev.dualwrite.gate.GateResult;
@@ -311,6 +312,7 @@ public final class DualWriteEndpoint implements AutoCloseable {
         status.reverseSync(),
         status.reverseSync() == null || status.reverseSync().deadLetters() == 0 ? List.of()
             : dualWrite.reverseSync().deadLetters(name, DEAD_LETTERS_LISTED),
+        status.legacyWritePaths(),
         status.recordsUnreadable(),
         readRouters.containsKey(name) ? Reads.of(readRouters.get(name).stats()) : null,
         jobs.status(name, EndpointJobs.Kind.BACKFILL),
@@ -379,6 +381,8 @@ public final class DualWriteEndpoint implements AutoCloseable {
    *     when none has finished
    * @param reverseSync where the reverse sync of {@code NEW_WRITES} stands; {@code null} without a data source
    * @param oldestReverseDeadLetters up to 20 changes of the new service's feed legacy refused, oldest first
+   * @param legacyWritePaths the application's call sites that wrote the entity to legacy since its last move, seen
+   *     from NEW_READS on, most writes first
    * @param recordsUnreadable why dualwrite's tables could not be read; {@code null} when they were
    * @param reads this node's read-router counters; {@code null} when the application has no read router for it
    * @param backfillJob the latest backfill started through the endpoint on this node, with its progress; {@code null}
@@ -411,6 +415,7 @@ public final class DualWriteEndpoint implements AutoCloseable {
       VerificationReport lastVerification,
       ReverseSyncStatus reverseSync,
       List<ReverseDeadLetter> oldestReverseDeadLetters,
+      List<LegacyWritePath> legacyWritePaths,
       String recordsUnreadable,
       Reads reads,
       JobStatus backfillJob,
