@@ -15,6 +15,7 @@ import dev.dualwrite.gate.spi.PhaseGate;
 import dev.dualwrite.relay.RelayConfig;
 import dev.dualwrite.relay.RelayConfigBuilder;
 import dev.dualwrite.spring.DualWriteProperties;
+import dev.dualwrite.spring.TargetClientCustomizer;
 import dev.dualwrite.target.HttpTargetClient;
 import dev.dualwrite.target.HttpTargetClientBuilder;
 import dev.dualwrite.target.spi.TargetClient;
@@ -194,10 +195,12 @@ public final class DualWriteFactory {
    *
    * @param okHttpClient the application's OkHttp client to start from (TLS, proxy, interceptors), or {@code null}
    * @param objectMapper the application's Jackson 2 mapper, or {@code null} for a plain one
+   * @param customizers applied to the builder, in order, after the properties
    * @throws InvalidConfigurationPropertyValueException naming the property under {@code dualwrite.target}
    */
   public static TargetClient targetClient(
-      DualWriteProperties.Target target, OkHttpClient okHttpClient, ObjectMapper objectMapper) {
+      DualWriteProperties.Target target, OkHttpClient okHttpClient, ObjectMapper objectMapper,
+      List<TargetClientCustomizer> customizers) {
     HttpTargetClientBuilder builder = HttpTargetClient.builder(target.url())
         .withOkHttpClient(okHttpClient)
         .withObjectMapper(objectMapper);
@@ -209,8 +212,10 @@ public final class DualWriteFactory {
     apply("dualwrite.target.url", target.url(), () -> probe(builder));
     apply("dualwrite.target.connect-timeout", target.connectTimeout(),
         () -> probe(builder.withConnectTimeout(target.connectTimeout())));
-    return apply("dualwrite.target.call-timeout", target.callTimeout(),
-        () -> builder.withCallTimeout(target.callTimeout()).build());
+    apply("dualwrite.target.call-timeout", target.callTimeout(),
+        () -> probe(builder.withCallTimeout(target.callTimeout())));
+    customizers.forEach(customizer -> customizer.customize(builder));
+    return builder.build();
   }
 
   private static HttpTargetClientBuilder probe(HttpTargetClientBuilder builder) {
