@@ -9,6 +9,7 @@ import dev.dualwrite.spring.DualWriteProperties;
 import dev.dualwrite.spring.TargetClientCustomizer;
 import dev.dualwrite.spring.internal.DualWriteFactory;
 import dev.dualwrite.spring.internal.MirroredEntities;
+import dev.dualwrite.spring.internal.StartupChecks;
 import dev.dualwrite.target.spi.TargetClient;
 import javax.sql.DataSource;
 import okhttp3.OkHttpClient;
@@ -23,6 +24,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.orm.jpa.persistenceunit.PersistenceManagedTypes;
 
@@ -55,7 +57,10 @@ public final class DualWriteAutoConfiguration {
         customizers.orderedStream().toList());
   }
 
-  /** dualwrite itself: entities, phases, outbox and this node's relay. */
+  /**
+   * dualwrite itself: entities, phases, outbox and this node's relay. A property under {@code dualwrite.target} that
+   * is not one of dualwrite's (a typo such as {@code dualwrite.target.uri}) fails start-up.
+   */
   @Bean
   @ConditionalOnMissingBean
   @ConditionalOnSingleCandidate(DataSource.class)
@@ -67,7 +72,9 @@ public final class DualWriteAutoConfiguration {
       ObjectProvider<TargetClient> targetClient,
       ObjectProvider<PhaseStore> phaseStore,
       ObjectProvider<MirrorListener> listeners,
-      ObjectProvider<PhaseGate> gates) {
+      ObjectProvider<PhaseGate> gates,
+      Environment environment) {
+    StartupChecks.checkTargetProperties(environment);
     return DualWriteFactory.dualWrite(
         properties,
         dataSource,

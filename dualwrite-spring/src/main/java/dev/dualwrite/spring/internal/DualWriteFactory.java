@@ -84,9 +84,21 @@ public final class DualWriteFactory {
       }
       throw e;
     }
-    log.info("dualwrite: migrating {}; {}", dualWrite.entities(),
-        targetClient == null ? "no dualwrite.target.url, so this node does not deliver" : "delivering to "
-            + (properties.target().url() != null ? properties.target().url() : targetClient));
+    List<String> names = dualWrite.entities().stream().map(EntityMigration::name).toList();
+    if (targetClient != null) {
+      log.info("dualwrite: migrating {}; delivering to {}", names,
+          properties.target().url() != null ? properties.target().url() : targetClient);
+    } else if (!properties.relay().enabled()) {
+      log.info("dualwrite: migrating {}; dualwrite.relay.enabled=false, so this node does not deliver", names);
+    } else {
+      List<String> mirroring = names.stream()
+          .filter(name -> dualWrite.phases().current(name).mirrorsLegacyToNew()).toList();
+      log.warn("dualwrite: dualwrite.target.url is not set, so this node delivers nothing: changes of {} wait in the"
+          + " outbox until a node with dualwrite.target.url delivers them ({}). Set dualwrite.target.url to the new"
+          + " service's mirror-protocol base URL, e.g. http://user-service:8081/mirror; on a node that should not"
+          + " deliver, set dualwrite.relay.enabled=false.", names,
+          mirroring.isEmpty() ? "none is mirrored yet" : "mirrored now: " + mirroring);
+    }
     return dualWrite;
   }
 
