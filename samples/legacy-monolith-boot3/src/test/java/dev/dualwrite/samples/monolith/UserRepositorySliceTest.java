@@ -3,7 +3,7 @@ package dev.dualwrite.samples.monolith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dualwrite.DualWrite;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.spring.test.AutoConfigureDualWrite;
 import dev.dualwrite.test.DualWriteAssertions;
