@@ -13,7 +13,7 @@ import dev.dualwrite.backfill.BackfillProgress;
 import dev.dualwrite.gate.GateResult;
 import dev.dualwrite.jdbc.DatabaseDialect;
 import dev.dualwrite.jdbc.DualWriteSchema;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.outbox.DeadLetter;
 import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.phase.MigrationPhase;

@@ -9,7 +9,7 @@ import dev.dualwrite.hibernate.Mirrored;
 import dev.dualwrite.jdbc.DatabaseDialect;
 import dev.dualwrite.jdbc.DualWriteRecords;
 import dev.dualwrite.jdbc.DualWriteSchema;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.relay.RelayConfig;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package dev.dualwrite.backfill;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.backfill.internal.DefaultBackfill;
 import dev.dualwrite.internal.Settings;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,10 +6,13 @@ import dev.dualwrite.target.internal.NoDelaySocketFactory;
 import dev.dualwrite.target.internal.OkHttpTargetClient;
 import dev.dualwrite.target.spi.TargetClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
 /**
@@ -27,6 +30,7 @@ public final class HttpTargetClientBuilder {
   private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
   private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
   private final Map<String, Supplier<String>> headers = new LinkedHashMap<>();
+  private final List<Interceptor> interceptors = new ArrayList<>();
 
   HttpTargetClientBuilder(String baseUrl) {
     this.baseUrl = baseUrl;
@@ -79,6 +83,21 @@ public final class HttpTargetClientBuilder {
   }
 
   /**
+   * Adds an OkHttp application interceptor, after those of the client given to {@link #withOkHttpClient}: it sees
+   * every request of the mirror protocol and its answer or failure, once per call (for example to time the calls).
+   * It must not change what is sent or answered.
+   *
+   * @throws IllegalArgumentException when {@code interceptor} is null
+   */
+  public HttpTargetClientBuilder withInterceptor(Interceptor interceptor) {
+    if (interceptor == null) {
+      throw new IllegalArgumentException("interceptor is null");
+    }
+    interceptors.add(interceptor);
+    return this;
+  }
+
+  /**
    * Checks the settings and builds the client.
    *
    * @throws IllegalArgumentException naming the setting at fault
@@ -98,8 +117,10 @@ public final class HttpTargetClientBuilder {
     });
     OkHttpClient base = okHttpClient != null ? okHttpClient
         : new OkHttpClient.Builder().socketFactory(new NoDelaySocketFactory()).build();
-    OkHttpClient client =
-        base.newBuilder().connectTimeout(connectTimeout).callTimeout(callTimeout).readTimeout(callTimeout).build();
+    OkHttpClient.Builder configured =
+        base.newBuilder().connectTimeout(connectTimeout).callTimeout(callTimeout).readTimeout(callTimeout);
+    interceptors.forEach(configured::addInterceptor);
+    OkHttpClient client = configured.build();
     return new OkHttpTargetClient(
         url, client, objectMapper != null ? objectMapper : new ObjectMapper(), Map.copyOf(headers),
         okHttpClient == null);

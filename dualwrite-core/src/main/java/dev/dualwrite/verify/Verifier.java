@@ -1,7 +1,7 @@
 package dev.dualwrite.verify;
 
 import dev.dualwrite.DualWrite;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import java.util.Optional;
 
 /**

@@ -2,7 +2,7 @@ package dev.dualwrite.verify;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.internal.Settings;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.verify.internal.DefaultVerifier;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.RetryPolicyConfig;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.EntityMigration;
-import dev.dualwrite.legacy.spi.StubLegacySource;
+import dev.dualwrite.legacy.StubLegacySource;
 import dev.dualwrite.phase.spi.PhaseStore;
 import java.time.Duration;
 import java.util.ArrayList;

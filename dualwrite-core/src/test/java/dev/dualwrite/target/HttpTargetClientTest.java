@@ -72,6 +72,25 @@ class HttpTargetClientTest {
   }
 
   @Test
+  void interceptorsSeeEveryCallWithItsAnswer() throws Exception {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (TargetClient intercepted = HttpTargetClient.builder(server.url("/mirror").toString())
+        .withInterceptor(chain -> {
+          okhttp3.Response response = chain.proceed(chain.request());
+          seen.add(chain.request().method() + " " + chain.request().url().encodedPath() + " " + response.code());
+          return response;
+        })
+        .build()) {
+      server.enqueue(json(200, "{\"outcome\":\"APPLIED\",\"version\":7}"));
+      intercepted.deliver(List.of(upsert(1, "42", 7, "{\"id\":42}")));
+    }
+
+    assertThat(seen).containsExactly("PUT /mirror/v1/users/42 200");
+    assertThatThrownBy(() -> HttpTargetClient.builder("http://127.0.0.1/mirror").withInterceptor(null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("interceptor is null");
+  }
+
+  @Test
   void theChangeFeedIsReadPageByPageFromItsCursor() throws Exception {
     server.enqueue(json(200, "{\"items\":[{\"cursor\":\"17\",\"id\":\"42\",\"version\":9,"
         + "\"operation\":\"UPSERT\",\"origin\":\"service\",\"at\":\"2026-12-01T10:00:00Z\","

@@ -3,7 +3,7 @@ package dev.dualwrite.hibernate;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.hibernate.internal.BulkWriteGuard;
 import dev.dualwrite.hibernate.internal.HibernateLegacySource;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import java.util.Map;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.AvailableSettings;

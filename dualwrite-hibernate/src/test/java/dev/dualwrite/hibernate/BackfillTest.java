@@ -15,7 +15,7 @@ import dev.dualwrite.backfill.BackfillProgress;
 import dev.dualwrite.hibernate.DualWriteTables.OutboxRow;
 import dev.dualwrite.hibernate.entities.Note;
 import dev.dualwrite.hibernate.entities.User;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.relay.RelayConfig;
 import dev.dualwrite.test.DualWriteAssertions;

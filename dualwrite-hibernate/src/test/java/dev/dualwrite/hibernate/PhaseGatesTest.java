@@ -17,7 +17,7 @@ import dev.dualwrite.gate.GateResult;
 import dev.dualwrite.gate.PhaseGates;
 import dev.dualwrite.hibernate.entities.User;
 import dev.dualwrite.internal.NodeServices;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.phase.PhaseMove;
 import dev.dualwrite.phase.PhaseMoveException;
 import dev.dualwrite.test.db.DatabaseTest;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dualwrite.backfill.Backfill;
 import dev.dualwrite.hibernate.entities.User;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.test.DualWriteAssertions;
 import dev.dualwrite.test.db.DatabaseTest;
 import dev.dualwrite.test.db.TestDatabase;

@@ -1,9 +1,9 @@
 package dev.dualwrite.hibernate;
 
-import dev.dualwrite.legacy.spi.LegacyRow;
-import dev.dualwrite.legacy.spi.LegacySource;
-import dev.dualwrite.legacy.spi.LegacyTransaction;
-import dev.dualwrite.legacy.spi.RowLock;
+import dev.dualwrite.legacy.LegacyRow;
+import dev.dualwrite.legacy.LegacySource;
+import dev.dualwrite.legacy.LegacyTransaction;
+import dev.dualwrite.legacy.RowLock;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;

@@ -8,7 +8,7 @@ import dev.dualwrite.hibernate.entities.Alias;
 import dev.dualwrite.hibernate.entities.Login;
 import dev.dualwrite.hibernate.entities.Note;
 import dev.dualwrite.hibernate.entities.User;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.relay.RelayConfig;
 import dev.dualwrite.test.DualWriteAssertions;
 import dev.dualwrite.test.db.DatabaseTest;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dualwrite.backfill.Backfill;
 import dev.dualwrite.hibernate.entities.Shipment;
-import dev.dualwrite.legacy.spi.LegacyRow;
-import dev.dualwrite.legacy.spi.LegacySource;
-import dev.dualwrite.legacy.spi.RowLock;
+import dev.dualwrite.legacy.LegacyRow;
+import dev.dualwrite.legacy.LegacySource;
+import dev.dualwrite.legacy.RowLock;
 import dev.dualwrite.test.DualWriteAssertions;
 import dev.dualwrite.test.db.DatabaseTest;
 import dev.dualwrite.test.db.TestDatabase;

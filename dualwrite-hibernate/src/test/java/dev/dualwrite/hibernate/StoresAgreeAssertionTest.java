@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dualwrite.backfill.Backfill;
 import dev.dualwrite.hibernate.entities.User;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.test.DualWriteAssertions;
 import dev.dualwrite.test.db.DatabaseTest;
 import dev.dualwrite.test.db.TestDatabase;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.DualWriteException;
 import dev.dualwrite.backfill.Backfill;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.relay.RelayConfig;
 import dev.dualwrite.target.HttpTargetClient;
 import dev.dualwrite.test.db.DatabaseTest;

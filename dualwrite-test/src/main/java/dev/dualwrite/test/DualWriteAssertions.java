@@ -1,7 +1,7 @@
 package dev.dualwrite.test;
 
 import dev.dualwrite.DualWrite;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.outbox.DeadLetter;
 import dev.dualwrite.relay.Relay;
 import dev.dualwrite.verify.VerificationReport;

@@ -1,7 +1,7 @@
 package dev.dualwrite.legacy.internal;
 
 import dev.dualwrite.DualWriteException;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;

@@ -7,7 +7,7 @@ import dev.dualwrite.EntityMigration;
 import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.legacy.internal.LegacyTransactions;
 import dev.dualwrite.legacy.internal.RunControl;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.target.spi.TargetClient;
 import dev.dualwrite.verify.RowDifference;
 import dev.dualwrite.verify.VerificationReport;

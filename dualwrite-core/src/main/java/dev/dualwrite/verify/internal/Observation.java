@@ -1,7 +1,7 @@
 package dev.dualwrite.verify.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dualwrite.legacy.spi.LegacyRow;
+import dev.dualwrite.legacy.LegacyRow;
 import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.snapshot.Difference;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dualwrite.DualWriteException;
-import dev.dualwrite.legacy.spi.StubLegacySource;
+import dev.dualwrite.legacy.StubLegacySource;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.dualwrite.spring.actuate;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.jdbc.DualWriteRecords;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.backfill.BackfillCheckpoint;
 import dev.dualwrite.cutover.LegacyWritePath;
 import dev.dualwrite.cutover.ReverseDeadLetter;

@@ -6,7 +6,7 @@ import dev.dualwrite.backfill.BackfillCheckpoint;
 import dev.dualwrite.backfill.BackfillListener;
 import dev.dualwrite.backfill.BackfillProgress;
 import dev.dualwrite.jdbc.DualWriteRecords;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.verify.VerificationReport;
 import dev.dualwrite.verify.Verifier;
 import java.time.Clock;

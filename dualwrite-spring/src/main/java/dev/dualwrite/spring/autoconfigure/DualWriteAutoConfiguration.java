@@ -6,8 +6,10 @@ import dev.dualwrite.gate.spi.PhaseGate;
 import dev.dualwrite.phase.spi.PhaseStore;
 import dev.dualwrite.relay.MirrorListener;
 import dev.dualwrite.spring.DualWriteProperties;
+import dev.dualwrite.spring.TargetClientCustomizer;
 import dev.dualwrite.spring.internal.DualWriteFactory;
 import dev.dualwrite.spring.internal.MirroredEntities;
+import dev.dualwrite.spring.internal.StartupChecks;
 import dev.dualwrite.target.spi.TargetClient;
 import javax.sql.DataSource;
 import okhttp3.OkHttpClient;
@@ -22,6 +24,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.orm.jpa.persistenceunit.PersistenceManagedTypes;
 
@@ -29,7 +32,8 @@ import org.springframework.orm.jpa.persistenceunit.PersistenceManagedTypes;
  * Builds {@link DualWrite} from the application's {@link DataSource}, the {@code dualwrite.*} properties and the
  * {@code @Mirrored} entities that Spring Boot's JPA auto-configuration scans; and, when {@code dualwrite.target.url}
  * is set, the HTTP client of the new service. Uses the application's Jackson 2 {@link ObjectMapper} and
- * {@link OkHttpClient} beans when there is one of each, and any {@link PhaseStore} and {@link MirrorListener} beans.
+ * {@link OkHttpClient} beans when there is one of each, any {@link TargetClientCustomizer} beans for the HTTP client,
+ * and any {@link PhaseStore} and {@link MirrorListener} beans.
  * Each bean backs off when the application defines its own. Off with {@code dualwrite.enabled=false}.
  */
 // Spring Boot 4's DataSourceAutoConfiguration, then Spring Boot 3.5's
@@ -45,11 +49,18 @@ public final class DualWriteAutoConfiguration {
   @ConditionalOnMissingBean
   @ConditionalOnProperty("dualwrite.target.url")
   TargetClient dualWriteTargetClient(
-      DualWriteProperties properties, ObjectProvider<OkHttpClient> okHttpClient, ObjectProvider<ObjectMapper> mapper) {
-    return DualWriteFactory.targetClient(properties.target(), okHttpClient.getIfUnique(), mapper.getIfUnique());
+      DualWriteProperties properties,
+      ObjectProvider<OkHttpClient> okHttpClient,
+      ObjectProvider<ObjectMapper> mapper,
+      ObjectProvider<TargetClientCustomizer> customizers) {
+    return DualWriteFactory.targetClient(properties.target(), okHttpClient.getIfUnique(), mapper.getIfUnique(),
+        customizers.orderedStream().toList());
   }
 
-  /** dualwrite itself: entities, phases, outbox and this node's relay. */
+  /**
+   * dualwrite itself: entities, phases, outbox and this node's relay. A property under {@code dualwrite.target} that
+   * is not one of dualwrite's (a typo such as {@code dualwrite.target.uri}) fails start-up.
+   */
   @Bean
   @ConditionalOnMissingBean
   @ConditionalOnSingleCandidate(DataSource.class)
@@ -61,7 +72,9 @@ public final class DualWriteAutoConfiguration {
       ObjectProvider<TargetClient> targetClient,
       ObjectProvider<PhaseStore> phaseStore,
       ObjectProvider<MirrorListener> listeners,
-      ObjectProvider<PhaseGate> gates) {
+      ObjectProvider<PhaseGate> gates,
+      Environment environment) {
+    StartupChecks.checkTargetProperties(environment);
     return DualWriteFactory.dualWrite(
         properties,
         dataSource,

@@ -3,7 +3,7 @@ package dev.dualwrite.spring.autoconfigure;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.hibernate.DualWriteHibernate;
 import dev.dualwrite.jdbc.DualWriteRecords;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.read.ReadRouter;
 import dev.dualwrite.spring.DualWriteProperties;
 import dev.dualwrite.spring.actuate.DualWriteEndpoint;

@@ -15,6 +15,7 @@ import dev.dualwrite.gate.spi.PhaseGate;
 import dev.dualwrite.relay.RelayConfig;
 import dev.dualwrite.relay.RelayConfigBuilder;
 import dev.dualwrite.spring.DualWriteProperties;
+import dev.dualwrite.spring.TargetClientCustomizer;
 import dev.dualwrite.target.HttpTargetClient;
 import dev.dualwrite.target.HttpTargetClientBuilder;
 import dev.dualwrite.target.spi.TargetClient;
@@ -83,9 +84,21 @@ public final class DualWriteFactory {
       }
       throw e;
     }
-    log.info("dualwrite: migrating {}; {}", dualWrite.entities(),
-        targetClient == null ? "no dualwrite.target.url, so this node does not deliver" : "delivering to "
-            + (properties.target().url() != null ? properties.target().url() : targetClient));
+    List<String> names = dualWrite.entities().stream().map(EntityMigration::name).toList();
+    if (targetClient != null) {
+      log.info("dualwrite: migrating {}; delivering to {}", names,
+          properties.target().url() != null ? properties.target().url() : targetClient);
+    } else if (!properties.relay().enabled()) {
+      log.info("dualwrite: migrating {}; dualwrite.relay.enabled=false, so this node does not deliver", names);
+    } else {
+      List<String> mirroring = names.stream()
+          .filter(name -> dualWrite.phases().current(name).mirrorsLegacyToNew()).toList();
+      log.warn("dualwrite: dualwrite.target.url is not set, so this node delivers nothing: changes of {} wait in the"
+          + " outbox until a node with dualwrite.target.url delivers them ({}). Set dualwrite.target.url to the new"
+          + " service's mirror-protocol base URL, e.g. http://user-service:8081/mirror; on a node that should not"
+          + " deliver, set dualwrite.relay.enabled=false.", names,
+          mirroring.isEmpty() ? "none is mirrored yet" : "mirrored now: " + mirroring);
+    }
     return dualWrite;
   }
 
@@ -194,10 +207,12 @@ public final class DualWriteFactory {
    *
    * @param okHttpClient the application's OkHttp client to start from (TLS, proxy, interceptors), or {@code null}
    * @param objectMapper the application's Jackson 2 mapper, or {@code null} for a plain one
+   * @param customizers applied to the builder, in order, after the properties
    * @throws InvalidConfigurationPropertyValueException naming the property under {@code dualwrite.target}
    */
   public static TargetClient targetClient(
-      DualWriteProperties.Target target, OkHttpClient okHttpClient, ObjectMapper objectMapper) {
+      DualWriteProperties.Target target, OkHttpClient okHttpClient, ObjectMapper objectMapper,
+      List<TargetClientCustomizer> customizers) {
     HttpTargetClientBuilder builder = HttpTargetClient.builder(target.url())
         .withOkHttpClient(okHttpClient)
         .withObjectMapper(objectMapper);
@@ -209,8 +224,10 @@ public final class DualWriteFactory {
     apply("dualwrite.target.url", target.url(), () -> probe(builder));
     apply("dualwrite.target.connect-timeout", target.connectTimeout(),
         () -> probe(builder.withConnectTimeout(target.connectTimeout())));
-    return apply("dualwrite.target.call-timeout", target.callTimeout(),
-        () -> builder.withCallTimeout(target.callTimeout()).build());
+    apply("dualwrite.target.call-timeout", target.callTimeout(),
+        () -> probe(builder.withCallTimeout(target.callTimeout())));
+    customizers.forEach(customizer -> customizer.customize(builder));
+    return builder.build();
   }
 
   private static HttpTargetClientBuilder probe(HttpTargetClientBuilder builder) {

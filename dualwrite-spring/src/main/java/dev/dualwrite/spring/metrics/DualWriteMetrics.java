@@ -37,7 +37,8 @@ import java.util.stream.Collectors;
  *       {@code NEW_ONLY}</td></tr>
  * </table>
  *
- * <p>The outbox figures come from one query per entity, made at most once per {@code statsMaxAge} however many
+ * <p>Counters have no base unit, so Prometheus names them {@code dualwrite_changes_appended_total}, not
+ * {@code dualwrite_changes_appended_changes_total}. The outbox figures come from one query per entity, made at most once per {@code statsMaxAge} however many
  * meters and registries read them. Thread-safe.
  */
 public final class DualWriteMetrics implements MeterBinder {
@@ -104,7 +105,6 @@ public final class DualWriteMetrics implements MeterBinder {
       ToLongFunction<MirrorStats> count) {
     FunctionCounter.builder(meter, this, m -> count.applyAsLong(m.stats(entity)))
         .description(description)
-        .baseUnit("changes")
         .tags(tags)
         .register(registry);
   }

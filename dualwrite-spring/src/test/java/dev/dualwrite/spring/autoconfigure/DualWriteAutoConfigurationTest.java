@@ -26,7 +26,9 @@ import dev.dualwrite.spring.app.Customer;
 import dev.dualwrite.spring.app.Invoice;
 import dev.dualwrite.spring.internal.DualWriteFactory;
 import dev.dualwrite.spring.metrics.DualWriteMetrics;
+import dev.dualwrite.spring.metrics.MirrorLatencyMetrics;
 import dev.dualwrite.spring.metrics.ReadRouterMetrics;
+import dev.dualwrite.spring.metrics.TargetRequestMetrics;
 import dev.dualwrite.target.spi.TargetClient;
 import dev.failsafe.RetryPolicyConfig;
 import java.sql.Connection;
@@ -87,6 +89,8 @@ class DualWriteAutoConfigurationTest {
               .hasSingleBean(TargetClient.class)
               .hasSingleBean(DualWriteMetrics.class)
               .hasSingleBean(ReadRouterMetrics.class)
+              .hasSingleBean(MirrorLatencyMetrics.class)
+              .hasSingleBean(TargetRequestMetrics.class)
               .hasSingleBean(DualWriteEndpoint.class)
               .hasSingleBean(DualWriteEndpointWebExtension.class)
               .hasSingleBean(DualWriteHibernateSettings.class);
@@ -97,9 +101,32 @@ class DualWriteAutoConfigurationTest {
   }
 
   @Test
+  void targetClientCustomizersGetTheBuilderAfterTheProperties() {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (dev.dualwrite.test.service.ReferenceMirrorService service =
+        dev.dualwrite.test.service.ReferenceMirrorService.start()) {
+      runner.withUserConfiguration(ScannedEntities.class)
+          .withPropertyValues("dualwrite.target.url=" + service.baseUrl())
+          .withBean(dev.dualwrite.spring.TargetClientCustomizer.class, () -> builder -> builder
+              .withHeader("X-Tenant", () -> "demo")
+              .withInterceptor(chain -> {
+                seen.add(chain.request().method() + " " + chain.request().url().encodedPath() + " "
+                    + chain.request().header("X-Tenant"));
+                return chain.proceed(chain.request());
+              }))
+          .run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(TargetClient.class).get("customers", "1")).isEmpty();
+            assertThat(seen).containsExactly("GET /mirror/v1/customers/1 demo");
+          });
+    }
+  }
+
+  @Test
   void withoutATargetUrlTheNodeAppendsButDoesNotDeliver() {
     runner.withUserConfiguration(ScannedEntities.class).run(context -> {
-      assertThat(context).hasNotFailed().hasSingleBean(DualWrite.class).doesNotHaveBean(TargetClient.class);
+      assertThat(context).hasNotFailed().hasSingleBean(DualWrite.class).doesNotHaveBean(TargetClient.class)
+          .doesNotHaveBean(TargetRequestMetrics.class).hasSingleBean(MirrorLatencyMetrics.class);
       DualWrite dualWrite = context.getBean(DualWrite.class);
       try (Connection connection = context.getBean(DataSource.class).getConnection()) {
         connection.setAutoCommit(false);

@@ -12,8 +12,8 @@ import java.util.Locale;
 
 /**
  * What a tech lead watches while an entity is in a phase, one status line at a time: the traffic, the outbox backlog,
- * where reads went since the phase began (from the read router's counters) and the shadow comparisons. Keeps one
- * summary line per phase visited.
+ * where reads went since the phase began (from the read router's counters) and the shadow comparisons, with the
+ * running totals since the demo began. Keeps one summary line per phase visited.
  */
 final class Dashboard {
   private final DualWrite dualWrite;
@@ -56,13 +56,18 @@ final class Dashboard {
     }
   }
 
-  /** Prints one status line. */
+  /**
+   * Prints one status line: the counts since the phase began, each with the running total since the demo began next
+   * to it, so that a new phase's smaller counts do not read as lost traffic.
+   */
   void status() {
     MirrorStats mirror = dualWrite.mirrorStats(reads.entity());
     Traffic.Counts now = traffic.counts();
-    console.event("%-16s traffic %d requests, %d failed | backlog %d | %s", phaseLabel,
-        now.requests() - trafficAtStart.requests(), now.failed() - trafficAtStart.failed(), mirror.backlog(),
-        readsSincePhaseBegan());
+    ReadStats readsNow = reads.stats();
+    console.event("%-16s traffic %d requests (%d in all), %d failed (%d in all) | backlog %d | %s | reads in all: %d"
+            + " legacy, %d user service", phaseLabel,
+        now.requests() - trafficAtStart.requests(), now.requests(), now.failed() - trafficAtStart.failed(),
+        now.failed(), mirror.backlog(), readsSincePhaseBegan(), readsNow.servedByLegacy(), readsNow.servedByNew());
   }
 
   /** The outbox backlog now. */

@@ -4,29 +4,35 @@ import dev.dualwrite.DualWrite;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.samples.monolith.UserView;
 import dev.dualwrite.verify.VerificationReport;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The dualwrite demo: starts the user service and the legacy monolith (two Spring Boot applications in this JVM, on
  * free loopback ports), sends the monolith steady traffic, and walks {@code users} through
  * {@code LEGACY_ONLY -> DUAL_WRITE -> (backfill, verify) -> SHADOW_READS -> NEW_READS 10 % -> NEW_READS 100 %}, then
- * one step back and forward again, with a user-service outage on the way. Ends with the verification summary line;
+ * one step back and forward again (to 10 %), with a user-service outage on the way. Ends with the verification summary line;
  * exits 0 only when it shows no difference and no request failed or read stale data.
  *
  * <p>{@code --quick} runs every step, shorter (for the test suite).
  */
 public final class MigrationDemo {
+  /** The system property that names the log file; logback.xml reads it. */
+  static final String LOG_FILE_PROPERTY = "dualwrite.demo.log";
+  /** This run's log file, of its own so that two demos on one machine do not write to one file. */
+  static final Path LOG_FILE = logFile();
   private static final Logger log = LoggerFactory.getLogger(MigrationDemo.class);
   private static final String USERS = "users";
-  private static final Path LOG_FILE = Path.of(System.getProperty("java.io.tmpdir"), "dualwrite-demo.log");
+  /** Spring Boot's switch for its logging system: with {@code none} it leaves logback as logback.xml set it up. */
+  private static final String LOGGING_SYSTEM = "org.springframework.boot.logging.LoggingSystem";
 
   /** Runs the demo and exits with its outcome: 0 when both stores agree at the end. */
   public static void main(String[] args) {
@@ -40,7 +46,28 @@ public final class MigrationDemo {
    */
   static int run(Pace pace, PrintStream out) {
     Console console = new Console(out);
-    deleteOldLog();
+    // Each Spring Boot application would reset logback as it starts (the user service twice, after the outage), and
+    // the traffic's threads logging in between made logback print "No appenders present in context [default]" on the
+    // console. logback.xml is the demo's one logging configuration: the applications leave it alone.
+    String loggingSystem = System.getProperty(LOGGING_SYSTEM);
+    System.setProperty(LOGGING_SYSTEM, "none");
+    // what Spring Boot's logging system would do: java.util.logging (Tomcat's) to SLF4J, so to the log file
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
+    try {
+      return run(pace, console);
+    } finally {
+      if (loggingSystem == null) {
+        System.clearProperty(LOGGING_SYSTEM);
+      } else {
+        System.setProperty(LOGGING_SYSTEM, loggingSystem);
+      }
+    }
+  }
+
+  private static int run(Pace pace, Console console) {
     console.line("dualwrite demo (" + pace.name() + "): users move from the legacy monolith to the user service"
         + " under live traffic; logs in " + LOG_FILE);
     VerificationReport last;
@@ -100,8 +127,9 @@ public final class MigrationDemo {
     dashboard.phaseBegins();
     dashboard.watch(pace.dwell());
 
-    techLead.canary(10, "start with a few keys");
+    // a move into NEW_READS starts from the configured canary share (none here): the tech lead sets it after the move
     techLead.forward("shadow reads agree");
+    techLead.canary(10, "start with a few keys");
     dashboard.phaseBegins();
     dashboard.watch(pace.dwell());
     outage(pace, console, userService, dashboard);
@@ -115,6 +143,7 @@ public final class MigrationDemo {
     dashboard.phaseBegins();
     dashboard.watch(pace.dwell());
     techLead.forward("forward again");
+    techLead.canary(10, "start again with a few keys");
     dashboard.phaseBegins();
     dashboard.watch(pace.dwell());
 
@@ -143,12 +172,20 @@ public final class MigrationDemo {
         (System.nanoTime() - start) / 1e9, dashboard.deadLetters());
   }
 
-  private static void deleteOldLog() {
-    try {
-      Files.deleteIfExists(LOG_FILE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete the last run's log " + LOG_FILE, e);
+  /**
+   * {@code dualwrite-demo-<time>-<pid>.log} in the temporary directory, named in {@link #LOG_FILE_PROPERTY} before
+   * logback starts (this class's logger is created after it), unless the property names a file already.
+   */
+  private static Path logFile() {
+    String configured = System.getProperty(LOG_FILE_PROPERTY);
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
     }
+    String time = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).format(LocalDateTime.now());
+    Path file = Path.of(System.getProperty("java.io.tmpdir"),
+        "dualwrite-demo-" + time + "-" + ProcessHandle.current().pid() + ".log");
+    System.setProperty(LOG_FILE_PROPERTY, file.toString());
+    return file;
   }
 
   private MigrationDemo() {}

@@ -1,7 +1,7 @@
 package dev.dualwrite.samples.demo;
 
 import dev.dualwrite.DualWrite;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.read.ReadRouter;
 import dev.dualwrite.samples.monolith.LegacyMonolithApplication;
 import dev.dualwrite.samples.monolith.Order;

@@ -2,7 +2,7 @@ package dev.dualwrite.samples.demo;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.backfill.Backfill;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.verify.VerificationReport;
 import dev.dualwrite.verify.Verifier;
 

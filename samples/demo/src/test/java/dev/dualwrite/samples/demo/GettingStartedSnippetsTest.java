@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -18,10 +19,15 @@ import org.junit.jupiter.api.TestFactory;
  * docs/getting-started.md cannot drift from the samples: each Java, properties or XML block names, in an HTML comment
  * above it, either the source file it is copied from ({@code <!-- from samples/... -->}), where it must appear as
  * written (indentation aside), or, for dependencies, that its versions are the build's
- * ({@code <!-- versions: the build's -->}).
+ * ({@code <!-- versions: the build's -->}). The blocks of docs/testing.md and docs/spring-boot.md that name a source
+ * and those marked {@code versions: the build's} are checked the same way. A Java block carries its imports: it starts with the source's import lines of every type
+ * its code names, and those lines may be apart from the code in the source.
  */
 class GettingStartedSnippetsTest {
   private static final String PAGE = "docs/getting-started.md";
+  /** Pages whose blocks are checked when they name their source; others blocks there need not. */
+  private static final List<String> MARKED_PAGES = List.of("docs/testing.md", "docs/spring-boot.md");
+  private static final Pattern IMPORT = Pattern.compile("^import (static )?([\\w.]+)\\.(\\w+|\\*);$");
   private static final String FROM = "from ";
   private static final String BUILD_VERSIONS = "versions: the build's";
   private static final List<String> CHECKED_LANGUAGES = List.of("java", "properties", "xml");
@@ -32,27 +38,74 @@ class GettingStartedSnippetsTest {
   Stream<DynamicTest> everyCodeBlockIsCopiedFromTheSampleItNames() {
     return Markdown.read(PAGE).blocks().stream()
         .filter(block -> CHECKED_LANGUAGES.contains(block.language()))
-        .map(block -> DynamicTest.dynamicTest(PAGE + " line " + block.line(), () -> check(block)));
+        .map(block -> DynamicTest.dynamicTest(PAGE + " line " + block.line(), () -> check(PAGE, block)));
   }
 
-  private static void check(Markdown.Block block) throws IOException {
+  @TestFactory
+  Stream<DynamicTest> everyBlockOfTheOtherPagesThatNamesItsSourceIsCopiedFromIt() {
+    return MARKED_PAGES.stream().flatMap(page -> Markdown.read(page).blocks().stream()
+        .filter(block -> CHECKED_LANGUAGES.contains(block.language()))
+        .filter(block -> block.marker() != null
+            && (block.marker().startsWith(FROM) || block.marker().equals(BUILD_VERSIONS)))
+        .map(block -> DynamicTest.dynamicTest(page + " line " + block.line(), () -> check(page, block))));
+  }
+
+  private static void check(String page, Markdown.Block block) throws IOException {
     String marker = block.marker();
     if (marker != null && marker.startsWith(FROM)) {
       Path source = Markdown.ROOT.resolve(marker.substring(FROM.length()));
-      assertThat(source).as("the source named above the block at line %d", block.line()).isRegularFile();
-      assertAppearsIn(block, Files.readAllLines(source), source);
+      assertThat(source).as("the source named above the block at line %d of %s", block.line(), page).isRegularFile();
+      List<String> sourceLines = Files.readAllLines(source);
+      List<String> code = block.lines();
+      if (block.language().equals("java")) {
+        code = assertImports(page, block, sourceLines, source);
+      }
+      assertAppearsIn(page, block, code, sourceLines, source);
     } else if (BUILD_VERSIONS.equals(marker) && block.language().equals("xml")) {
       assertBuildVersions(block);
     } else {
-      fail("the " + block.language() + " block at line " + block.line() + " of " + PAGE + " must say where it comes"
+      fail("the " + block.language() + " block at line " + block.line() + " of " + page + " must say where it comes"
           + " from on the line above it: <!-- from <path of a sample source> --> or <!-- " + BUILD_VERSIONS
           + " --> (dependencies)");
     }
   }
 
-  /** The block's lines appear one after the other in the source, all shifted right by the same indentation. */
-  private static void assertAppearsIn(Markdown.Block block, List<String> source, Path file) {
-    List<String> snippet = block.lines();
+  /**
+   * The block's leading import lines are the source's, and include each one of the source's whose type the code
+   * names; returns the code after them.
+   */
+  private static List<String> assertImports(String page, Markdown.Block block, List<String> source, Path file) {
+    List<String> lines = block.lines();
+    int start = 0;
+    List<String> imports = new ArrayList<>();
+    while (start < lines.size() && (lines.get(start).startsWith("import ") || lines.get(start).isBlank())) {
+      if (!lines.get(start).isBlank()) {
+        imports.add(lines.get(start).strip());
+      }
+      start++;
+    }
+    List<String> code = lines.subList(start, lines.size());
+    String body = String.join("\n", code);
+    List<String> missing = new ArrayList<>();
+    for (String line : source) {
+      Matcher anImport = IMPORT.matcher(line.strip());
+      if (anImport.matches() && !anImport.group(3).equals("*")
+          && Pattern.compile("\\b" + anImport.group(3) + "\\b").matcher(body).find()
+          && !imports.contains(line.strip())) {
+        missing.add(line.strip());
+      }
+    }
+    assertThat(missing).as("the imports the block at line %d of %s needs (its code names their types); add them at"
+        + " its start", block.line(), page).isEmpty();
+    List<String> sourceLines = source.stream().map(String::strip).toList();
+    assertThat(imports).as("the imports of the block at line %d of %s, each one of %s's", block.line(), page,
+        Markdown.ROOT.relativize(file)).allSatisfy(line -> assertThat(sourceLines).contains(line));
+    return code;
+  }
+
+  /** The code's lines appear one after the other in the source, all shifted right by the same indentation. */
+  private static void assertAppearsIn(
+      String page, Markdown.Block block, List<String> snippet, List<String> source, Path file) {
     for (int start = 0; start + snippet.size() <= source.size(); start++) {
       String first = source.get(start);
       if (!first.endsWith(snippet.get(0)) || !first.substring(0, first.length() - snippet.get(0).length()).isBlank()) {
@@ -68,7 +121,7 @@ class GettingStartedSnippetsTest {
         return;
       }
     }
-    fail("the block at line " + block.line() + " of " + PAGE + " no longer appears in " + Markdown.ROOT.relativize(file)
+    fail("the block at line " + block.line() + " of " + page + " no longer appears in " + Markdown.ROOT.relativize(file)
         + " as written; copy it again from there:\n" + String.join("\n", snippet));
   }
 

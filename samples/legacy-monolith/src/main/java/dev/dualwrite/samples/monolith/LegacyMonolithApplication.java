@@ -2,7 +2,7 @@ package dev.dualwrite.samples.monolith;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.hibernate.DualWriteHibernate;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.read.IgnoreRule;
 import dev.dualwrite.read.ReadRouter;
 import jakarta.persistence.EntityManagerFactory;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.backfill.Backfill;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.read.ReadRouter;
 import dev.dualwrite.read.ReadStats;

@@ -4,7 +4,7 @@ import dev.dualwrite.DualWrite;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.backfill.Backfill;
 import dev.dualwrite.hibernate.DualWriteHibernate;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.target.HttpTargetClient;
 import dev.dualwrite.target.spi.TargetClient;

@@ -1,4 +1,4 @@
-package dev.dualwrite.legacy.spi;
+package dev.dualwrite.legacy;
 
 /** The row locks a legacy read takes, held until its transaction ends. */
 public enum RowLock {

@@ -1,4 +1,4 @@
-package dev.dualwrite.legacy.spi;
+package dev.dualwrite.legacy;
 
 import java.sql.Connection;
 import java.sql.SQLException;
