@@ -4,7 +4,7 @@ import dev.dualwrite.cutover.WriteThroughException;
 import dev.dualwrite.cutover.internal.LegacyWritePaths;
 import dev.dualwrite.cutover.internal.NodeReverseSync;
 import dev.dualwrite.cutover.internal.WriteThrough;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.phase.MigrationPhase;

@@ -3,7 +3,7 @@ package dev.dualwrite.capture;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.internal.NodeServices;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.phase.MigrationPhase;
 import java.sql.Connection;
@@ -69,7 +69,7 @@ public interface ChangeCapture {
 
   /**
    * Gives the node the legacy rows of {@code source}'s entity to apply the new service's changes to (the reverse sync
-   * of {@code NEW_WRITES}); its {@link dev.dualwrite.legacy.spi.LegacyTransaction} must support {@code upsert} and
+   * of {@code NEW_WRITES}); its {@link dev.dualwrite.legacy.LegacyTransaction} must support {@code upsert} and
    * {@code delete}, and its writes must not be captured.
    */
   void attach(LegacySource source);

@@ -16,7 +16,7 @@ import dev.dualwrite.cutover.WriteRouter;
 import dev.dualwrite.cutover.WriteThroughException;
 import dev.dualwrite.hibernate.entities.Team;
 import dev.dualwrite.hibernate.entities.User;
-import dev.dualwrite.legacy.spi.LegacySource;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.phase.PhaseMoveException;
 import dev.dualwrite.relay.RelayConfig;
 import dev.dualwrite.test.DualWriteAssertions;

@@ -10,8 +10,8 @@ import dev.dualwrite.DualWrite;
 import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.cutover.ReverseDeadLetter;
 import dev.dualwrite.cutover.ReverseSyncStatus;
-import dev.dualwrite.legacy.spi.LegacySource;
-import dev.dualwrite.legacy.spi.LegacyTransaction;
+import dev.dualwrite.legacy.LegacySource;
+import dev.dualwrite.legacy.LegacyTransaction;
 import dev.dualwrite.test.db.DatabaseTest;
 import dev.dualwrite.test.db.TestDatabase;
 import dev.dualwrite.test.service.ReferenceMirrorService;
@@ -209,14 +209,14 @@ class ReverseSyncFaultsTest {
     }
 
     @Override
-    public List<dev.dualwrite.legacy.spi.LegacyRow> scan(String afterId, int limit,
-        dev.dualwrite.legacy.spi.RowLock lock) throws SQLException {
+    public List<dev.dualwrite.legacy.LegacyRow> scan(String afterId, int limit,
+        dev.dualwrite.legacy.RowLock lock) throws SQLException {
       return tx.scan(afterId, limit, lock);
     }
 
     @Override
-    public List<dev.dualwrite.legacy.spi.LegacyRow> read(java.util.Collection<String> ids,
-        dev.dualwrite.legacy.spi.RowLock lock) throws SQLException {
+    public List<dev.dualwrite.legacy.LegacyRow> read(java.util.Collection<String> ids,
+        dev.dualwrite.legacy.RowLock lock) throws SQLException {
       return tx.read(ids, lock);
     }
 
