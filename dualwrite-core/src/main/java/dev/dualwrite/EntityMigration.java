@@ -1,6 +1,7 @@
 package dev.dualwrite;
 
 import dev.dualwrite.guard.RollbackGuard;
+import dev.dualwrite.phase.MigrationPhase;
 import java.util.Optional;
 import dev.failsafe.RetryPolicy;
 import java.time.Duration;
@@ -27,6 +28,7 @@ public final class EntityMigration {
   private final RetryPolicy<Object> retryPolicy;
   private final Set<String> sensitiveFields;
   private final RollbackGuard rollbackGuard;
+  private final boolean reverseSyncInNewOnly;
 
   EntityMigration(EntityMigrationBuilder builder) {
     this.name = builder.name;
@@ -36,6 +38,7 @@ public final class EntityMigration {
     this.retryPolicy = builder.retryPolicy;
     this.sensitiveFields = Set.copyOf(builder.sensitiveFields);
     this.rollbackGuard = builder.rollbackGuard;
+    this.reverseSyncInNewOnly = builder.reverseSyncInNewOnly;
   }
 
   /** Starts the configuration of the entity called {@code name}; see {@link EntityMigrationBuilder} for the rules. */
@@ -74,6 +77,19 @@ public final class EntityMigration {
    */
   public Set<String> sensitiveFields() {
     return sensitiveFields;
+  }
+
+  /**
+   * Whether the reverse sync goes on in {@code NEW_ONLY}, keeping a legacy copy of the new service's data (for
+   * reports, say); otherwise it stops when the entity enters NEW_ONLY. Default false.
+   */
+  public boolean reverseSyncInNewOnly() {
+    return reverseSyncInNewOnly;
+  }
+
+  /** Whether the new service's changes are synced back into legacy in {@code phase}. */
+  public boolean reverseSyncs(MigrationPhase phase) {
+    return phase.reverseSyncs() || phase == MigrationPhase.NEW_ONLY && reverseSyncInNewOnly;
   }
 
   /** The entity's automated rollback, if it has one. */

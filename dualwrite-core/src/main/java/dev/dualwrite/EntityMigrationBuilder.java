@@ -36,6 +36,7 @@ public final class EntityMigrationBuilder {
   RetryPolicy<Object> retryPolicy = EntityMigration.DEFAULT_RETRY_POLICY;
   final Set<String> sensitiveFields = new LinkedHashSet<>();
   RollbackGuard rollbackGuard;
+  boolean reverseSyncInNewOnly;
 
   EntityMigrationBuilder(String name) {
     this.name = name;
@@ -98,6 +99,15 @@ public final class EntityMigrationBuilder {
    */
   public EntityMigrationBuilder withRollbackGuard(RollbackGuard guard) {
     this.rollbackGuard = guard;
+    return this;
+  }
+
+  /**
+   * Whether the reverse sync goes on in {@code NEW_ONLY}, so that legacy keeps a copy of the new service's data (for
+   * reports or a last way back); by default it stops when the entity enters NEW_ONLY.
+   */
+  public EntityMigrationBuilder withReverseSyncInNewOnly(boolean keepLegacyCopy) {
+    this.reverseSyncInNewOnly = keepLegacyCopy;
     return this;
   }
 

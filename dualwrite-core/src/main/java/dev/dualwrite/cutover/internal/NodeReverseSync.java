@@ -133,7 +133,7 @@ public final class NodeReverseSync implements ReverseSync {
       return 0;
     }
     try {
-      if (!phase.reverseSyncs()) {
+      if (!entities.get(entity).reverseSyncs(phase)) {
         table.release(entity, node);
         return 0;
       }
@@ -253,6 +253,24 @@ public final class NodeReverseSync implements ReverseSync {
     }
     LegacyVersionsTable.put(c, entity, id, version, LegacyVersionsTable.Writer.SERVICE, clock.instant());
     return true;
+  }
+
+  /**
+   * A repair of one legacy row from the new service, which is the truth in NEW_WRITES and NEW_ONLY: writes the
+   * service's state ({@code data}, or a delete when null) over whatever legacy has, and records {@code version} (or
+   * the version legacy already took, if higher) as the row's. In the caller's transaction.
+   */
+  public void repairLegacy(LegacyTransaction tx, String entity, String id, long version, String data)
+      throws SQLException {
+    Connection c = tx.connection();
+    long known = LegacyVersionsTable.lock(c, entity, id).orElse(-1L);
+    if (data == null) {
+      tx.delete(id);
+    } else {
+      tx.upsert(id, data);
+    }
+    LegacyVersionsTable.put(c, entity, id, Math.max(known, version), LegacyVersionsTable.Writer.SERVICE,
+        clock.instant());
   }
 
   private void checkStillOurs(Connection c, String entity, String from) throws SQLException {

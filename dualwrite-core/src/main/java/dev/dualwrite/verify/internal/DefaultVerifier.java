@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.internal.NodeServices;
 import dev.dualwrite.EntityMigration;
+import dev.dualwrite.cutover.internal.NodeReverseSync;
+import dev.dualwrite.phase.Phases;
+import dev.dualwrite.phase.Store;
 import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.legacy.internal.LegacyTransactions;
 import dev.dualwrite.legacy.internal.RunControl;
@@ -68,6 +71,8 @@ public final class DefaultVerifier implements Verifier {
    */
   private final Clock clock;
   private final RunControl control;
+  private final Phases phases;
+  private final NodeReverseSync reverseSync;
 
   /** Runs on {@code dualWrite}'s node, with its target client, capture and clock. */
   public DefaultVerifier(DualWrite dualWrite, LegacySource source, VerifierConfig config) {
@@ -81,6 +86,8 @@ public final class DefaultVerifier implements Verifier {
     this.capture = node.capture().orElseThrow(() -> new IllegalStateException(
         "no outbox: configure withDataSource(...) with the monolith's database"));
     this.control = new RunControl("verifier", entity, dualWrite.phases());
+    this.phases = dualWrite.phases();
+    this.reverseSync = node.reverseSyncNode().orElse(null);
     this.config = config;
     this.clock = Clock.tick(node.clock(), Duration.ofNanos(1000));
     this.comparison = new SnapshotComparison(config.ignoredFields(), migration.sensitiveFields());
@@ -120,11 +127,17 @@ public final class DefaultVerifier implements Verifier {
   private VerificationReport execute(boolean repair) {
     control.start();
     try {
-      if (repair) {
+      // in NEW_WRITES and NEW_ONLY the new service is the truth: a repair writes its state into legacy
+      boolean legacyIsTheCopy = phases.current(entity).writeAuthority() == Store.NEW;
+      if (repair && !legacyIsTheCopy) {
         requireMirroringPhase();
       }
       VerificationRun run = startOrResume(repair);
-      VerificationReport report = new Execution(run).walk();
+      if (legacyIsTheCopy) {
+        log.info("verify {}: the new service is the truth in {}; missing and extra are legacy's{}", entity,
+            phases.current(entity), repair ? ", and a repair writes the new service's state into legacy" : "");
+      }
+      VerificationReport report = new Execution(run, legacyIsTheCopy).walk();
       log.info("{}", report.describe());
       return report;
     } finally {
@@ -160,14 +173,17 @@ public final class DefaultVerifier implements Verifier {
     private final VerificationProgress progress;
     private final SuspectSettling settling;
     private final KeyRepair repairs;
+    private final LegacyRepair legacyRepairs;
     private final long retriesBefore;
 
-    Execution(VerificationRun run) {
+    Execution(VerificationRun run, boolean legacyIsTheCopy) {
       this.run = run;
       this.retriesBefore = run.retries;
       this.progress = new VerificationProgress(entity, run, reads);
       this.settling = new SuspectSettling(entity, transactions, reads, comparison, MAPPER, progress);
       this.repairs = new KeyRepair(entity, migration.resource(), transactions, capture, settling, config);
+      this.legacyRepairs = legacyIsTheCopy && reverseSync != null ? new LegacyRepair(entity, migration.resource(),
+          transactions, target, reverseSync, settling, config) : null;
     }
 
     VerificationReport walk() {
@@ -221,7 +237,8 @@ public final class DefaultVerifier implements Verifier {
         record(difference);
       }
       if (run.repair && !settled.differences().isEmpty()) {
-        KeyRepair.Outcome outcome = repairs.repair(settled.differences());
+        KeyRepair.Outcome outcome = legacyRepairs != null ? legacyRepairs.repair(settled.differences())
+            : repairs.repair(settled.differences());
         run.repaired += outcome.sent() - outcome.unrepaired().size();
         run.notRepaired += outcome.unrepaired().size();
         outcome.unrepaired().forEach(key -> addSample(run.notRepairedSamples, key));
@@ -256,6 +273,7 @@ public final class DefaultVerifier implements Verifier {
 
   private void requireMirroringPhase() {
     control.requireMirroringPhase("repair", "legacy is not mirrored to the new service. Repair while " + entity
-        + " is in DUAL_WRITE, SHADOW_READS or NEW_READS; verify() works in every phase.");
+        + " is in DUAL_WRITE, SHADOW_READS or NEW_READS (repair into the new service) or in NEW_WRITES or NEW_ONLY"
+        + " (repair into legacy); verify() works in every phase.");
   }
 }

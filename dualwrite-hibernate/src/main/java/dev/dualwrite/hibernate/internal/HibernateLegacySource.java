@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.hibernate.Session;
-import org.hibernate.id.Assigned;
 import org.hibernate.persister.entity.AbstractEntityPersister;
 import org.hibernate.type.Type;
 import org.hibernate.SessionFactory;
@@ -184,19 +183,10 @@ public final class HibernateLegacySource implements LegacySource {
     public void upsert(String id, String snapshot) throws SQLException {
       Object key = parseId(id);
       ReverseSyncWrites.run(() -> {
-        Map<Integer, Object> values = mirrored.values(snapshot, versionProperty(), session);
-        Object entity = session.find(type, key, LockModeType.PESSIMISTIC_WRITE);
-        if (entity != null) {
-          values.forEach((index, value) -> persister.setValue(entity, index, value));
-        } else if (persister.getGenerator() instanceof Assigned) {
-          Object created = persister.instantiate(key, session);
-          values.forEach((index, value) -> persister.setValue(created, index, value));
-          session.persist(created);
-        } else {
-          insertWithId(key, values);
-        }
-        session.flush();
-        session.clear();
+        Map<Integer, Object> values = mirrored.values(snapshot, session);
+        write(key, values, !locked(key));
+        // the second-level cache, if any, must not serve the row as it was
+        factory.getCache().evict(type, key);
       });
     }
 
@@ -213,6 +203,82 @@ public final class HibernateLegacySource implements LegacySource {
       });
     }
 
+    /** Whether the row of {@code key} exists, locked for update until the transaction ends when it does. */
+    private boolean locked(Object key) throws SQLException {
+      AbstractEntityPersister mapped = singleTable(key);
+      String sql = "SELECT " + mapped.getIdentifierColumnNames()[0] + " FROM " + mapped.getTableNames()[0]
+          + " WHERE " + idCondition(mapped) + " FOR UPDATE";
+      try (PreparedStatement select = connection().prepareStatement(sql)) {
+        persister.getIdentifierType().nullSafeSet(select, key, 1, session);
+        try (java.sql.ResultSet rs = select.executeQuery()) {
+          return rs.next();
+        }
+      }
+    }
+
+    /**
+     * Writes the row of {@code key} as the new service holds it, through the mapping's table, columns and types: an
+     * {@code UPDATE} of the columns the snapshot carries (the {@code @Version} column too, so that legacy holds the
+     * row exactly as the service does; the write-through's expected version, not Hibernate's version check, guards
+     * the monolith's writes of the entity in NEW_WRITES), or an {@code INSERT} that keeps the service's id, also when
+     * legacy generates the entity's ids (which Hibernate would not keep).
+     */
+    private void write(Object key, Map<Integer, Object> values, boolean insert) throws SQLException {
+      AbstractEntityPersister mapped = singleTable(key);
+      List<String> columns = new ArrayList<>();
+      List<Integer> properties = new ArrayList<>();
+      Type[] types = persister.getPropertyTypes();
+      int version = versionProperty();
+      boolean[] writable = insert ? persister.getPropertyInsertability() : persister.getPropertyUpdateability();
+      for (int i = 0; i < types.length; i++) {
+        boolean seededVersion = insert && i == version;
+        if ((values.containsKey(i) || seededVersion) && (writable[i] || i == version)
+            && mapped.getPropertyColumnNames(i).length > 0) {
+          columns.addAll(List.of(mapped.getPropertyColumnNames(i)));
+          properties.add(i);
+        }
+      }
+      if (!insert && columns.isEmpty()) {
+        return;
+      }
+      String table = mapped.getTableNames()[0];
+      String sql = insert
+          ? "INSERT INTO " + table + " (" + String.join(", ", List.of(mapped.getIdentifierColumnNames())) + ", "
+              + String.join(", ", columns) + ") VALUES ("
+              + String.join(", ", java.util.Collections.nCopies(
+                  columns.size() + mapped.getIdentifierColumnNames().length, "?")) + ")"
+          : "UPDATE " + table + " SET " + String.join(" = ?, ", columns) + " = ? WHERE " + idCondition(mapped);
+      try (PreparedStatement statement = connection().prepareStatement(sql)) {
+        int index = 1;
+        if (insert) {
+          persister.getIdentifierType().nullSafeSet(statement, key, index, session);
+          index += mapped.getIdentifierColumnNames().length;
+        }
+        for (int i : properties) {
+          Object value = values.containsKey(i) ? values.get(i)
+              : Snapshots.fromWire(0, types[i].getReturnedClass(), mirrored.json());
+          types[i].nullSafeSet(statement, value, index, session);
+          index += mapped.getPropertyColumnNames(i).length;
+        }
+        if (!insert) {
+          persister.getIdentifierType().nullSafeSet(statement, key, index, session);
+        }
+        statement.executeUpdate();
+      }
+    }
+
+    private AbstractEntityPersister singleTable(Object key) throws SQLException {
+      if (!(persister instanceof AbstractEntityPersister mapped) || mapped.getTableNames().length != 1) {
+        throw new SQLException("cannot write " + entity() + " " + key + " from the new service into legacy: the"
+            + " entity spans several tables, which the reverse sync does not write yet");
+      }
+      return mapped;
+    }
+
+    private static String idCondition(AbstractEntityPersister mapped) {
+      return String.join(" = ? AND ", mapped.getIdentifierColumnNames()) + " = ?";
+    }
+
     /** The index of the entity's {@code @Version} property, or -1. */
     private int versionProperty() {
       if (persister.getVersionMapping() == null) {
@@ -220,43 +286,6 @@ public final class HibernateLegacySource implements LegacySource {
       }
       return List.of(persister.getPropertyNames()).indexOf(persister.getVersionMapping().getVersionAttribute()
           .getAttributeName());
-    }
-
-    /**
-     * Inserts a row the new service created, keeping its id, when the entity's ids are generated by legacy (an
-     * identity column, a sequence), which Hibernate would not keep: one {@code INSERT} of the id and the snapshot's
-     * columns, bound by the mapping's own types.
-     */
-    private void insertWithId(Object key, Map<Integer, Object> values) throws SQLException {
-      if (!(persister instanceof AbstractEntityPersister mapped) || mapped.getTableNames().length != 1) {
-        throw new SQLException("cannot insert " + entity() + " " + key + ", created by the new service: the entity"
-            + " spans several tables and its ids are generated by legacy");
-      }
-      List<String> columns = new ArrayList<>(List.of(mapped.getIdentifierColumnNames()));
-      List<Integer> properties = new ArrayList<>();
-      Type[] types = persister.getPropertyTypes();
-      for (int i = 0; i < types.length; i++) {
-        boolean version = i == versionProperty();
-        if ((values.containsKey(i) || version) && persister.getPropertyInsertability()[i]
-            && mapped.getPropertyColumnNames(i).length > 0) {
-          columns.addAll(List.of(mapped.getPropertyColumnNames(i)));
-          properties.add(i);
-        }
-      }
-      String sql = "INSERT INTO " + mapped.getTableNames()[0] + " (" + String.join(", ", columns) + ") VALUES ("
-          + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
-      try (PreparedStatement insert = connection().prepareStatement(sql)) {
-        Type idType = persister.getIdentifierType();
-        idType.nullSafeSet(insert, key, 1, session);
-        int index = 1 + mapped.getIdentifierColumnNames().length;
-        for (int i : properties) {
-          Object value = values.containsKey(i) ? values.get(i)
-              : Snapshots.fromWire(0, persister.getPropertyTypes()[i].getReturnedClass(), mirrored.json());
-          types[i].nullSafeSet(insert, value, index, session);
-          index += mapped.getPropertyColumnNames(i).length;
-        }
-        insert.executeUpdate();
-      }
     }
 
     @Override

@@ -140,17 +140,15 @@ final class MirroredEntity {
   /**
    * The inverse of {@link #snapshot}: the value of each property {@code snapshot} carries, by property index, as the
    * entity holds it (a to-one association as a reference to the associated entity). Properties the snapshot does not
-   * carry, and those it never carries (ignored, collections), are left out, and so is the version property: Hibernate
-   * keeps it.
+   * carry, and those it never carries (ignored, collections), are left out.
    *
-   * @param versionProperty the index of the {@code @Version} property, or -1
    * @throws IllegalArgumentException naming the field when a value cannot be read back
    */
-  Map<Integer, Object> values(String snapshot, int versionProperty, SessionImplementor session) {
+  Map<Integer, Object> values(String snapshot, SessionImplementor session) {
     Map<String, Object> fields = json.read(snapshot);
     Map<Integer, Object> values = new LinkedHashMap<>();
     for (int i = 0; i < kinds.length; i++) {
-      if (kinds[i] == Kind.SKIP || i == versionProperty || !fields.containsKey(jsonNames[i])) {
+      if (kinds[i] == Kind.SKIP || !fields.containsKey(jsonNames[i])) {
         continue;
       }
       Object wire = fields.get(jsonNames[i]);
