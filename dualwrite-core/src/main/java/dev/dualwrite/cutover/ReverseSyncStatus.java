@@ -20,6 +20,7 @@ import java.time.Instant;
  * @param failed changes legacy refused, now dead letters
  * @param deadLetters dead letters waiting now
  * @param consumer the node that holds the lease on the feed, or null
+ * @param caughtUpAt when the consuming node last read the feed and found nothing after its cursor, or null
  * @param lastChangeAt when the new service made the last change applied, or null
  * @param unreadable why the state could not be read, or null
  */
@@ -36,5 +37,6 @@ public record ReverseSyncStatus(
     long failed,
     long deadLetters,
     String consumer,
+    Instant caughtUpAt,
     Instant lastChangeAt,
     String unreadable) {}

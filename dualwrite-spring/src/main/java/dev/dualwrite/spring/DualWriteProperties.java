@@ -144,17 +144,20 @@ public record DualWriteProperties(
    * @param sensitiveFields Snapshot fields whose values never appear in logs, dead letters or mismatch reports (they
    *     are still sent to the new service). Default: none.
    * @param retry How deliveries of this entity are retried before the change is dead-lettered.
+   * @param reverseSyncInNewOnly Whether the new service's changes go on being synced back into legacy in NEW_ONLY, to
+   *     keep a legacy copy (for reports); otherwise the reverse sync stops there. Default false.
    */
   public record Entity(
       String resource,
       @DefaultValue("0") double canaryPercent,
       @DefaultValue("0.1") double shadowSampleRate,
       @DefaultValue List<String> sensitiveFields,
-      @DefaultValue Retry retry) {
+      @DefaultValue Retry retry,
+      @DefaultValue("false") boolean reverseSyncInNewOnly) {
 
     /** Every setting at its default. */
     public static Entity defaults() {
-      return new Entity(null, 0, 0.1, List.of(), Retry.defaults());
+      return new Entity(null, 0, 0.1, List.of(), Retry.defaults(), false);
     }
 
     /** Copies the field list. */

@@ -147,7 +147,7 @@ public final class NodeReverseSync implements ReverseSync {
       ReverseSyncTable.State state = table.read(entity).orElseThrow();
       FeedPage page = target.changes(entities.get(entity).resource(), state.cursor(), PAGE);
       if (page.items().isEmpty()) {
-        table.observeHead(entity, node, page.head(), 0, now);
+        table.observeHead(entity, node, page.head(), clock.instant());
         return 0;
       }
       return apply(source, entity, state.cursor(), page);
@@ -325,6 +325,30 @@ public final class NodeReverseSync implements ReverseSync {
     }
   }
 
+  /**
+   * Whether the entity's reverse sync caught up with the new service's feed (read it and found nothing left to apply)
+   * within the last {@code within}, with no dead letter: the gate into NEW_ONLY, where the service's clients go on
+   * writing and "nothing left at this very moment" may never hold.
+   */
+  public GateResult recentlyCaughtUpGate(String entity, Duration within) {
+    String name = "reverse-sync-caught-up";
+    String expected = "the reverse sync caught up with the new service's feed within the last " + within
+        + ", and no reverse dead letter";
+    try {
+      Optional<ReverseSyncTable.State> state = table.read(entity);
+      long dead = table.countDeadLetters(entity);
+      if (state.isEmpty() || state.get().caughtUpAt() == null) {
+        return new GateResult(name, false, state.isEmpty() ? "no reverse sync has begun"
+            : "not caught up since it began", expected);
+      }
+      Duration ago = Duration.between(state.get().caughtUpAt(), clock.instant());
+      return new GateResult(name, ago.compareTo(within) <= 0 && dead == 0, "caught up " + ago.toMillis() + " ms ago"
+          + (dead == 0 ? "" : ", " + dead + " dead letter(s)"), expected);
+    } catch (SQLException e) {
+      return new GateResult(name, false, "cannot tell: " + e.getMessage(), expected);
+    }
+  }
+
   /** When the monolith last wrote the entity since it entered NEW_WRITES; empty when it has not. */
   public Optional<Instant> lastMonolithWrite(String entity) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
@@ -340,7 +364,7 @@ public final class NodeReverseSync implements ReverseSync {
       long dead = table.countDeadLetters(entity);
       if (read.isEmpty()) {
         return new ReverseSyncStatus(entity, false, null, null, false, 0, Duration.ZERO, 0, 0, 0, dead, null, null,
-            null);
+            null, null);
       }
       ReverseSyncTable.State s = read.get();
       boolean caughtUp = Objects.equals(s.cursor(), s.headCursor()) && s.behind() == 0;
@@ -349,9 +373,9 @@ public final class NodeReverseSync implements ReverseSync {
       Duration lag = caughtUp || s.lastChangeAt() == null ? Duration.ZERO : Duration.between(s.lastChangeAt(), now);
       return new ReverseSyncStatus(entity, true, s.cursor(), s.headCursor(), caughtUp, caughtUp ? 0 : s.behind(),
           lag.isNegative() ? Duration.ZERO : lag, s.applied(), s.skipped(), s.failed(), dead,
-          leased ? s.leaseOwner() : null, s.lastChangeAt(), null);
+          leased ? s.leaseOwner() : null, s.caughtUpAt(), s.lastChangeAt(), null);
     } catch (SQLException e) {
-      return new ReverseSyncStatus(entity, false, null, null, false, 0, Duration.ZERO, 0, 0, 0, 0, null, null,
+      return new ReverseSyncStatus(entity, false, null, null, false, 0, Duration.ZERO, 0, 0, 0, 0, null, null, null,
           e.getMessage());
     }
   }

@@ -37,6 +37,9 @@ import javax.sql.DataSource;
  * status view shows the same evidence. Thread-safe.
  */
 public final class GateKeeper implements MoveCheck {
+  /** How recently the reverse sync must have caught up for the move into NEW_ONLY. */
+  static final Duration REVERSE_SYNC_RECENTLY = Duration.ofSeconds(10);
+
   private final PhaseGates gates;
   private final DataSource dataSource;
   private final PhaseStore store;
@@ -148,7 +151,7 @@ public final class GateKeeper implements MoveCheck {
       case NEW_ONLY -> {
         soakTime(e, results);
         if (reverseSync != null) {
-          results.add(reverseSync.caughtUpGate(entity));
+          results.add(reverseSync.recentlyCaughtUpGate(entity, REVERSE_SYNC_RECENTLY));
           legacyWritesQuiet(entity, results);
         }
         noDeadLetters(e, results);

@@ -20,13 +20,13 @@ import javax.sql.DataSource;
  */
 public final class ReverseSyncTable {
   private static final String COLUMNS = "entity, feed_cursor, lease_owner, lease_until, applied, skipped, failed,"
-      + " head_cursor, behind, last_change_at, started_at, updated_at";
+      + " head_cursor, behind, caught_up_at, last_change_at, started_at, updated_at";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM dualwrite_reverse_sync WHERE entity = ?";
   private static final String BEGIN_UPDATE = "UPDATE dualwrite_reverse_sync SET feed_cursor = ?, lease_owner = NULL,"
-      + " lease_until = NULL, applied = 0, skipped = 0, failed = 0, head_cursor = ?, behind = 0, last_change_at = NULL,"
-      + " started_at = ?, updated_at = ? WHERE entity = ?";
+      + " lease_until = NULL, applied = 0, skipped = 0, failed = 0, head_cursor = ?, behind = 0, caught_up_at = NULL,"
+      + " last_change_at = NULL, started_at = ?, updated_at = ? WHERE entity = ?";
   private static final String BEGIN_INSERT = "INSERT INTO dualwrite_reverse_sync (" + COLUMNS + ")"
-      + " VALUES (?, ?, NULL, NULL, 0, 0, 0, ?, 0, NULL, ?, ?)";
+      + " VALUES (?, ?, NULL, NULL, 0, 0, 0, ?, 0, NULL, NULL, ?, ?)";
   private static final String ACQUIRE = "UPDATE dualwrite_reverse_sync SET lease_owner = ?, lease_until = ?"
       + " WHERE entity = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)";
   private static final String RELEASE = "UPDATE dualwrite_reverse_sync SET lease_owner = NULL, lease_until = NULL"
@@ -35,7 +35,7 @@ public final class ReverseSyncTable {
       + " skipped = skipped + ?, failed = failed + ?, head_cursor = ?, behind = ?,"
       + " last_change_at = COALESCE(?, last_change_at), updated_at = ? WHERE entity = ?";
   private static final String OBSERVE_HEAD = "UPDATE dualwrite_reverse_sync SET head_cursor = ?, behind = ?,"
-      + " updated_at = ? WHERE entity = ? AND lease_owner = ?";
+      + " caught_up_at = ?, updated_at = ? WHERE entity = ? AND lease_owner = ?";
   private static final String DEAD_COLUMNS =
       "id, entity, entity_id, operation, version, attempts, last_error, created_at";
   private static final String ADD_DEAD = "INSERT INTO dualwrite_reverse_dead_letters (entity, entity_id, operation,"
@@ -58,9 +58,11 @@ public final class ReverseSyncTable {
    * @param leaseOwner the node consuming the feed, or null
    * @param headCursor the feed's head when last read
    * @param behind how many changes the last page read left after it (0 when the page reached the head)
+   * @param caughtUpAt when the consumer last read the feed and found nothing after its cursor; null before
    */
   public record State(String entity, String cursor, String leaseOwner, Instant leaseUntil, long applied, long skipped,
-      long failed, String headCursor, long behind, Instant lastChangeAt, Instant startedAt, Instant updatedAt) {}
+      long failed, String headCursor, long behind, Instant caughtUpAt, Instant lastChangeAt, Instant startedAt,
+      Instant updatedAt) {}
 
   private final DataSource dataSource;
 
@@ -132,16 +134,20 @@ public final class ReverseSyncTable {
     }
   }
 
-  /** Records the feed's head as {@code owner} last read it, when no change was left to apply. */
-  public void observeHead(String entity, String owner, String head, long behind, Instant now) throws SQLException {
+  /**
+   * Records that {@code owner} read the feed at {@code now} and found no change after its cursor: caught up with the
+   * head it read.
+   */
+  public void observeHead(String entity, String owner, String head, Instant now) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(OBSERVE_HEAD)) {
       c.setAutoCommit(true);
       s.setString(1, head);
-      s.setLong(2, behind);
+      s.setLong(2, 0);
       Jdbc.setInstant(s, 3, now);
-      s.setString(4, entity);
-      s.setString(5, owner);
+      Jdbc.setInstant(s, 4, now);
+      s.setString(5, entity);
+      s.setString(6, owner);
       s.executeUpdate();
     }
   }
@@ -270,7 +276,8 @@ public final class ReverseSyncTable {
         }
         return Optional.of(new State(rs.getString("entity"), rs.getString("feed_cursor"), rs.getString("lease_owner"),
             Jdbc.getInstant(rs, "lease_until"), rs.getLong("applied"), rs.getLong("skipped"), rs.getLong("failed"),
-            rs.getString("head_cursor"), rs.getLong("behind"), Jdbc.getInstant(rs, "last_change_at"),
+            rs.getString("head_cursor"), rs.getLong("behind"), Jdbc.getInstant(rs, "caught_up_at"),
+            Jdbc.getInstant(rs, "last_change_at"),
             Jdbc.getInstant(rs, "started_at"), Jdbc.getInstant(rs, "updated_at")));
       }
     }

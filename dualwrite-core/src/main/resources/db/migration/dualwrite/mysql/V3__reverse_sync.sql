@@ -13,6 +13,7 @@ CREATE TABLE IF NOT EXISTS dualwrite_reverse_sync (
   failed            BIGINT           NOT NULL,
   head_cursor       VARCHAR(200),
   behind            BIGINT           NOT NULL,
+  caught_up_at      DATETIME(6)      NULL,
   last_change_at    DATETIME(6)      NULL,
   started_at        DATETIME(6)      NOT NULL,
   updated_at        DATETIME(6)      NOT NULL

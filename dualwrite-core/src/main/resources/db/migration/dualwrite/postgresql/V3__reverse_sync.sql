@@ -13,6 +13,7 @@ CREATE TABLE IF NOT EXISTS dualwrite_reverse_sync (
   failed            BIGINT           NOT NULL,
   head_cursor       VARCHAR(200),
   behind            BIGINT           NOT NULL,
+  caught_up_at      TIMESTAMP WITH TIME ZONE,
   last_change_at    TIMESTAMP WITH TIME ZONE,
   started_at        TIMESTAMP WITH TIME ZONE NOT NULL,
   updated_at        TIMESTAMP WITH TIME ZONE NOT NULL

@@ -148,6 +148,7 @@ public final class DualWriteFactory {
         () -> builder.withShadowSampleRate(settings.shadowSampleRate()).build());
     apply(prefix + ".sensitive-fields", settings.sensitiveFields(),
         () -> builder.withSensitiveFields(settings.sensitiveFields().toArray(String[]::new)).build());
+    builder.withReverseSyncInNewOnly(settings.reverseSyncInNewOnly());
 
     DualWriteProperties.Retry retry = settings.retry();
     RetryPolicyBuilder<Object> policy = RetryPolicy.builder().withJitter(RETRY_JITTER);

@@ -1,6 +1,7 @@
 package dev.dualwrite.samples.demo;
 
 import dev.dualwrite.DualWrite;
+import dev.dualwrite.cutover.ReverseSyncStatus;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.read.ReadRouter;
 import dev.dualwrite.read.ReadStats;
@@ -68,6 +69,12 @@ final class Dashboard {
             + " legacy, %d user service", phaseLabel,
         now.requests() - trafficAtStart.requests(), now.requests(), now.failed() - trafficAtStart.failed(),
         now.failed(), mirror.backlog(), readsSincePhaseBegan(), readsNow.servedByLegacy(), readsNow.servedByNew());
+    ReverseSyncStatus back = dualWrite.reverseSync().status(reads.entity());
+    if (back.started() && dualWrite.entity(reads.entity()).reverseSyncs(techLead.phase())) {
+      console.detail(String.format(Locale.ROOT, "reverse sync: %s, %d changes of the user service applied to legacy,"
+          + " %d dead letters", back.caughtUp() ? "caught up" : "behind, lag " + back.lag().toMillis() + " ms",
+          back.applied(), back.deadLetters()));
+    }
   }
 
   /** The outbox backlog now. */

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +75,9 @@ public final class MigrationDemo {
     VerificationReport last;
     Traffic.Counts traffic;
     String trafficProblem;
+    long serviceWrites;
+    long serviceWritesFailed;
+    String serviceProblem;
     try (UserServiceNode userService = UserServiceNode.start()) {
       console.event("user service up at %s, with its own database", userService.mirrorUrl());
       try (MonolithNode monolith = MonolithNode.start(userService.mirrorUrl())) {
@@ -80,15 +85,31 @@ public final class MigrationDemo {
         console.event("legacy monolith up at %s: %d users (half with an order), users in %s", monolith.baseUri(),
             seeded.size(), monolith.dualWrite().phases().current(USERS));
         StoreCheck stores = new StoreCheck(monolith.dualWrite(), monolith.userRows(), console, pace);
-        try (Traffic live = new Traffic(monolith.baseUri(), pace.requestPause(), seeded)) {
+        // every tenth user (each with an order) is left to the user service's own clients once it owns users
+        List<Long> serviceUsers = new ArrayList<>();
+        List<UserView> monolithUsers = new ArrayList<>();
+        for (int i = 0; i < seeded.size(); i++) {
+          if (i % 10 == 0) {
+            serviceUsers.add(seeded.get(i).id());
+          } else {
+            monolithUsers.add(seeded.get(i));
+          }
+        }
+        try (Traffic live = new Traffic(monolith.baseUri(), pace.requestPause(), monolithUsers);
+            ServiceApiWrites serviceApi = new ServiceApiWrites(userService.usersApiUrl(), pace.requestPause(),
+                serviceUsers)) {
           console.event("traffic: creates, updates, deletes and reads of users and orders, one request every %d ms",
               pace.requestPause().toMillis());
-          migrate(pace, console, monolith, userService, live, stores);
+          migrate(pace, console, monolith, userService, live, serviceApi, stores);
           live.stop();
+          serviceApi.pause();
           traffic = live.counts();
           trafficProblem = live.firstProblem();
+          serviceWrites = serviceApi.writes();
+          serviceWritesFailed = serviceApi.failed();
+          serviceProblem = serviceApi.firstProblem();
         }
-        stores.drain();
+        stores.reverseSyncCaughtUp();
         last = stores.verify();
       }
     } catch (DemoFailure e) {
@@ -99,18 +120,22 @@ public final class MigrationDemo {
       console.line("demo failed: " + e + " (stack trace in " + LOG_FILE + ")");
       return 1;
     }
-    console.event("traffic: %d requests, %d failed; %d user reads, %d stale", traffic.requests(), traffic.failed(),
-        traffic.userReads(), traffic.staleReads());
+    console.event("traffic: %d requests, %d failed; %d user reads, %d stale; %d writes through the user service's API,"
+        + " %d failed", traffic.requests(), traffic.failed(), traffic.userReads(), traffic.staleReads(),
+        serviceWrites, serviceWritesFailed);
     if (trafficProblem != null) {
       console.detail("first problem: " + trafficProblem);
     }
+    if (serviceProblem != null) {
+      console.detail("first problem of the user service's API: " + serviceProblem);
+    }
     last.describe().lines().skip(1).forEach(console::detail);
     console.line(last.summary());
-    return last.isClean() && traffic.failed() == 0 && traffic.staleReads() == 0 ? 0 : 1;
+    return last.isClean() && traffic.failed() == 0 && traffic.staleReads() == 0 && serviceWritesFailed == 0 ? 0 : 1;
   }
 
   private static void migrate(Pace pace, Console console, MonolithNode monolith, UserServiceNode userService,
-      Traffic traffic, StoreCheck stores) {
+      Traffic traffic, ServiceApiWrites serviceApi, StoreCheck stores) {
     DualWrite dualWrite = monolith.dualWrite();
     TechLead techLead = new TechLead(dualWrite.phases(), USERS, console, pace);
     Dashboard dashboard = new Dashboard(dualWrite, monolith.userReads(), traffic, techLead, console, pace);
@@ -147,8 +172,60 @@ public final class MigrationDemo {
     dashboard.phaseBegins();
     dashboard.watch(pace.dwell());
 
+    // the second half: the user service becomes authoritative, then owns users
+    techLead.canary(100, "every key again");
+    dashboard.phaseBegins();
+    dashboard.watch(pace.dwell());
+    techLead.forward("the user service becomes authoritative for users");
+    serviceApi.resume();
+    console.event("the user service's own API writes users now (%s), beside the monolith's writes, which go"
+        + " through to it before they commit", userService.usersApiUrl());
+    dashboard.phaseBegins();
+    dashboard.watch(pace.dwell());
+    serviceApi.pause();
+    console.event("rollback drill: the user service's own clients pause; legacy must hold every change they made");
+    ordersShowTheServicesUsers(console, monolith, serviceApi, stores);
+    techLead.back("rollback drill: legacy authoritative again");
+    dashboard.phaseBegins();
+    dashboard.watch(pace.dwell());
+    techLead.canary(100, "every key again");
+    techLead.forward("the user service is authoritative again");
+    serviceApi.resume();
+    dashboard.phaseBegins();
+    dashboard.watch(pace.dwell());
+
+    traffic.stopUserWrites();
+    console.event("the monolith's last user writes moved to the user service: it only reads users and writes orders"
+        + " now");
+    techLead.forward("no legacy code writes users any more");
+    dashboard.phaseBegins();
+    dashboard.watch(pace.dwell());
+
     console.event("where reads went, phase by phase:");
     dashboard.finish().forEach(console::detail);
+  }
+
+  /**
+   * Checks the legacy join: each order of a user the service's API renamed shows the service's name, read from
+   * legacy's users table once the reverse sync has applied it.
+   */
+  private static void ordersShowTheServicesUsers(Console console, MonolithNode monolith, ServiceApiWrites serviceApi,
+      StoreCheck stores) {
+    stores.reverseSyncCaughtUp();
+    int checked = 0;
+    for (Map.Entry<Long, String> renamed : serviceApi.lastNames().entrySet()) {
+      Long order = monolith.seededOrderOf(renamed.getKey());
+      if (order == null) {
+        continue;
+      }
+      String shown = monolith.orderUserName(order);
+      if (!renamed.getValue().equals(shown)) {
+        throw new DemoFailure("order " + order + " shows user " + renamed.getKey() + " as '" + shown + "', but the user"
+            + " service renamed them '" + renamed.getValue() + "'");
+      }
+      checked++;
+    }
+    console.event("legacy join: %d orders of users renamed through the user service's API show the new names", checked);
   }
 
   /** Stops the user service for a while: writes go on, the backlog rises; it comes back and the backlog drains. */

@@ -10,7 +10,11 @@ import dev.dualwrite.samples.monolith.User;
 import dev.dualwrite.samples.monolith.UserRepository;
 import dev.dualwrite.samples.monolith.UserView;
 import java.net.URI;
+import dev.dualwrite.samples.monolith.OrderView;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.web.client.RestClient;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -23,6 +27,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 final class MonolithNode implements AutoCloseable {
   private final ConfigurableApplicationContext context;
   private final URI baseUri;
+  private final Map<Long, Long> seededOrders = new HashMap<>();
 
   private MonolithNode(ConfigurableApplicationContext context) {
     this.context = context;
@@ -43,7 +48,11 @@ final class MonolithNode implements AutoCloseable {
         "--dualwrite.entities.users.retry.max-delay=1s",
         "--dualwrite.entities.users.retry.max-attempts=300",
         // every read compared in the comparing phases: the mismatch-rate gate has its sample in seconds
-        "--dualwrite.entities.users.shadow-sample-rate=1"));
+        "--dualwrite.entities.users.shadow-sample-rate=1",
+        // a demo's soak in NEW_WRITES before NEW_ONLY is seconds, not the default day
+        "--dualwrite.gates.min-new-writes-soak=3s",
+        // legacy keeps a copy of users in NEW_ONLY, for the orders' join and the final verification
+        "--dualwrite.entities.users.reverse-sync-in-new-only=true"));
   }
 
   /** Where its REST API is, e.g. {@code http://127.0.0.1:41234}. */
@@ -79,8 +88,21 @@ final class MonolithNode implements AutoCloseable {
     for (int i = 0; i < saved.size(); i += 2) {
       orders.add(new Order(saved.get(i), "welcome pack", 1000 + i));
     }
-    context.getBean(OrderRepository.class).saveAll(orders);
+    for (Order order : context.getBean(OrderRepository.class).saveAll(orders)) {
+      seededOrders.put(order.getUser().getId(), order.getId());
+    }
     return saved.stream().map(user -> new UserView(user.getId(), user.getName(), user.getEmail())).toList();
+  }
+
+  /** The order {@link #seed} gave user {@code userId}, or null. */
+  Long seededOrderOf(long userId) {
+    return seededOrders.get(userId);
+  }
+
+  /** The user name the monolith's {@code GET /orders/{id}} shows: read through the legacy join. */
+  String orderUserName(long orderId) {
+    return RestClient.create(baseUri.toString()).get().uri("/orders/{id}", orderId).retrieve()
+        .body(OrderView.class).userName();
   }
 
   @Override

@@ -26,8 +26,8 @@ record Pace(
     long backfillRowsPerSecond,
     Duration patience) {
 
-  /** The README's demo: about a minute and a half after start-up. */
-  static final Pace FULL = new Pace("full", 2000, Duration.ofMillis(20), Duration.ofSeconds(8), Duration.ofSeconds(2),
+  /** The README's demo: about two minutes after start-up. */
+  static final Pace FULL = new Pace("full", 2000, Duration.ofMillis(20), Duration.ofSeconds(6), Duration.ofSeconds(2),
       Duration.ofSeconds(5), 250, 1000, Duration.ofSeconds(90));
 
   /** The test suite's demo: every step, shorter. */

@@ -3,7 +3,10 @@ package dev.dualwrite.samples.demo;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.backfill.Backfill;
 import dev.dualwrite.legacy.LegacySource;
+import dev.dualwrite.cutover.ReverseSyncStatus;
 import dev.dualwrite.verify.VerificationReport;
+import java.time.Duration;
+import java.time.Instant;
 import dev.dualwrite.verify.Verifier;
 
 /**
@@ -54,6 +57,28 @@ final class StoreCheck {
     report = verifier.verify();
     console.event("%s", report.summary());
     return report;
+  }
+
+  /**
+   * Waits until legacy holds every change the new service made before this call (the reverse sync caught up with its
+   * feed after it), when the entity is synced back; returns at once otherwise.
+   *
+   * @throws DemoFailure when it has not within the pace's patience
+   */
+  void reverseSyncCaughtUp() {
+    Instant since = Instant.now();
+    long deadline = System.nanoTime() + pace.patience().toNanos();
+    while (dualWrite.entity(rows.entity()).reverseSyncs(dualWrite.phases().current(rows.entity()))) {
+      ReverseSyncStatus status = dualWrite.reverseSync().status(rows.entity());
+      if (status.caughtUpAt() != null && status.caughtUpAt().isAfter(since)) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new DemoFailure("the reverse sync did not catch up within " + pace.patience().toSeconds() + " s: "
+            + status);
+      }
+      Pace.sleep(Duration.ofMillis(50));
+    }
   }
 
   /** Verifies both stores once, without printing. */

@@ -39,8 +39,21 @@ final class TechLead {
    * @throws DemoFailure when the gates still refuse after the pace's patience
    */
   void forward(String reason) {
+    step(phase().next(), reason);
+  }
+
+  /**
+   * Moves one step back once its gates pass (only the step out of NEW_WRITES has one: legacy must hold every change
+   * of the new service first), printing what holds the move meanwhile.
+   *
+   * @throws DemoFailure when the gates still refuse after the pace's patience
+   */
+  void back(String reason) {
+    step(phase().previous(), reason);
+  }
+
+  private void step(MigrationPhase to, String reason) {
     MigrationPhase from = phase();
-    MigrationPhase to = from.next();
     long deadline = System.nanoTime() + pace.patience().toNanos();
     long nextReport = System.nanoTime();
     while (true) {
@@ -65,11 +78,6 @@ final class TechLead {
       }
       Pace.sleep(RECHECK);
     }
-  }
-
-  /** Moves one step back; backward moves have no gates. */
-  void back(String reason) {
-    report(phases.move(entity, phase().previous(), ACTOR, reason), List.of());
   }
 
   /** Sets the share of keys {@code NEW_READS} serves from the new service. */

@@ -41,6 +41,7 @@ final class Traffic implements AutoCloseable {
   private final AtomicReference<String> firstProblem = new AtomicReference<>();
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile boolean userWrites = true;
   private int created;
 
   /**
@@ -69,6 +70,14 @@ final class Traffic implements AutoCloseable {
   /** The first failed request or stale read, described; null when there was none. */
   String firstProblem() {
     return firstProblem.get();
+  }
+
+  /**
+   * From now on writes no user through the monolith (its code for that has moved to the user service): user writes
+   * become user reads; orders are still written.
+   */
+  void stopUserWrites() {
+    userWrites = false;
   }
 
   /** Stops sending and waits for the request in flight. Stopping again does nothing. */
@@ -104,7 +113,9 @@ final class Traffic implements AutoCloseable {
   }
 
   private void oneRequest(int dice) {
-    if (userIds.isEmpty() || dice < 15) {
+    if (!userWrites && dice < 80) {
+      readUser();
+    } else if (userIds.isEmpty() || dice < 15) {
       createUser();
     } else if (dice < 55) {
       readUser();

@@ -56,6 +56,11 @@ final class UserServiceNode implements AutoCloseable {
     running = null;
   }
 
+  /** The base URL of the service's own API for users, e.g. {@code http://127.0.0.1:8081/api/users}. */
+  String usersApiUrl() {
+    return "http://127.0.0.1:" + port + "/api/users";
+  }
+
   /** The mirror-protocol base URL the monolith delivers to. */
   String mirrorUrl() {
     return "http://127.0.0.1:" + port + "/mirror";

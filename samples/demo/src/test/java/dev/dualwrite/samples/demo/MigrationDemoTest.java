@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class MigrationDemoTest {
 
   @Test
-  void walksUsersThroughThePhasesThroughAnOutageAndEndsWithBothStoresAgreeing() {
+  void walksUsersThroughAllSixPhasesThroughAnOutageAndBackStepsAndEndsWithBothStoresAgreeing() {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     ByteArrayOutputStream stray = new ByteArrayOutputStream();
     PrintStream console = System.out;
@@ -57,8 +57,21 @@ class MigrationDemoTest {
         "backlog drained: ",
         "users: canary 100 % of keys",
         "users: NEW_READS -> SHADOW_READS",
+        "users: NEW_READS -> NEW_WRITES",
+        "gate change-feed: ",
+        "the user service's own API writes users now",
+        "legacy join: ",
+        "users: NEW_WRITES -> NEW_READS",
+        "gate reverse-sync-caught-up: ",
+        "users: NEW_WRITES -> NEW_ONLY",
+        "gate legacy-writes-quiet: ",
         "where reads went, phase by phase:",
         ", 0 failed; ");
+    assertThat(lines).as("the user service's writes reach legacy")
+        .anySatisfy(line -> assertThat(line).containsPattern("reverse sync: .*, [1-9]\\d* changes of the user service"
+            + " applied to legacy"));
+    assertThat(lines).as("orders show the users the user service renamed, read through the legacy join")
+        .anySatisfy(line -> assertThat(line).containsPattern("legacy join: [1-9]\\d* orders of users renamed"));
     assertThat(lines).as("the canary phases serve some keys from the user service")
         .anySatisfy(line -> assertThat(line).containsPattern("NEW_READS 10 % +traffic .* reads: \\d+ legacy, [1-9]\\d*"
             + " user service"));

@@ -87,7 +87,7 @@ class LegacyMonolithTest {
           .as("written before DUAL_WRITE: the backfill's job").isEmpty();
       assertThat(userService.liveDocuments("orders")).as("orders are not mirrored").isEmpty();
       assertThat(http.get().uri("/orders/{id}", graceOrder.id()).retrieve().body(OrderView.class))
-          .isEqualTo(new OrderView(graceOrder.id(), grace.id(), "COBOL compiler", 4300));
+          .isEqualTo(new OrderView(graceOrder.id(), grace.id(), "Grace Hopper", "COBOL compiler", 4300));
       assertThatThrownBy(() -> http.get().uri("/orders/{id}", linusOrder.id()).retrieve().toBodilessEntity())
           .as("a user's orders go with the user").isInstanceOf(HttpClientErrorException.NotFound.class);
 
