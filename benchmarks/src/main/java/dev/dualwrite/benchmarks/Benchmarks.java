@@ -9,7 +9,7 @@ import java.util.Map;
  * Runs the benchmarks and prints each figure as {@code <name> <value> <unit>}, one per line.
  *
  * <pre>
- * Benchmarks [--quick] [figure-group ...]     groups: write, lag, drain, router, shadow, backfill (default: all)
+ * Benchmarks [--quick] [figure-group ...]     groups: write, lag, drain, router, shadow, backfill, cutover (default: all)
  * </pre>
  *
  * <p>{@code --quick} shrinks every run to a smoke test (the test suite runs it so the harness cannot rot); its
@@ -31,6 +31,7 @@ public final class Benchmarks {
     GROUPS.put("router", RouterDecisionBenchmark::run);
     GROUPS.put("shadow", ShadowLatencyBenchmark::run);
     GROUPS.put("backfill", BackfillVerifyBenchmark::run);
+    GROUPS.put("cutover", CutoverBenchmark::run);
   }
 
   public static void main(String[] args) throws Exception {

@@ -7,7 +7,7 @@ import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.storage.internal.LegacyVersionsTable;
 import dev.dualwrite.target.DeliveryOutcome;
 import dev.dualwrite.target.DeliveryResult;
-import dev.dualwrite.target.HeldVersion;
+import dev.dualwrite.target.Precondition;
 import dev.dualwrite.target.TargetException;
 import dev.dualwrite.target.spi.TargetClient;
 import java.sql.Connection;
@@ -15,13 +15,12 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The write path of {@code NEW_WRITES}: each change a monolith transaction made to such an entity is written to the
- * new service, which is authoritative, before the transaction commits, on condition that the service still holds the
- * version legacy last took for the row (kept in {@code dualwrite_legacy_versions}; for a row not written since the
- * entity entered NEW_WRITES, whatever the service holds as long as it came from the mirror). A write the service
+ * new service, which is authoritative, before the transaction commits, in one request, on condition that the service
+ * still holds the version legacy last took for the row (kept in {@code dualwrite_legacy_versions}; for a row not
+ * written since the entity entered NEW_WRITES, whatever the service holds as long as it came from the mirror). A write the service
  * refuses, or cannot take, fails the transaction; a write based on a row the service has changed since fails as a
  * conflict. Runs on the application's thread, inside its transaction. Thread-safe.
  */
@@ -51,23 +50,16 @@ public final class WriteThrough {
     String entity = change.entity();
     String id = change.entityId();
     try {
-      Optional<Long> known = LegacyVersionsTable.lock(connection, entity, id);
-      Long expected;
-      if (known.isPresent()) {
-        expected = known.get();
-      } else {
-        Optional<HeldVersion> held = target.held(change.resource(), id);
-        if (held.isPresent() && !held.get().fromMirror()) {
-          throw conflict(change, held.get().version());
-        }
-        expected = held.map(HeldVersion::version).orElse(null);
-      }
+      // a row legacy took a version of since NEW_WRITES began: the service must still hold that version; any other
+      // row: what the service holds must have come from legacy (the mirror), not from its own API
+      Precondition precondition = LegacyVersionsTable.lock(connection, entity, id)
+          .map(Precondition::heldVersion).orElse(Precondition.heldFromMirror());
       Instant now = clock.instant();
-      DeliveryResult result = target.deliverIfHeld(new OutboxEntry(change.version(), entity, change.resource(), id,
+      DeliveryResult result = target.deliverIf(new OutboxEntry(change.version(), entity, change.resource(), id,
           change.operation(), change.version(), "write-through-" + change.version(), change.payload(), 0, now),
-          expected);
+          precondition);
       if (result.outcome() == DeliveryOutcome.REJECTED && Integer.valueOf(412).equals(result.status())) {
-        throw conflict(change, null);
+        throw conflict(change);
       }
       if (result.outcome() != DeliveryOutcome.APPLIED) {
         throw failed(change, result.outcome() == DeliveryOutcome.STALE
@@ -84,13 +76,11 @@ public final class WriteThrough {
     }
   }
 
-  private static WriteConflictException conflict(Change change, Long heldVersion) {
+  private static WriteConflictException conflict(Change change) {
     return new WriteConflictException(change.entity(), change.entityId(), "write to " + change.entity() + " "
         + change.entityId() + " refused: the entity is in NEW_WRITES, where the new service is authoritative, and the"
-        + " service holds a newer change of this row"
-        + (heldVersion == null ? "" : " (version " + heldVersion + ", made through its own API)")
-        + " that legacy has not received yet, so this write was based on an older row. The transaction is rolled"
-        + " back; read the row again and retry.");
+        + " service holds a newer change of this row (made through its own API) that legacy has not received yet, so"
+        + " this write was based on an older row. The transaction is rolled back; read the row again and retry.");
   }
 
   private static WriteThroughException failed(Change change, String why, Throwable cause) {

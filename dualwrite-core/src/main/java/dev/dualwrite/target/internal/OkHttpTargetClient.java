@@ -10,6 +10,7 @@ import dev.dualwrite.target.DeliveryResult;
 import dev.dualwrite.target.FeedChange;
 import dev.dualwrite.target.FeedPage;
 import dev.dualwrite.target.HeldVersion;
+import dev.dualwrite.target.Precondition;
 import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetException;
 import dev.dualwrite.target.TargetPage;
@@ -40,7 +41,7 @@ import okhttp3.ResponseBody;
 public final class OkHttpTargetClient implements TargetClient {
   /** The header carrying the change's version. */
   public static final String VERSION_HEADER = "Dualwrite-Entity-Version";
-  /** The header carrying the version a conditional write expects the service to hold ({@code none}: nothing). */
+  /** The header carrying what a conditional write expects the service to hold ({@link Precondition}). */
   public static final String EXPECTED_VERSION_HEADER = "Dualwrite-Expected-Version";
   /** The header carrying the change's idempotency key. */
   public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
@@ -75,17 +76,17 @@ public final class OkHttpTargetClient implements TargetClient {
       return List.of();
     }
     if (changes.size() == 1) {
-      return List.of(deliverOne(changes.get(0), null, false));
+      return List.of(deliverOne(changes.get(0), null));
     }
     return deliverBatch(changes);
   }
 
   @Override
-  public DeliveryResult deliverIfHeld(OutboxEntry change, Long expectedVersion) {
-    return deliverOne(change, expectedVersion, true);
+  public DeliveryResult deliverIf(OutboxEntry change, Precondition precondition) {
+    return deliverOne(change, precondition);
   }
 
-  private DeliveryResult deliverOne(OutboxEntry change, Long expectedVersion, boolean conditional) {
+  private DeliveryResult deliverOne(OutboxEntry change, Precondition precondition) {
     HttpUrl url =
         baseUrl.newBuilder().addPathSegment("v1").addPathSegment(change.resource())
             .addPathSegment(change.entityId()).build();
@@ -93,8 +94,8 @@ public final class OkHttpTargetClient implements TargetClient {
         authorised(new Request.Builder().url(url))
             .header(IDEMPOTENCY_HEADER, change.idempotencyKey())
             .header(VERSION_HEADER, Long.toString(change.version()));
-    if (conditional) {
-      request.header(EXPECTED_VERSION_HEADER, expectedVersion == null ? "none" : Long.toString(expectedVersion));
+    if (precondition != null) {
+      request.header(EXPECTED_VERSION_HEADER, precondition.headerValue());
     }
     if (change.operation() == ChangeOperation.DELETE) {
       request.delete();
@@ -139,7 +140,7 @@ public final class OkHttpTargetClient implements TargetClient {
         // one bad change must not hold up the rest: send them one at a time to find it
         List<DeliveryResult> outcomes = new ArrayList<>(changes.size());
         for (OutboxEntry change : changes) {
-          outcomes.add(deliverOne(change, null, false));
+          outcomes.add(deliverOne(change, null));
         }
         return outcomes;
       }

@@ -6,6 +6,7 @@ import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetPage;
 import dev.dualwrite.target.FeedPage;
 import dev.dualwrite.target.HeldVersion;
+import dev.dualwrite.target.Precondition;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,17 +28,16 @@ public interface TargetClient extends AutoCloseable {
   List<DeliveryResult> deliver(List<OutboxEntry> changes);
 
   /**
-   * Delivers one change only when the service still holds {@code expectedVersion} for its id: the write-through of an
-   * entity in {@code NEW_WRITES}, where a monolith write based on a row the service has changed since must fail
+   * Delivers one change only when what the service holds for its id meets {@code precondition}: the write-through of
+   * an entity in {@code NEW_WRITES}, where a monolith write based on a row the service has changed since must fail
    * rather than overwrite that change (header {@code Dualwrite-Expected-Version}, docs/protocol.md).
    *
-   * @param expectedVersion the version, live or tombstone, the service must hold; {@code null}: it must hold nothing
-   * @return as {@link #deliver}: APPLIED or STALE, or REJECTED with status 412 when the service holds something else
+   * @return as {@link #deliver}: APPLIED or STALE, or REJECTED with status 412 when the precondition is not met
    * @throws dev.dualwrite.target.TargetException when the service cannot answer
    */
-  default DeliveryResult deliverIfHeld(OutboxEntry change, Long expectedVersion) {
+  default DeliveryResult deliverIf(OutboxEntry change, Precondition precondition) {
     throw new UnsupportedOperationException(getClass().getName() + " cannot write conditionally; the write-through of"
-        + " NEW_WRITES needs TargetClient.deliverIfHeld");
+        + " NEW_WRITES needs TargetClient.deliverIf");
   }
 
   /**

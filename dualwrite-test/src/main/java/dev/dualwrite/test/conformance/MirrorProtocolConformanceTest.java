@@ -355,6 +355,17 @@ public abstract class MirrorProtocolConformanceTest {
         "Dualwrite-Expected-Version", "none").expect(412, "a conditional delete expecting nothing while 30 is held");
     send("PUT", path("c"), "{\"v\":4}", "Idempotency-Key", key(), "Dualwrite-Entity-Version", "50",
         "Dualwrite-Expected-Version", "later").expectError(400, "Dualwrite-Expected-Version");
+    send("PUT", path("c"), "{\"v\":5}", "Idempotency-Key", key(), "Dualwrite-Entity-Version", "60",
+        "Dualwrite-Expected-Version", "mirror").expectOutcome("APPLIED", 60, "a write expecting what the mirror wrote,"
+        + " over what the mirror wrote");
+    send("PUT", path("fresh"), "{\"v\":1}", "Idempotency-Key", key(), "Dualwrite-Entity-Version", "5",
+        "Dualwrite-Expected-Version", "mirror").expectOutcome("APPLIED", 5, "a write expecting what the mirror wrote,"
+        + " of an id not held");
+    if (writeThroughOwnApi(resource(), "c", json("{\"by\":\"service\"}"))) {
+      send("PUT", path("c"), "{\"v\":6}", "Idempotency-Key", key(), "Dualwrite-Entity-Version", "90",
+          "Dualwrite-Expected-Version", "mirror").expect(412, "a write expecting what the mirror wrote, over a write"
+          + " through the service's own API");
+    }
   }
 
   @Test

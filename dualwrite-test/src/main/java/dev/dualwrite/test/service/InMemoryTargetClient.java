@@ -9,6 +9,7 @@ import dev.dualwrite.target.DeliveryResult;
 import dev.dualwrite.target.FeedChange;
 import dev.dualwrite.target.FeedPage;
 import dev.dualwrite.target.HeldVersion;
+import dev.dualwrite.target.Precondition;
 import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetException;
 import dev.dualwrite.target.TargetPage;
@@ -50,18 +51,18 @@ public final class InMemoryTargetClient implements TargetClient {
     fail();
     List<DeliveryResult> results = new ArrayList<>(changes.size());
     for (OutboxEntry change : changes) {
-      results.add(write(change, false, null));
+      results.add(write(change, null));
     }
     return results;
   }
 
   @Override
-  public DeliveryResult deliverIfHeld(OutboxEntry change, Long expectedVersion) {
+  public DeliveryResult deliverIf(OutboxEntry change, Precondition precondition) {
     fail();
-    return write(change, true, expectedVersion);
+    return write(change, precondition);
   }
 
-  private DeliveryResult write(OutboxEntry change, boolean conditional, Long expectedVersion) {
+  private DeliveryResult write(OutboxEntry change, Precondition precondition) {
     StoredDocument candidate;
     if (change.operation() == ChangeOperation.DELETE) {
       candidate = StoredDocument.tombstone(change.entityId(), change.version());
@@ -72,13 +73,12 @@ public final class InMemoryTargetClient implements TargetClient {
         return DeliveryResult.rejected(400, "the payload of " + change.describe() + " is not JSON");
       }
     }
-    WriteResult written =
-        store.write(change.resource(), change.idempotencyKey(), candidate, conditional, expectedVersion);
+    WriteResult written = store.write(change.resource(), change.idempotencyKey(), candidate, precondition);
     return switch (written.outcome()) {
       case APPLIED -> DeliveryResult.applied();
       case STALE -> DeliveryResult.stale();
-      case CONFLICT -> DeliveryResult.rejected(412, change.resource() + " " + change.entityId() + ": expected version "
-          + (expectedVersion == null ? "none" : expectedVersion) + " but the service holds "
+      case CONFLICT -> DeliveryResult.rejected(412, change.resource() + " " + change.entityId() + ": expected "
+          + precondition.headerValue() + " but the service holds "
           + (written.version() < 0 ? "nothing" : "version " + written.version()));
     };
   }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.dualwrite.target.Precondition;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
@@ -195,8 +196,13 @@ final class MirrorHttpHandler implements HttpHandler {
     if (expectedHeader == null) {
       return new Response(200, writeResult(store.write(resource, idempotencyKey, candidate)));
     }
-    Long expected = expectedHeader.equals("none") ? null : parseExpected(expectedHeader);
-    WriteResult result = store.write(resource, idempotencyKey, candidate, true, expected);
+    Precondition precondition;
+    try {
+      precondition = Precondition.parse(expectedHeader);
+    } catch (IllegalArgumentException e) {
+      throw badRequest(e.getMessage());
+    }
+    WriteResult result = store.write(resource, idempotencyKey, candidate, precondition);
     if (result.outcome() == WriteResult.Outcome.CONFLICT) {
       ObjectNode answer = error(resource + " " + id + ": " + EXPECTED_VERSION_HEADER + " is " + expectedHeader
           + " but the service holds " + (result.version() < 0 ? "nothing" : "version " + result.version()));
@@ -207,19 +213,6 @@ final class MirrorHttpHandler implements HttpHandler {
       return new Response(412, answer);
     }
     return new Response(200, writeResult(result));
-  }
-
-  private static long parseExpected(String text) {
-    try {
-      long value = Long.parseLong(text);
-      if (value >= 0) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw badRequest("header " + EXPECTED_VERSION_HEADER + " must be a decimal integer >= 0 or none, got \""
-        + text + "\"");
   }
 
   private static String originName(MirrorStore.Origin origin) {

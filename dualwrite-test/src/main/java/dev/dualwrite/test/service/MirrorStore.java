@@ -2,6 +2,7 @@ package dev.dualwrite.test.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dualwrite.target.ListingOrder;
+import dev.dualwrite.target.Precondition;
 import dev.dualwrite.test.service.WriteResult.Outcome;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,28 +85,27 @@ final class MirrorStore {
    * was seen before for the same (resource, id), answers the first outcome instead and changes nothing.
    */
   WriteResult write(String resource, String idempotencyKey, StoredDocument candidate) {
-    return write(resource, idempotencyKey, candidate, false, null);
+    return write(resource, idempotencyKey, candidate, null);
   }
 
   /**
-   * As {@link #write(String, String, StoredDocument)}, and when {@code conditional}, only if what is held has version
-   * {@code expected} ({@code null}: nothing is held); otherwise answers {@link Outcome#CONFLICT} and changes nothing.
+   * As {@link #write(String, String, StoredDocument)}, and with a {@code precondition}, only if what is held meets it;
+   * otherwise answers {@link Outcome#CONFLICT} and changes nothing.
    */
-  WriteResult write(String resource, String idempotencyKey, StoredDocument candidate, boolean conditional,
-      Long expected) {
+  WriteResult write(String resource, String idempotencyKey, StoredDocument candidate, Precondition precondition) {
     if (idempotencyKey == null) {
-      return apply(resource, candidate, conditional, expected);
+      return apply(resource, candidate, precondition);
     }
     return idempotency.firstOutcome(resource, candidate.id(), idempotencyKey,
-        () -> apply(resource, candidate, conditional, expected));
+        () -> apply(resource, candidate, precondition));
   }
 
-  private WriteResult apply(String resource, StoredDocument candidate, boolean conditional, Long expected) {
+  private WriteResult apply(String resource, StoredDocument candidate, Precondition precondition) {
     Feed feed = feed(resource);
     boolean[] conflict = {false};
     StoredDocument held = documents(resource).compute(candidate.id(), (id, current) -> {
-      if (conditional && !(current == null ? expected == null
-          : expected != null && current.version() == expected)) {
+      if (precondition != null && !precondition.isMetBy(current == null ? null : current.version(),
+          origin(resource, id) == Origin.MIRROR)) {
         conflict[0] = true;
         return current;
       }

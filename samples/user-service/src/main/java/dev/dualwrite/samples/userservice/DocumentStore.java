@@ -3,7 +3,6 @@ package dev.dualwrite.samples.userservice;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.dao.DuplicateKeyException;
@@ -61,17 +60,23 @@ class DocumentStore {
   }
 
   /**
-   * {@link #write}, only when what is held for the id has version {@code expected} ({@code null}: nothing is held);
-   * empty, changing nothing, when something else is held. The held row is locked while it is compared.
+   * {@link #write}, only when what is held for the id meets {@code condition} (the mirror protocol's
+   * {@code Dualwrite-Expected-Version}): a version held, {@code none} (nothing held) or {@code mirror} (nothing, or
+   * what the mirror wrote); empty, changing nothing, when it does not. The held row is locked while it is compared.
    */
   @Transactional
-  Optional<Outcome> writeIfHeld(String resource, String id, long version, String data, Long expected) {
+  Optional<Outcome> writeIf(String resource, String id, long version, String data, String condition) {
     Long held = jdbc.sql("SELECT version FROM documents WHERE resource = ? AND id = ? FOR UPDATE")
         .params(resource, id)
         .query(Long.class)
         .optional()
         .orElse(null);
-    return Objects.equals(held, expected) ? Optional.of(write(resource, id, version, data)) : Optional.empty();
+    boolean met = switch (condition) {
+      case "none" -> held == null;
+      case "mirror" -> held == null || origin(resource, id).equals("mirror");
+      default -> held != null && held == Long.parseLong(condition);
+    };
+    return met ? Optional.of(write(resource, id, version, data)) : Optional.empty();
   }
 
   /** Who made the write that left what is held for the id: {@code mirror} or {@code service}. */

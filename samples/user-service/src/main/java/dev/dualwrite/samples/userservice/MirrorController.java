@@ -53,8 +53,12 @@ class MirrorController {
     if (expected == null) {
       return ResponseEntity.ok(outcome(store.write(resource, id, version, data)));
     }
-    Long expectedVersion = expected.equals("none") ? null : version(expected, EXPECTED_VERSION);
-    Optional<DocumentStore.Outcome> written = store.writeIfHeld(resource, id, version, data, expectedVersion);
+    String condition = expected.strip();
+    if (!condition.equals("none") && !condition.equals("mirror") && !condition.matches("[0-9]{1,19}")) {
+      throw new BadRequest("header " + EXPECTED_VERSION + " must be a whole number >= 0, none or mirror, not '"
+          + expected + "'");
+    }
+    Optional<DocumentStore.Outcome> written = store.writeIf(resource, id, version, data, condition);
     if (written.isPresent()) {
       return ResponseEntity.ok(outcome(written.get()));
     }
@@ -206,10 +210,6 @@ class MirrorController {
   }
 
   private static long version(String header) {
-    return version(header, "Dualwrite-Entity-Version");
-  }
-
-  private static long version(String header, String name) {
     try {
       long version = Long.parseLong(header.trim());
       if (version >= 0) {
@@ -218,8 +218,7 @@ class MirrorController {
     } catch (NumberFormatException e) {
       // fall through
     }
-    throw new BadRequest("header " + name + " must be a whole number >= 0" + (name.equals(EXPECTED_VERSION)
-        ? " or none" : "") + ", not '" + header + "'");
+    throw new BadRequest("header Dualwrite-Entity-Version must be a whole number >= 0, not '" + header + "'");
   }
 
   private static long cursor(String after) {
