@@ -64,6 +64,23 @@ public interface LegacyTransaction {
   }
 
   /**
+   * Writes several rows as {@link #upsert} and {@link #delete} do, in order; an implementation may batch them. The
+   * default writes them one by one.
+   *
+   * @throws SQLException when legacy refuses one of them; what was written before it is rolled back with the
+   *     transaction
+   */
+  default void write(List<LegacyWrite> writes) throws SQLException {
+    for (LegacyWrite write : writes) {
+      if (write.snapshot() == null) {
+        delete(write.id());
+      } else {
+        upsert(write.id(), write.snapshot());
+      }
+    }
+  }
+
+  /**
    * How many rows come after {@code afterId} in key order ({@code null}: all rows), for progress estimates. May be an
    * estimate.
    */

@@ -8,6 +8,7 @@ import dev.dualwrite.cutover.ReverseSyncStatus;
 import dev.dualwrite.gate.GateResult;
 import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.legacy.LegacyTransaction;
+import dev.dualwrite.legacy.LegacyWrite;
 import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseMove;
@@ -25,6 +26,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -157,7 +161,7 @@ public final class NodeReverseSync implements ReverseSync {
               + " the entity again with a verification that repairs legacy, then start the reverse sync again)" : "");
       return 0;
     } catch (SQLException | DualWriteStorageException e) {
-      log.warn("dualwrite: reverse sync of {} failed and is tried again: {}", entity, e.toString());
+      log.warn("dualwrite: reverse sync of {} failed and is tried again: {}", entity, refusal(e));
       return 0;
     }
   }
@@ -170,13 +174,9 @@ public final class NodeReverseSync implements ReverseSync {
     try {
       source.inTransaction(tx -> {
         checkStillOurs(tx.connection(), entity, from);
-        long applied = 0;
+        long applied = applyPage(tx, entity, page.items());
         Instant last = null;
         for (FeedChange change : page.items()) {
-          if (applyOne(tx, entity, change.id(), change.version(), change.operation(),
-              change.data() == null ? null : change.data().toString())) {
-            applied++;
-          }
           last = change.at() != null ? change.at() : last;
         }
         ReverseSyncTable.advance(tx.connection(), entity, page.next(), applied, page.items().size() - applied, 0,
@@ -216,12 +216,13 @@ public final class NodeReverseSync implements ReverseSync {
         if (isTransient(refused)) {
           throw refused instanceof SQLException sql ? sql : new SQLException(refused);
         }
+        String why = refusal(refused);
         log.warn("dualwrite: legacy refused the new service's change {} {} {} v{}; it is a dead letter now: {}",
-            entity, change.id(), change.operation(), change.version(), refused.toString());
+            entity, change.id(), change.operation(), change.version(), why);
         source.inTransaction(tx -> {
           checkStillOurs(tx.connection(), entity, after);
           ReverseSyncTable.addDeadLetter(tx.connection(), entity, change.id(), change.operation(), change.version(),
-              String.valueOf(refused.getMessage()), clock.instant());
+              why, clock.instant());
           ReverseSyncTable.advance(tx.connection(), entity, change.cursor(), 0, 0, 1, page.head(), behind,
               change.at(), clock.instant());
           return null;
@@ -231,6 +232,45 @@ public final class NodeReverseSync implements ReverseSync {
       done++;
     }
     return done;
+  }
+
+  /**
+   * Applies a page of changes under the version rule, in a few statements whatever its size: the versions legacy
+   * holds of its ids and their undelivered outbox changes are read in one query each, the newest change of each id is
+   * written if it is newer ({@link LegacyTransaction#write}, batched), and the versions recorded in one batch.
+   *
+   * @return how many of the changes legacy took (a change followed in the page by a newer one of its id counts as
+   *     taken when that one is)
+   */
+  private long applyPage(LegacyTransaction tx, String entity, List<FeedChange> changes) throws SQLException {
+    Connection c = tx.connection();
+    Map<String, FeedChange> newest = new LinkedHashMap<>();
+    Map<String, Integer> changesOf = new HashMap<>();
+    for (FeedChange change : changes) {
+      newest.remove(change.id());
+      newest.put(change.id(), change);
+      changesOf.merge(change.id(), 1, Integer::sum);
+    }
+    Map<String, Long> known = LegacyVersionsTable.lockAll(c, entity, newest.keySet());
+    Map<String, Long> pending = OutboxTable.newestPending(c, entity, newest.keySet());
+    List<LegacyWrite> writes = new ArrayList<>();
+    Map<String, Long> versions = new LinkedHashMap<>();
+    long taken = 0;
+    for (FeedChange change : newest.values()) {
+      long held = Math.max(known.getOrDefault(change.id(), -1L), pending.getOrDefault(change.id(), -1L));
+      if (change.version() <= held) {
+        continue;
+      }
+      writes.add(new LegacyWrite(change.id(), change.operation() == ChangeOperation.DELETE ? null
+          : change.data().toString()));
+      versions.put(change.id(), change.version());
+      taken += changesOf.get(change.id());
+    }
+    if (!writes.isEmpty()) {
+      tx.write(writes);
+      LegacyVersionsTable.putAll(c, entity, versions, known, LegacyVersionsTable.Writer.SERVICE, clock.instant());
+    }
+    return taken;
   }
 
   /**
@@ -282,6 +322,31 @@ public final class NodeReverseSync implements ReverseSync {
     if (!Objects.equals(locked.cursor(), from)) {
       throw new LeaseLost("the cursor moved on to " + locked.cursor() + " meanwhile");
     }
+  }
+
+  /**
+   * Why legacy refused a change, without the values it was given: the database's own reason (the first line of its
+   * message, with its SQLState), never the statement, whose text a driver may quote with the row's values (a batch
+   * entry, a duplicate key's detail).
+   */
+  public static String refusal(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        SQLException reason = sql instanceof java.sql.BatchUpdateException && sql.getNextException() != null
+            ? sql.getNextException() : sql;
+        return firstLine(reason.getMessage()).replaceAll("Batch entry \\d+ .*", "a batched statement failed")
+            + (reason.getSQLState() == null ? "" : " (SQLState " + reason.getSQLState() + ")");
+      }
+    }
+    return failure.getClass().getSimpleName() + ": " + firstLine(failure.getMessage());
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int end = message.indexOf('\n');
+    return (end < 0 ? message : message.substring(0, end)).strip();
   }
 
   /** A deadlock, serialization failure or lost connection: the same work may succeed when tried again. */
@@ -420,9 +485,10 @@ public final class NodeReverseSync implements ReverseSync {
         });
         return true;
       } catch (SQLException | RuntimeException refused) {
-        table.failedAgain(id, String.valueOf(refused.getMessage()));
+        String why = refusal(refused);
+        table.failedAgain(id, why);
         log.warn("dualwrite: legacy refused reverse dead letter {} ({} {}) again: {}", id, letter.entity(),
-            letter.entityId(), refused.toString());
+            letter.entityId(), why);
         return false;
       }
     } catch (SQLException e) {

@@ -6,6 +6,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,6 +32,8 @@ public final class LegacyVersionsTable {
   private static final String LAST_WRITE =
       "SELECT MAX(written_at) AS last_write FROM dualwrite_legacy_versions WHERE entity = ? AND written_by = ?";
   private static final String CLEAR = "DELETE FROM dualwrite_legacy_versions WHERE entity = ?";
+
+  private static final int CHUNK = 500;
 
   private LegacyVersionsTable() {}
 
@@ -71,6 +78,71 @@ public final class LegacyVersionsTable {
       insert.setString(4, writer.name());
       Jdbc.setInstant(insert, 5, at);
       insert.executeUpdate();
+    }
+  }
+
+  /**
+   * The versions the legacy rows of {@code entityIds} last took, those known, locked until the transaction ends. One
+   * query per 500 ids.
+   */
+  public static Map<String, Long> lockAll(Connection connection, String entity, Collection<String> entityIds)
+      throws SQLException {
+    Map<String, Long> versions = new HashMap<>();
+    List<String> ids = List.copyOf(entityIds);
+    for (int from = 0; from < ids.size(); from += CHUNK) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+      String sql = "SELECT entity_id, version FROM dualwrite_legacy_versions WHERE entity = ? AND entity_id IN ("
+          + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ") FOR UPDATE";
+      try (PreparedStatement s = connection.prepareStatement(sql)) {
+        s.setString(1, entity);
+        for (int i = 0; i < chunk.size(); i++) {
+          s.setString(i + 2, chunk.get(i));
+        }
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            versions.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+      }
+    }
+    return versions;
+  }
+
+  /**
+   * Records the versions legacy's rows took, in two batches: an update of the rows {@code known} lists (as
+   * {@link #lockAll} answered), an insert of the others.
+   */
+  public static void putAll(Connection connection, String entity, Map<String, Long> versions,
+      Map<String, Long> known, Writer writer, Instant at) throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(UPDATE);
+        PreparedStatement insert = connection.prepareStatement(INSERT)) {
+      boolean updates = false;
+      boolean inserts = false;
+      for (Map.Entry<String, Long> version : versions.entrySet()) {
+        if (known.containsKey(version.getKey())) {
+          update.setLong(1, version.getValue());
+          update.setString(2, writer.name());
+          Jdbc.setInstant(update, 3, at);
+          update.setString(4, entity);
+          update.setString(5, version.getKey());
+          update.addBatch();
+          updates = true;
+        } else {
+          insert.setString(1, entity);
+          insert.setString(2, version.getKey());
+          insert.setLong(3, version.getValue());
+          insert.setString(4, writer.name());
+          Jdbc.setInstant(insert, 5, at);
+          insert.addBatch();
+          inserts = true;
+        }
+      }
+      if (updates) {
+        update.executeBatch();
+      }
+      if (inserts) {
+        insert.executeBatch();
+      }
     }
   }
 

@@ -61,7 +61,8 @@ final class LegacyRepair {
         });
         sent.put(id, difference);
       } catch (RuntimeException e) {
-        unrepaired.add(new UnrepairedKey(id, "legacy did not take the new service's state: " + e.getMessage()
+        unrepaired.add(new UnrepairedKey(id, "legacy did not take the new service's state: "
+            + NodeReverseSync.refusal(e)
             + "; fix the cause (a constraint, a column), then repair again"));
       }
     }

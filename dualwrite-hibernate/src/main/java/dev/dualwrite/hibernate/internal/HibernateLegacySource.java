@@ -9,6 +9,7 @@ import dev.dualwrite.hibernate.internal.json.SnapshotJson;
 import dev.dualwrite.legacy.LegacyRow;
 import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.legacy.LegacyTransaction;
+import dev.dualwrite.legacy.LegacyWrite;
 import dev.dualwrite.legacy.RowLock;
 import jakarta.persistence.LockModeType;
 import java.math.BigInteger;
@@ -17,7 +18,10 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.hibernate.Session;
@@ -181,50 +185,89 @@ public final class HibernateLegacySource implements LegacySource {
 
     @Override
     public void upsert(String id, String snapshot) throws SQLException {
-      Object key = parseId(id);
-      ReverseSyncWrites.run(() -> {
-        Map<Integer, Object> values = mirrored.values(snapshot, session);
-        write(key, values, !locked(key));
-        // the second-level cache, if any, must not serve the row as it was
-        factory.getCache().evict(type, key);
-      });
+      write(List.of(new LegacyWrite(id, snapshot)));
     }
 
     @Override
     public void delete(String id) throws SQLException {
-      Object key = parseId(id);
-      ReverseSyncWrites.run(() -> {
-        Object entity = session.find(type, key, LockModeType.PESSIMISTIC_WRITE);
-        if (entity != null) {
-          session.remove(entity);
-          session.flush();
-        }
-        session.clear();
-      });
-    }
-
-    /** Whether the row of {@code key} exists, locked for update until the transaction ends when it does. */
-    private boolean locked(Object key) throws SQLException {
-      AbstractEntityPersister mapped = singleTable(key);
-      String sql = "SELECT " + mapped.getIdentifierColumnNames()[0] + " FROM " + mapped.getTableNames()[0]
-          + " WHERE " + idCondition(mapped) + " FOR UPDATE";
-      try (PreparedStatement select = connection().prepareStatement(sql)) {
-        persister.getIdentifierType().nullSafeSet(select, key, 1, session);
-        try (java.sql.ResultSet rs = select.executeQuery()) {
-          return rs.next();
-        }
-      }
+      write(List.of(new LegacyWrite(id, null)));
     }
 
     /**
-     * Writes the row of {@code key} as the new service holds it, through the mapping's table, columns and types: an
-     * {@code UPDATE} of the columns the snapshot carries (the {@code @Version} column too, so that legacy holds the
-     * row exactly as the service does; the write-through's expected version, not Hibernate's version check, guards
-     * the monolith's writes of the entity in NEW_WRITES), or an {@code INSERT} that keeps the service's id, also when
-     * legacy generates the entity's ids (which Hibernate would not keep).
+     * Writes the rows as the new service holds them, through the mapping's table, columns and types: the rows that
+     * exist (locked first, in one query per 500 ids) get an {@code UPDATE} of the columns their snapshot carries (the
+     * {@code @Version} column too, so that legacy holds the row exactly as the service does; the write-through's
+     * expected version, not Hibernate's version check, guards the monolith's writes in NEW_WRITES), the others an
+     * {@code INSERT} that keeps the service's id, also when legacy generates the entity's ids (which Hibernate would
+     * not keep); statements of the same shape go in one JDBC batch. A delete goes through the session, so that the
+     * mapping's cascades apply. Second-level cache entries of the rows are evicted.
      */
-    private void write(Object key, Map<Integer, Object> values, boolean insert) throws SQLException {
-      AbstractEntityPersister mapped = singleTable(key);
+    @Override
+    public void write(List<LegacyWrite> writes) throws SQLException {
+      ReverseSyncWrites.run(() -> {
+        Map<Object, Map<Integer, Object>> upserts = new LinkedHashMap<>();
+        for (LegacyWrite write : writes) {
+          Object key = parseId(write.id());
+          if (write.snapshot() == null) {
+            Object entity = session.find(type, key, LockModeType.PESSIMISTIC_WRITE);
+            if (entity != null) {
+              session.remove(entity);
+              session.flush();
+            }
+            session.clear();
+          } else {
+            upserts.put(key, mirrored.values(write.snapshot(), session));
+          }
+        }
+        if (upserts.isEmpty()) {
+          return;
+        }
+        AbstractEntityPersister mapped = singleTable(upserts.keySet().iterator().next());
+        Set<Object> existing = lockExisting(mapped, upserts.keySet());
+        Map<String, PreparedStatement> batches = new LinkedHashMap<>();
+        try {
+          for (Map.Entry<Object, Map<Integer, Object>> upsert : upserts.entrySet()) {
+            addToBatch(mapped, upsert.getKey(), upsert.getValue(), !existing.contains(upsert.getKey()), batches);
+          }
+          for (PreparedStatement batch : batches.values()) {
+            batch.executeBatch();
+          }
+        } finally {
+          for (PreparedStatement batch : batches.values()) {
+            batch.close();
+          }
+        }
+        upserts.keySet().forEach(key -> factory.getCache().evict(type, key));
+      });
+    }
+
+    /** Those of {@code keys} whose rows exist, locked for update until the transaction ends. */
+    private Set<Object> lockExisting(AbstractEntityPersister mapped, Collection<Object> keys) throws SQLException {
+      Set<Object> existing = new HashSet<>();
+      List<Object> all = List.copyOf(keys);
+      String idColumn = mapped.getIdentifierColumnNames()[0];
+      Type idBinding = persister.getIdentifierType();
+      for (int from = 0; from < all.size(); from += 500) {
+        List<Object> chunk = all.subList(from, Math.min(all.size(), from + 500));
+        String sql = "SELECT " + idColumn + " FROM " + mapped.getTableNames()[0] + " WHERE " + idColumn + " IN ("
+            + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ") FOR UPDATE";
+        try (PreparedStatement select = connection().prepareStatement(sql)) {
+          for (int i = 0; i < chunk.size(); i++) {
+            idBinding.nullSafeSet(select, chunk.get(i), i + 1, session);
+          }
+          try (java.sql.ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+              existing.add(idType.fromString(rs.getString(1)));
+            }
+          }
+        }
+      }
+      return existing;
+    }
+
+    /** Adds the {@code INSERT} or {@code UPDATE} of one row to the batch of its statement. */
+    private void addToBatch(AbstractEntityPersister mapped, Object key, Map<Integer, Object> values, boolean insert,
+        Map<String, PreparedStatement> batches) throws SQLException {
       List<String> columns = new ArrayList<>();
       List<Integer> properties = new ArrayList<>();
       Type[] types = persister.getPropertyTypes();
@@ -248,23 +291,26 @@ public final class HibernateLegacySource implements LegacySource {
               + String.join(", ", java.util.Collections.nCopies(
                   columns.size() + mapped.getIdentifierColumnNames().length, "?")) + ")"
           : "UPDATE " + table + " SET " + String.join(" = ?, ", columns) + " = ? WHERE " + idCondition(mapped);
-      try (PreparedStatement statement = connection().prepareStatement(sql)) {
-        int index = 1;
-        if (insert) {
-          persister.getIdentifierType().nullSafeSet(statement, key, index, session);
-          index += mapped.getIdentifierColumnNames().length;
-        }
-        for (int i : properties) {
-          Object value = values.containsKey(i) ? values.get(i)
-              : Snapshots.fromWire(0, types[i].getReturnedClass(), mirrored.json());
-          types[i].nullSafeSet(statement, value, index, session);
-          index += mapped.getPropertyColumnNames(i).length;
-        }
-        if (!insert) {
-          persister.getIdentifierType().nullSafeSet(statement, key, index, session);
-        }
-        statement.executeUpdate();
+      PreparedStatement statement = batches.get(sql);
+      if (statement == null) {
+        statement = connection().prepareStatement(sql);
+        batches.put(sql, statement);
       }
+      int index = 1;
+      if (insert) {
+        persister.getIdentifierType().nullSafeSet(statement, key, index, session);
+        index += mapped.getIdentifierColumnNames().length;
+      }
+      for (int i : properties) {
+        Object value = values.containsKey(i) ? values.get(i)
+            : Snapshots.fromWire(0, types[i].getReturnedClass(), mirrored.json());
+        types[i].nullSafeSet(statement, value, index, session);
+        index += mapped.getPropertyColumnNames(i).length;
+      }
+      if (!insert) {
+        persister.getIdentifierType().nullSafeSet(statement, key, index, session);
+      }
+      statement.addBatch();
     }
 
     private AbstractEntityPersister singleTable(Object key) throws SQLException {
