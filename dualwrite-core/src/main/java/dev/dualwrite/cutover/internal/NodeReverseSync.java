@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class NodeReverseSync implements ReverseSync {
   private static final Logger log = LoggerFactory.getLogger(NodeReverseSync.class);
   /** Changes read from the feed and applied per transaction. */
-  static final int PAGE = 200;
+  static final int PAGE = 1000;
 
   private final DataSource dataSource;
   private final ReverseSyncTable table;
