@@ -2,6 +2,7 @@ package dev.dualwrite.spring.metrics;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.EntityMigration;
+import dev.dualwrite.cutover.ReverseSyncStatus;
 import dev.dualwrite.relay.MirrorStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -32,6 +33,15 @@ import java.util.stream.Collectors;
  *       nodes</td></tr>
  *   <tr><td>{@code dualwrite.outbox.oldest.age}</td><td>time gauge</td><td>age of the oldest undelivered change</td></tr>
  *   <tr><td>{@code dualwrite.outbox.dead.letters}</td><td>gauge</td><td>dead letters in the outbox, all nodes</td></tr>
+ *   <tr><td>{@code dualwrite.reverse.sync.applied}</td><td>counter</td><td>changes of the new service the reverse
+ *       sync applied to legacy since the entity last entered {@code NEW_WRITES}, all nodes</td></tr>
+ *   <tr><td>{@code dualwrite.reverse.sync.failed}</td><td>counter</td><td>changes legacy refused (reverse dead
+ *       letters made), likewise</td></tr>
+ *   <tr><td>{@code dualwrite.reverse.sync.dead.letters}</td><td>gauge</td><td>reverse dead letters waiting</td></tr>
+ *   <tr><td>{@code dualwrite.reverse.sync.lag}</td><td>time gauge</td><td>how long ago the oldest change legacy has
+ *       not taken yet was made; zero when caught up</td></tr>
+ *   <tr><td>{@code dualwrite.reverse.sync.behind}</td><td>gauge</td><td>changes known to wait after the reverse
+ *       sync's cursor (a lower bound)</td></tr>
  *   <tr><td>{@code dualwrite.phase}</td><td>gauge</td><td>the entity's phase: 0 {@code LEGACY_ONLY}, 1
  *       {@code DUAL_WRITE}, 2 {@code SHADOW_READS}, 3 {@code NEW_READS}, 4 {@code NEW_WRITES}, 5
  *       {@code NEW_ONLY}</td></tr>
@@ -45,7 +55,7 @@ public final class DualWriteMetrics implements MeterBinder {
   /** How old the outbox figures may be when a meter is read, unless told otherwise. */
   public static final Duration DEFAULT_STATS_MAX_AGE = Duration.ofSeconds(1);
 
-  private record Snapshot(Map<String, MirrorStats> stats, long takenAtNanos) {}
+  private record Snapshot(Map<String, MirrorStats> stats, Map<String, ReverseSyncStatus> reverse, long takenAtNanos) {}
 
   private final DualWrite dualWrite;
   private final long maxAgeNanos;
@@ -95,6 +105,22 @@ public final class DualWriteMetrics implements MeterBinder {
           .register(registry);
       gauge(registry, "dualwrite.outbox.dead.letters", "Dead letters in the outbox, from every node", tags,
           m -> m.stats(name).deadLetters());
+      FunctionCounter.builder("dualwrite.reverse.sync.applied", this, m -> m.reverse(name).applied())
+          .description("Changes of the new service applied to legacy since the entity entered NEW_WRITES")
+          .tags(tags).register(registry);
+      FunctionCounter.builder("dualwrite.reverse.sync.failed", this, m -> m.reverse(name).failed())
+          .description("Changes of the new service legacy refused (reverse dead letters made)")
+          .tags(tags).register(registry);
+      gauge(registry, "dualwrite.reverse.sync.dead.letters", "Changes of the new service legacy refused, waiting",
+          tags, m -> m.reverse(name).deadLetters());
+      gauge(registry, "dualwrite.reverse.sync.behind", "Changes known to wait after the reverse sync's cursor",
+          tags, m -> m.reverse(name).behindAtLeast());
+      TimeGauge.builder("dualwrite.reverse.sync.lag", this, TimeUnit.MILLISECONDS,
+              m -> m.reverse(name).lag().toMillis())
+          .description("How long ago the oldest change legacy has not taken yet was made; zero when caught up")
+          .tags(tags)
+          .strongReference(true)
+          .register(registry);
       gauge(registry, "dualwrite.phase",
           "The entity's phase: 0 LEGACY_ONLY, 1 DUAL_WRITE, 2 SHADOW_READS, 3 NEW_READS, 4 NEW_WRITES, 5 NEW_ONLY",
           tags, m -> m.dualWrite.phases().current(name).ordinal());
@@ -115,11 +141,29 @@ public final class DualWriteMetrics implements MeterBinder {
   }
 
   private MirrorStats stats(String entity) {
+    return current().stats().get(entity);
+  }
+
+  private ReverseSyncStatus reverse(String entity) {
+    return current().reverse().get(entity);
+  }
+
+  private Snapshot current() {
     Snapshot s = snapshot;
     if (s == null || System.nanoTime() - s.takenAtNanos() > maxAgeNanos) {
       s = refresh();
     }
-    return s.stats().get(entity);
+    return s;
+  }
+
+  /** The entity's reverse sync, or a state that has not begun on a node without a data source. */
+  private ReverseSyncStatus reverseStatus(String entity) {
+    try {
+      return dualWrite.reverseSync().status(entity);
+    } catch (IllegalStateException noDataSource) {
+      return new ReverseSyncStatus(entity, false, null, null, false, 0, Duration.ZERO, 0, 0, 0, 0, null, null, null,
+          noDataSource.getMessage());
+    }
   }
 
   private synchronized Snapshot refresh() {
@@ -129,7 +173,9 @@ public final class DualWriteMetrics implements MeterBinder {
     }
     long now = System.nanoTime();
     snapshot = new Snapshot(dualWrite.entities().stream()
-        .collect(Collectors.toMap(EntityMigration::name, e -> dualWrite.mirrorStats(e.name()))), now);
+        .collect(Collectors.toMap(EntityMigration::name, e -> dualWrite.mirrorStats(e.name()))),
+        dualWrite.entities().stream().collect(Collectors.toMap(EntityMigration::name, e -> reverseStatus(e.name()))),
+        now);
     return snapshot;
   }
 }

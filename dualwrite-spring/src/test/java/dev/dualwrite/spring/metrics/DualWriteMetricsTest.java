@@ -37,6 +37,11 @@ class DualWriteMetricsTest {
               "dualwrite.outbox.backlog:GAUGE",
               "dualwrite.outbox.oldest.age:GAUGE",
               "dualwrite.outbox.dead.letters:GAUGE",
+              "dualwrite.reverse.sync.applied:COUNTER",
+              "dualwrite.reverse.sync.failed:COUNTER",
+              "dualwrite.reverse.sync.dead.letters:GAUGE",
+              "dualwrite.reverse.sync.behind:GAUGE",
+              "dualwrite.reverse.sync.lag:GAUGE",
               "dualwrite.phase:GAUGE");
     }
   }
