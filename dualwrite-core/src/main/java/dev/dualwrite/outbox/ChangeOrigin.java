@@ -7,5 +7,7 @@ public enum ChangeOrigin {
   /** A snapshot of an existing row copied by the backfill. */
   BACKFILL,
   /** A fresh snapshot enqueued by the verifier's repair. */
-  REPAIR
+  REPAIR,
+  /** A snapshot queued by a read that found the row in legacy only (lazy migration on touch). */
+  LAZY
 }

@@ -1,5 +1,6 @@
 package dev.dualwrite.read;
 
+import dev.dualwrite.legacy.LegacySource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
@@ -47,6 +48,7 @@ public final class ReadRouterBuilder {
   final List<IgnoreRule> ignoreRules = new ArrayList<>();
   final List<UnaryOperator<JsonNode>> reportCleaners = new ArrayList<>();
   final List<ReadListener> listeners = new ArrayList<>();
+  LegacySource lazyMigration;
 
   ReadRouterBuilder(DualWrite dualWrite, String entity) {
     this.dualWrite = dualWrite;
@@ -170,6 +172,18 @@ public final class ReadRouterBuilder {
    */
   public ReadRouterBuilder onReadEvent(ReadListener listener) {
     listeners.add(require(listener, "read listener"));
+    return this;
+  }
+
+  /**
+   * Lazy migration on touch: from {@code NEW_READS} on, a by-id read ({@link ByIdReader}) of a key the new service
+   * does not hold but legacy does is served from legacy, and the row's snapshot, read from {@code legacyRows} as the
+   * backfill reads it, is queued for the new service through the outbox (so the version rule protects it), counted
+   * in {@link ReadStats#lazilyMigrated()}. An addition to the backfill, not a replacement: the gates still ask for a
+   * finished backfill. Off by default.
+   */
+  public ReadRouterBuilder withLazyMigration(LegacySource legacyRows) {
+    this.lazyMigration = require(legacyRows, "legacy source for lazy migration");
     return this;
   }
 

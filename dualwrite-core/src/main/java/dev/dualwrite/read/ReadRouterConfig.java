@@ -1,5 +1,6 @@
 package dev.dualwrite.read;
 
+import dev.dualwrite.legacy.LegacySource;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,6 +31,7 @@ public final class ReadRouterConfig {
   private final List<IgnoreRule> ignoreRules;
   private final List<UnaryOperator<JsonNode>> reportCleaners;
   private final List<ReadListener> listeners;
+  private final LegacySource lazyMigration;
 
   ReadRouterConfig(ReadRouterBuilder builder) {
     this.dualWrite = builder.dualWrite;
@@ -47,6 +49,12 @@ public final class ReadRouterConfig {
     this.ignoreRules = List.copyOf(builder.ignoreRules);
     this.reportCleaners = List.copyOf(builder.reportCleaners);
     this.listeners = List.copyOf(builder.listeners);
+    this.lazyMigration = builder.lazyMigration;
+  }
+
+  /** The legacy rows that lazy migration copies from; null when it is off. */
+  public LegacySource lazyMigration() {
+    return lazyMigration;
   }
 
   /** The node the router reads for: phases, the target client, undelivered writes and the outbox. */

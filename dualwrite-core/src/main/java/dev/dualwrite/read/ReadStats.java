@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param ignored comparisons an ignore rule set aside
  * @param dropped shadow reads not run because the shadow executor was full
  * @param errors snapshots, normalisers, rules, comparators, cleaners or listeners that threw
+ * @param lazilyMigrated keys the new service lacked, served by legacy and queued for the new service (lazy migration)
  */
 public record ReadStats(
     String entity,
@@ -30,7 +31,8 @@ public record ReadStats(
     ComparisonCount mismatched,
     ComparisonCount ignored,
     long dropped,
-    long errors) {
+    long errors,
+    long lazilyMigrated) {
   public ReadStats {
     Objects.requireNonNull(entity, "entity");
     Objects.requireNonNull(compared, "compared");

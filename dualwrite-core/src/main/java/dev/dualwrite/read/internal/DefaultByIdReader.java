@@ -45,7 +45,27 @@ final class DefaultByIdReader<K, V> implements ByIdReader<K, V> {
   @Override
   public Optional<V> get(K id) {
     String key = DefaultReadRouter.keyOf(id);
-    return Optional.ofNullable(router.serve(key, () -> legacyById.apply(id), () -> fetch(key), null));
+    V served = router.serve(key, () -> legacyById.apply(id), () -> fetch(key), null);
+    if (served == null && router.lazyMigration != null) {
+      return Optional.ofNullable(onTouch(id, key));
+    }
+    return Optional.ofNullable(served);
+  }
+
+  /**
+   * Lazy migration: when the new service lacked a key it was asked for, from NEW_READS on, legacy's row is served and
+   * queued for the new service.
+   */
+  private V onTouch(K id, String key) {
+    PhaseState state = router.state();
+    if (state.phase().ordinal() < MigrationPhase.NEW_READS.ordinal() || router.route(state, key) != Route.NEW) {
+      return null;
+    }
+    V legacy = legacyById.apply(id);
+    if (legacy != null && router.lazyMigration.copy(key)) {
+      router.events.lazilyMigrated();
+    }
+    return legacy;
   }
 
   @Override

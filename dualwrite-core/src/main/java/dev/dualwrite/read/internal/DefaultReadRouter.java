@@ -56,6 +56,9 @@ public final class DefaultReadRouter implements ReadRouter {
   final Comparer comparer;
   final ShadowRunner shadows;
 
+  /** Copies rows the new service lacks on touch; null when lazy migration is off. */
+  final LazyMigration lazyMigration;
+
   public DefaultReadRouter(ReadRouterConfig config) {
     DualWrite dualWrite = config.dualWrite();
     this.config = config;
@@ -73,6 +76,9 @@ public final class DefaultReadRouter implements ReadRouter {
     this.testMode = config.testMode();
     this.events = new ReadEvents(entity, config.listeners(), node.shadowComparisons());
     this.comparer = new Comparer(config, events);
+    this.lazyMigration = config.lazyMigration() == null ? null : new LazyMigration(entity, resource,
+        config.lazyMigration(), node.capture().orElseThrow(() -> new IllegalStateException("lazy migration of '"
+            + entity + "' queues copies in the outbox: configure DualWrite.withDataSource(...)")), dualWrite.outbox());
     this.shadows = new ShadowRunner(entity, config.shadowExecutor(), config.shadowTimeout(), testMode,
         ReadRouterBuilder.DEFAULT_SHADOW_THREADS, ReadRouterBuilder.DEFAULT_SHADOW_QUEUE, events);
   }

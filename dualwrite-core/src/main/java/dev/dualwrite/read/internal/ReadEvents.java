@@ -69,6 +69,7 @@ final class ReadEvents {
   private final LongAdder fallbacks = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder errors = new LongAdder();
+  private final LongAdder lazilyMigrated = new LongAdder();
   private final Tally compared = new Tally();
   private final Tally matched = new Tally();
   private final Tally mismatched = new Tally();
@@ -93,6 +94,10 @@ final class ReadEvents {
 
   void undeliveredWrite() {
     undeliveredWrites.increment();
+  }
+
+  void lazilyMigrated() {
+    lazilyMigrated.increment();
   }
 
   void matched(ComparedRead read, long phaseRevision) {
@@ -157,7 +162,7 @@ final class ReadEvents {
   ReadStats stats() {
     return new ReadStats(entity, servedByLegacy.sum(), servedByNew.sum(), undeliveredWrites.sum(), fallbacks.sum(),
         compared.snapshot(), matched.snapshot(), mismatched.snapshot(), ignored.snapshot(), dropped.sum(),
-        errors.sum());
+        errors.sum(), lazilyMigrated.sum());
   }
 
   private void tell(Consumer<ReadListener> event) {
