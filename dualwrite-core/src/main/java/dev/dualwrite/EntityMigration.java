@@ -2,9 +2,9 @@ package dev.dualwrite;
 
 import dev.dualwrite.guard.RollbackGuard;
 import dev.dualwrite.phase.MigrationPhase;
-import java.util.Optional;
 import dev.failsafe.RetryPolicy;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**

@@ -1,8 +1,8 @@
 package dev.dualwrite;
 
+import dev.dualwrite.backfill.BackfillCheckpoint;
 import dev.dualwrite.cutover.LegacyWritePath;
 import dev.dualwrite.cutover.ReverseSyncStatus;
-import dev.dualwrite.backfill.BackfillCheckpoint;
 import dev.dualwrite.gate.GateResult;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseState;

@@ -1,16 +1,16 @@
 package dev.dualwrite;
 
-import dev.dualwrite.cutover.ReverseSync;
+import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.cutover.LegacyWritePath;
+import dev.dualwrite.cutover.ReverseSync;
 import dev.dualwrite.cutover.internal.LegacyWritePaths;
 import dev.dualwrite.cutover.internal.NodeReverseSync;
 import dev.dualwrite.cutover.internal.WriteThrough;
-import dev.dualwrite.guard.internal.GuardWatch;
-import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.gate.internal.GateEvidence;
 import dev.dualwrite.gate.internal.GateKeeper;
 import dev.dualwrite.gate.internal.JdbcShadowComparisons;
 import dev.dualwrite.gate.internal.ShadowComparisons;
+import dev.dualwrite.guard.internal.GuardWatch;
 import dev.dualwrite.internal.DaemonThreads;
 import dev.dualwrite.internal.NodeServices;
 import dev.dualwrite.jdbc.DatabaseDialect;

@@ -1,11 +1,11 @@
 package dev.dualwrite;
 
+import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.cutover.WriteThroughException;
 import dev.dualwrite.cutover.internal.LegacyWritePaths;
 import dev.dualwrite.cutover.internal.NodeReverseSync;
 import dev.dualwrite.cutover.internal.WriteThrough;
 import dev.dualwrite.legacy.LegacySource;
-import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.Phases;

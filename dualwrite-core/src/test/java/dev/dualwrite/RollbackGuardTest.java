@@ -12,11 +12,8 @@ import dev.dualwrite.jdbc.DualWriteSchema;
 import dev.dualwrite.phase.PhaseMove;
 import dev.dualwrite.test.db.DatabaseTest;
 import dev.dualwrite.test.db.TestDatabase;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +26,7 @@ class RollbackGuardTest {
   private static final RollbackGuard GUARD = RollbackGuard.builder().withMaxShadowMismatchRate(0.10)
       .withMinComparisons(10).withSustainedFor(WINDOW).build();
 
-  private final SettableClock clock = new SettableClock();
+  private final SettableClock clock = new SettableClock(Instant.parse("2026-12-01T10:00:00Z"));
 
   @DatabaseTest
   void aMismatchBurstThatLastsTheWindowMovesTheEntityOneStepBackWithAHistoryEntry(TestDatabase db) {
@@ -106,28 +103,5 @@ class RollbackGuardTest {
 
   private static PhaseMove last(List<PhaseMove> history) {
     return history.get(history.size() - 1);
-  }
-
-  private static final class SettableClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-12-01T10:00:00Z");
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

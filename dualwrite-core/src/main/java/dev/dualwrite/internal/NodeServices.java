@@ -1,8 +1,8 @@
 package dev.dualwrite.internal;
 
-import dev.dualwrite.cutover.internal.NodeReverseSync;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.capture.ChangeCapture;
+import dev.dualwrite.cutover.internal.NodeReverseSync;
 import dev.dualwrite.gate.internal.ShadowComparisons;
 import dev.dualwrite.read.UndeliveredWrites;
 import dev.dualwrite.target.spi.TargetClient;

@@ -1,11 +1,11 @@
 package dev.dualwrite.read;
 
-import dev.dualwrite.legacy.LegacySource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.internal.NodeServices;
 import dev.dualwrite.internal.Settings;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.read.internal.DefaultReadRouter;
 import dev.dualwrite.target.spi.TargetClient;
 import java.time.Duration;

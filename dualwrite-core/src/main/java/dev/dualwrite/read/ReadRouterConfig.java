@@ -1,11 +1,11 @@
 package dev.dualwrite.read;
 
-import dev.dualwrite.legacy.LegacySource;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.EntityMigration;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.target.spi.TargetClient;
 import java.time.Duration;
 import java.util.List;

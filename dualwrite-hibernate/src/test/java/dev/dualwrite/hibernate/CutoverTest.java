@@ -187,12 +187,7 @@ class CutoverTest {
   void aStepBackFromNewWritesWaitsForTheReverseSyncAndLosesNothingWrittenOnEitherSide(TestDatabase db) {
     DualWriteTables.reset(db);
     try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
-      app.moveTo("users", DUAL_WRITE);
-      for (long id = 10; id < 20; id++) {
-        long user = id;
-        app.sessions.inTransaction(s -> s.persist(new User(user, "u" + user + "@example.com", "User " + user)));
-      }
-      await().until(() -> service.document("users", "19").isPresent());
+      mirroredUsers(app, 10, 20);
       app.moveTo("users", NEW_WRITES);
       await().until(() -> app.dualWrite.reverseSync().status("users").started());
 
@@ -229,12 +224,7 @@ class CutoverTest {
   void inNewWritesARepairWritesTheNewServicesStateIntoLegacy(TestDatabase db) {
     DualWriteTables.reset(db);
     try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
-      app.moveTo("users", DUAL_WRITE);
-      for (long id = 70; id < 75; id++) {
-        long user = id;
-        app.sessions.inTransaction(s -> s.persist(new User(user, "u" + user + "@example.com", "User " + user)));
-      }
-      await().until(() -> service.document("users", "74").isPresent());
+      mirroredUsers(app, 70, 75);
       app.moveTo("users", NEW_WRITES);
       // legacy drifts behind dualwrite's back: a row changed, a row lost, a row the service never had
       db.execute("UPDATE app_users SET name = 'drifted' WHERE id = 71", "DELETE FROM app_users WHERE id = 72",
@@ -271,6 +261,16 @@ class CutoverTest {
           .hasMessageContaining("reverse-sync-caught-up")
           .hasMessageContaining("not applied yet");
     }
+  }
+
+  /** Users {@code from} to {@code to} (exclusive), written in DUAL_WRITE and delivered to the service. */
+  private void mirroredUsers(MirrorFixture app, long from, long to) {
+    app.moveTo("users", DUAL_WRITE);
+    for (long id = from; id < to; id++) {
+      long user = id;
+      app.sessions.inTransaction(s -> s.persist(new User(user, "u" + user + "@example.com", "User " + user)));
+    }
+    await().until(() -> service.document("users", Long.toString(to - 1)).isPresent());
   }
 
   private static String teamOf(MirrorFixture app, long id) {

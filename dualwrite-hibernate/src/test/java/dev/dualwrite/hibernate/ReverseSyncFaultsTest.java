@@ -59,7 +59,7 @@ class ReverseSyncFaultsTest {
   @DatabaseTest
   void aConsumerKilledMidBatchIsTakenOverWithNoChangeSkippedOrAppliedTwice(TestDatabase db) {
     DualWriteTables.reset(db);
-    try (MirrorFixture a = MirrorFixture.start(db, service.baseUrl(), b -> b.withReverseSyncLease(LEASE), Map.of())) {
+    try (MirrorFixture a = nodeWithShortLease(db)) {
       CountDownLatch killed = new CountDownLatch(1);
       LegacySource hibernate = DualWriteHibernate.legacySource(a.sessions, "users");
       AtomicInteger upserts = new AtomicInteger();
@@ -89,7 +89,7 @@ class ReverseSyncFaultsTest {
   @DatabaseTest
   void aCrashBetweenApplyingAndStoringTheCursorRollsBothBack(TestDatabase db) {
     DualWriteTables.reset(db);
-    try (MirrorFixture a = MirrorFixture.start(db, service.baseUrl(), b -> b.withReverseSyncLease(LEASE), Map.of())) {
+    try (MirrorFixture a = nodeWithShortLease(db)) {
       CountDownLatch crashed = new CountDownLatch(1);
       LegacySource hibernate = DualWriteHibernate.legacySource(a.sessions, "users");
       // every row and the cursor are written, then the node dies before its transaction commits
@@ -146,6 +146,10 @@ class ReverseSyncFaultsTest {
       assertThat(app.dualWrite.reverseSync().deadLetters("users", 10)).isEmpty();
       assertThat(app.outboxRows("users")).as("no echo").isZero();
     }
+  }
+
+  private MirrorFixture nodeWithShortLease(TestDatabase db) {
+    return MirrorFixture.start(db, service.baseUrl(), b -> b.withReverseSyncLease(LEASE), Map.of());
   }
 
   private void writeUsers(int from, int count) {

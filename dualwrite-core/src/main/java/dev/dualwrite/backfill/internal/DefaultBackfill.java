@@ -1,7 +1,6 @@
 package dev.dualwrite.backfill.internal;
 
 import dev.dualwrite.DualWrite;
-import dev.dualwrite.internal.NodeServices;
 import dev.dualwrite.DualWriteException;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.backfill.Backfill;
@@ -10,12 +9,13 @@ import dev.dualwrite.backfill.BackfillConfig;
 import dev.dualwrite.backfill.BackfillListener;
 import dev.dualwrite.backfill.BackfillProgress;
 import dev.dualwrite.capture.ChangeCapture;
+import dev.dualwrite.internal.NodeServices;
 import dev.dualwrite.jdbc.internal.Jdbc;
-import dev.dualwrite.legacy.internal.LegacyTransactions;
-import dev.dualwrite.legacy.internal.RunControl;
 import dev.dualwrite.legacy.LegacyRow;
 import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.legacy.RowLock;
+import dev.dualwrite.legacy.internal.LegacyTransactions;
+import dev.dualwrite.legacy.internal.RunControl;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.ChangeOrigin;

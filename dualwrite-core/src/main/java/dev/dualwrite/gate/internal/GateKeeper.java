@@ -2,6 +2,7 @@ package dev.dualwrite.gate.internal;
 
 import dev.dualwrite.DualWriteStorageException;
 import dev.dualwrite.backfill.BackfillCheckpoint;
+import dev.dualwrite.cutover.internal.NodeReverseSync;
 import dev.dualwrite.gate.GateResult;
 import dev.dualwrite.gate.PhaseGates;
 import dev.dualwrite.gate.spi.PhaseGate;
@@ -10,7 +11,6 @@ import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseMove;
 import dev.dualwrite.phase.PhaseState;
-import dev.dualwrite.cutover.internal.NodeReverseSync;
 import dev.dualwrite.phase.internal.MoveCheck;
 import dev.dualwrite.phase.spi.PhaseStore;
 import dev.dualwrite.storage.internal.BackfillTable;

@@ -2,11 +2,11 @@ package dev.dualwrite.target.spi;
 
 import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.target.DeliveryResult;
-import dev.dualwrite.target.TargetDocument;
-import dev.dualwrite.target.TargetPage;
 import dev.dualwrite.target.FeedPage;
 import dev.dualwrite.target.HeldVersion;
 import dev.dualwrite.target.Precondition;
+import dev.dualwrite.target.TargetDocument;
+import dev.dualwrite.target.TargetPage;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,9 +1,9 @@
 package dev.dualwrite.verify.internal;
 
 import dev.dualwrite.capture.ChangeCapture;
-import dev.dualwrite.legacy.internal.LegacyTransactions;
 import dev.dualwrite.legacy.LegacyRow;
 import dev.dualwrite.legacy.RowLock;
+import dev.dualwrite.legacy.internal.LegacyTransactions;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.ChangeOrigin;

@@ -2,8 +2,8 @@ package dev.dualwrite.verify.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dualwrite.legacy.LegacyRow;
-import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.snapshot.Difference;
+import dev.dualwrite.target.TargetDocument;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,9 +1,9 @@
 package dev.dualwrite.verify.internal;
 
-import dev.dualwrite.legacy.internal.LegacyTransactions;
 import dev.dualwrite.legacy.LegacyRow;
 import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.legacy.RowLock;
+import dev.dualwrite.legacy.internal.LegacyTransactions;
 import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetPage;
 import dev.dualwrite.verify.VerifierConfig;

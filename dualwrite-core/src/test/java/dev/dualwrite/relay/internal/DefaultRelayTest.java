@@ -3,6 +3,7 @@ package dev.dualwrite.relay.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dualwrite.EntityMigration;
+import dev.dualwrite.SettableClock;
 import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.relay.MirrorListener;
 import dev.dualwrite.relay.RelayConfig;
@@ -10,11 +11,8 @@ import dev.dualwrite.target.DeliveryResult;
 import dev.dualwrite.target.TargetException;
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.RetryPolicy;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,7 +34,7 @@ class DefaultRelayTest {
   private static final CircuitBreaker<Object> OPENS_AFTER_TWO =
       CircuitBreaker.builder().withFailureThreshold(2).withDelay(Duration.ofHours(1)).build();
 
-  private final SettableClock clock = new SettableClock();
+  private final SettableClock clock = new SettableClock(START);
   private final StubDeliveryQueue queue = new StubDeliveryQueue(clock);
   private final ScriptedTargetClient client = new ScriptedTargetClient();
   private final RecordingListener listener = new RecordingListener();
@@ -280,26 +278,4 @@ class DefaultRelayTest {
     }
   }
 
-  private static final class SettableClock extends Clock {
-    private volatile Instant now = START;
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 }

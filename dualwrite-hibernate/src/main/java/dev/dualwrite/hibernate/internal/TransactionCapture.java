@@ -3,6 +3,7 @@ package dev.dualwrite.hibernate.internal;
 import dev.dualwrite.DualWriteException;
 import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.cutover.WriteConflictException;
+import dev.dualwrite.hibernate.internal.orm.TransactionCompletion;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.phase.MigrationPhase;
 import jakarta.persistence.OptimisticLockException;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import dev.dualwrite.hibernate.internal.orm.TransactionCompletion;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 
 /**

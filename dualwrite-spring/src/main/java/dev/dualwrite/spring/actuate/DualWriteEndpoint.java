@@ -1,13 +1,13 @@
 package dev.dualwrite.spring.actuate;
 
 import dev.dualwrite.DualWrite;
-import dev.dualwrite.jdbc.DualWriteRecords;
-import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.backfill.BackfillCheckpoint;
 import dev.dualwrite.cutover.LegacyWritePath;
 import dev.dualwrite.cutover.ReverseDeadLetter;
 import dev.dualwrite.cutover.ReverseSyncStatus;
 import dev.dualwrite.gate.GateResult;
+import dev.dualwrite.jdbc.DualWriteRecords;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.outbox.DeadLetter;
 import dev.dualwrite.phase.MigrationPhase;
 import dev.dualwrite.phase.PhaseConflictException;

@@ -6,19 +6,19 @@ import dev.dualwrite.read.ReadRouter;
 import dev.dualwrite.samples.monolith.LegacyMonolithApplication;
 import dev.dualwrite.samples.monolith.Order;
 import dev.dualwrite.samples.monolith.OrderRepository;
+import dev.dualwrite.samples.monolith.OrderView;
 import dev.dualwrite.samples.monolith.User;
 import dev.dualwrite.samples.monolith.UserRepository;
 import dev.dualwrite.samples.monolith.UserView;
 import java.net.URI;
-import dev.dualwrite.samples.monolith.OrderView;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
-import org.springframework.web.client.RestClient;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.client.RestClient;
 
 /**
  * The sample legacy monolith, run in this JVM on a free loopback port, configured by its own

@@ -2,12 +2,12 @@ package dev.dualwrite.samples.demo;
 
 import dev.dualwrite.DualWrite;
 import dev.dualwrite.backfill.Backfill;
-import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.cutover.ReverseSyncStatus;
+import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.verify.VerificationReport;
+import dev.dualwrite.verify.Verifier;
 import java.time.Duration;
 import java.time.Instant;
-import dev.dualwrite.verify.Verifier;
 
 /**
  * The backfill and the verifier of one entity, as a tech lead runs them: the backfill copies the rows that existed
