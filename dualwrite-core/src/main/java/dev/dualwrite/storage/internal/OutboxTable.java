@@ -15,8 +15,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -54,9 +56,9 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
           + " attempts, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)";
   private static final String COLUMNS =
       "id, entity, resource, entity_id, operation, idempotency_key, payload, attempts, created_at";
-  private static final String SELECT_DUE =
-      "SELECT " + COLUMNS + " FROM dualwrite_outbox WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY id"
-          + " LIMIT ?";
+  private static final String SELECT_DUE_HEAD =
+      "SELECT " + COLUMNS + " FROM dualwrite_outbox WHERE status = 'PENDING' AND next_attempt_at <= ?";
+  private static final String SELECT_DUE_TAIL = " ORDER BY id LIMIT ?";
   private static final String CLAIM_RETURNING =
       "UPDATE dualwrite_outbox SET lease_owner = ?, next_attempt_at = ? WHERE id IN (SELECT id FROM dualwrite_outbox"
           + " WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
@@ -179,19 +181,23 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
     int isolation = connection.getTransactionIsolation();
     connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
     try {
-      return Jdbc.inTransaction(connection, c -> lockThenLease(c, max, now, leaseUntil, owner));
+      return Jdbc.inTransaction(connection, c -> lockThenLease(c, max, now, leaseUntil, owner, Set.of()));
     } finally {
       connection.setTransactionIsolation(isolation);
     }
   }
 
-  private List<OutboxEntry> lockThenLease(
-      Connection connection, int max, Instant now, Instant leaseUntil, String owner) throws SQLException {
-    String select = SELECT_DUE + dialect.lockDue();
+  private List<OutboxEntry> lockThenLease(Connection connection, int max, Instant now, Instant leaseUntil, String owner,
+      Set<String> paused) throws SQLException {
+    String select = SELECT_DUE_HEAD + notIn(paused) + SELECT_DUE_TAIL + dialect.lockDue();
     List<OutboxEntry> claimed = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(select)) {
-      Jdbc.setInstant(statement, 1, now);
-      statement.setInt(2, max);
+      int index = 1;
+      Jdbc.setInstant(statement, index++, now);
+      for (String entity : paused) {
+        statement.setString(index++, entity);
+      }
+      statement.setInt(index, max);
       try (ResultSet rs = statement.executeQuery()) {
         while (rs.next()) {
           claimed.add(entry(rs));
@@ -207,6 +213,171 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
           });
     }
     return claimed;
+  }
+
+  /**
+   * Claims up to {@code max} due changes of entities not in {@code paused} by locking their rows: on PostgreSQL and
+   * MariaDB/MySQL a transaction (READ COMMITTED) selects them {@code FOR UPDATE SKIP LOCKED} and stays open while the
+   * relay delivers them; settling the batch deletes the delivered rows (or marks them delivered when kept) and records
+   * the failed attempts in that transaction, then commits. Claiming writes nothing, and a relay that dies (or whose
+   * connection breaks) rolls back, which makes its rows claimable again at once. On PostgreSQL the transaction may
+   * stay idle, waiting for the service, no longer than the lease ({@code idle_in_transaction_session_timeout}); then
+   * the server ends it and the rows are claimed again. H2 has no {@code SKIP LOCKED}: there the rows are leased as
+   * {@link #claim} does.
+   */
+  @Override
+  public HeldBatch hold(int max, Instant leaseUntil, String owner, Set<String> paused) throws SQLException {
+    Instant now = clock.instant();
+    if (!dialect.holdsLocks()) {
+      List<OutboxEntry> claimed;
+      try (Connection connection = dataSource.getConnection()) {
+        int isolation = connection.getTransactionIsolation();
+        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        try {
+          claimed = Jdbc.inTransaction(connection, c -> lockThenLease(c, max, now, leaseUntil, owner, paused));
+        } finally {
+          connection.setTransactionIsolation(isolation);
+        }
+      }
+      return new LeasedBatch(claimed);
+    }
+    Connection connection = dataSource.getConnection();
+    try {
+      // PostgreSQL runs at READ COMMITTED unless told otherwise (and asking costs a round trip): as claim() does
+      int isolation = dialect.claimsInOneStatement() ? Connection.TRANSACTION_READ_COMMITTED
+          : connection.getTransactionIsolation();
+      connection.setAutoCommit(false);
+      if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      }
+      String limit = dialect.idleTimeout(Math.max(1, Duration.between(now, leaseUntil).toMillis()));
+      if (limit != null) {
+        try (Statement statement = connection.createStatement()) {
+          statement.execute(limit);
+        }
+      }
+      List<OutboxEntry> claimed = new ArrayList<>();
+      try (PreparedStatement statement = connection.prepareStatement(SELECT_DUE_HEAD + notIn(paused)
+          + SELECT_DUE_TAIL + dialect.lockDue())) {
+        int index = 1;
+        Jdbc.setInstant(statement, index++, now);
+        for (String entity : paused) {
+          statement.setString(index++, entity);
+        }
+        statement.setInt(index, max);
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            claimed.add(entry(rs));
+          }
+        }
+      }
+      return new LockedBatch(connection, isolation, claimed);
+    } catch (SQLException | RuntimeException e) {
+      rollbackAndClose(connection, Connection.TRANSACTION_READ_COMMITTED);
+      throw e;
+    }
+  }
+
+  private static String notIn(Set<String> paused) {
+    return paused.isEmpty() ? "" : " AND entity NOT IN " + inList(paused.size());
+  }
+
+  /** Rows locked in an open transaction on {@code connection}: settled and committed, or rolled back on close. */
+  private final class LockedBatch implements HeldBatch {
+    private final Connection connection;
+    private final int isolation;
+    private final List<OutboxEntry> entries;
+    private boolean open = true;
+
+    LockedBatch(Connection connection, int isolation, List<OutboxEntry> entries) {
+      this.connection = connection;
+      this.isolation = isolation;
+      this.entries = entries;
+    }
+
+    @Override
+    public List<OutboxEntry> entries() {
+      return entries;
+    }
+
+    @Override
+    public void complete(Collection<Long> delivered, boolean keep, List<FailedAttempt> failed) throws SQLException {
+      if (!delivered.isEmpty()) {
+        if (keep) {
+          Instant now = clock.instant();
+          updateByIds(connection,
+              "UPDATE dualwrite_outbox SET status = 'DELIVERED', delivered_at = ?, lease_owner = NULL WHERE id IN ",
+              delivered, s -> {
+                Jdbc.setInstant(s, 1, now);
+                return 2;
+              });
+        } else {
+          updateByIds(connection, "DELETE FROM dualwrite_outbox WHERE id IN ", delivered, s -> 1);
+        }
+      }
+      recordFailures(connection, failed);
+      connection.commit();
+      close();
+    }
+
+    @Override
+    public void release(Instant at) {
+      close(); // a rollback: nothing was written, the rows are due as they were
+    }
+
+    @Override
+    public void close() {
+      if (open) {
+        open = false;
+        rollbackAndClose(connection, isolation);
+      }
+    }
+  }
+
+  /** Rows leased as {@link #claim} leases them (H2). */
+  private final class LeasedBatch implements HeldBatch {
+    private final List<OutboxEntry> entries;
+
+    LeasedBatch(List<OutboxEntry> entries) {
+      this.entries = entries;
+    }
+
+    @Override
+    public List<OutboxEntry> entries() {
+      return entries;
+    }
+
+    @Override
+    public void complete(Collection<Long> delivered, boolean keep, List<FailedAttempt> failed) throws SQLException {
+      markDelivered(delivered, keep);
+      markFailed(failed);
+    }
+
+    @Override
+    public void release(Instant at) throws SQLException {
+      OutboxTable.this.release(entries.stream().map(OutboxEntry::id).toList(), at);
+    }
+
+    @Override
+    public void close() {
+      // an unsettled lease ends by itself
+    }
+  }
+
+  private static void rollbackAndClose(Connection connection, int isolation) {
+    try {
+      try {
+        connection.rollback();
+        connection.setAutoCommit(true);
+        if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+          connection.setTransactionIsolation(isolation);
+        }
+      } finally {
+        connection.close();
+      }
+    } catch (SQLException e) {
+      // the connection is broken: the server rolls the transaction back when it notices
+    }
   }
 
   /** Marks changes delivered: kept (for the retention period) or deleted at once when {@code keep} is false. */
@@ -237,10 +408,18 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
     if (failures.isEmpty()) {
       return;
     }
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement retry = connection.prepareStatement(MARK_FAILED);
-        PreparedStatement dead = connection.prepareStatement(MARK_DEAD)) {
+    try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(true);
+      recordFailures(connection, failures);
+    }
+  }
+
+  private static void recordFailures(Connection connection, List<FailedAttempt> failures) throws SQLException {
+    if (failures.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement retry = connection.prepareStatement(MARK_FAILED);
+        PreparedStatement dead = connection.prepareStatement(MARK_DEAD)) {
       boolean retries = false;
       boolean deaths = false;
       for (FailedAttempt f : failures) {
