@@ -69,7 +69,8 @@ class MigrationToolsTest {
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM DATABASECHANGELOG WHERE author = 'dualwrite'")) {
       rs.next();
-      assertThat(rs.getInt(1)).as("dualwrite change sets applied once, on this database only").isEqualTo(1);
+      assertThat(rs.getInt(1)).as("dualwrite change sets applied once, on this database only")
+          .isEqualTo(DualWriteSchema.migrations(DatabaseDialect.detect(db.dataSource())).size());
     }
   }
 

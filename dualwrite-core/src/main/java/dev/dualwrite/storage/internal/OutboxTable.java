@@ -7,6 +7,7 @@ import dev.dualwrite.outbox.Backlog;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.DeadLetter;
+import dev.dualwrite.outbox.DeliveryPause;
 import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.relay.internal.DeliveryQueue;
@@ -47,6 +48,8 @@ import javax.sql.DataSource;
  */
 public final class OutboxTable implements Outbox, DeliveryQueue {
   private static final String TABLE = "dualwrite_outbox";
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OutboxTable.class);
+  private static final long PAUSE_REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
   private static final String PENDING = "PENDING";
   private static final String DELIVERED = "DELIVERED";
   private static final String DEAD = "DEAD";
@@ -95,12 +98,69 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
   private final Clock clock;
 
   private final DatabaseDialect databaseDialect;
+  private final DeliveryPauseTable pauses;
+  private volatile PausedSnapshot paused = new PausedSnapshot(Set.of(), Long.MIN_VALUE);
+
+  /** The paused entities as last read, and when ({@link System#nanoTime}). */
+  private record PausedSnapshot(Set<String> entities, long readAtNanos) {}
 
   public OutboxTable(DataSource dataSource, DatabaseDialect dialect, Clock clock) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.databaseDialect = Objects.requireNonNull(dialect, "dialect");
     this.dialect = StorageDialect.of(dialect);
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.pauses = new DeliveryPauseTable(dataSource, clock);
+  }
+
+  @Override
+  public boolean pauseDelivery(String entity, String actor, String reason) {
+    requireName(entity, "entity");
+    requireName(actor, "actor");
+    boolean paused = pauses.pause(entity, actor, reason);
+    this.paused = new PausedSnapshot(Set.of(), Long.MIN_VALUE); // read again at the next claim
+    return paused;
+  }
+
+  @Override
+  public boolean resumeDelivery(String entity) {
+    requireName(entity, "entity");
+    boolean resumed = pauses.resume(entity);
+    this.paused = new PausedSnapshot(Set.of(), Long.MIN_VALUE);
+    return resumed;
+  }
+
+  @Override
+  public List<DeliveryPause> pausedDeliveries() {
+    return pauses.paused();
+  }
+
+  /**
+   * The entities whose delivery is paused, read from the table at most once a second (and at once after this outbox
+   * paused or resumed one); for the relay, before each claim. When the table cannot be read, the last set read is
+   * kept and the failure logged.
+   */
+  public Set<String> pausedEntities() {
+    PausedSnapshot snapshot = paused;
+    long now = System.nanoTime();
+    if (snapshot.readAtNanos() != Long.MIN_VALUE && now - snapshot.readAtNanos() < PAUSE_REFRESH_NANOS) {
+      return snapshot.entities();
+    }
+    Set<String> entities;
+    try {
+      entities = pauses.paused().stream().map(DeliveryPause::entity).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    } catch (DualWriteStorageException e) {
+      log.warn("dualwrite: cannot read which deliveries are paused, keeping {}: {}", snapshot.entities(),
+          e.getMessage());
+      entities = snapshot.entities();
+    }
+    paused = new PausedSnapshot(entities, now);
+    return entities;
+  }
+
+  private static void requireName(String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(what + " is blank; give the " + what + "'s name");
+    }
   }
 
   /**
