@@ -27,6 +27,11 @@ import org.hibernate.cfg.AvailableSettings;
  */
 final class BenchEnvironment implements AutoCloseable {
   static final String URL_VARIABLE = "DUALWRITE_BENCH_POSTGRES_URL";
+  /**
+   * SQL run on dualwrite's tables after each reset, statements separated by {@code ;}, for experiments (what an index
+   * costs: {@code DROP INDEX dualwrite_outbox_entity_key}). Unset for the figures of record.
+   */
+  static final String EXPERIMENT_VARIABLE = "DUALWRITE_BENCH_EXPERIMENT";
 
   final HikariDataSource dataSource;
   final ReferenceMirrorService service;
@@ -81,29 +86,31 @@ final class BenchEnvironment implements AutoCloseable {
     return settings.toString();
   }
 
-  /**
-   * The database's write work so far: WAL position in bytes and rows inserted, updated and deleted in every user
-   * table. The pool's idle connections are closed first, so that each backend reports its counts on exit (PostgreSQL
-   * 14 sends table statistics at most every 500 ms and at exit), and the collector is given a second to read them.
-   */
-  WriteWork writeWork(boolean quick) {
-    dataSource.getHikariPoolMXBean().softEvictConnections();
-    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(quick ? 100 : 1200).toNanos());
-    long wal = Sql.count(dataSource, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
-    long rows = Sql.count(dataSource,
-        "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables");
-    return new WriteWork(wal, rows);
+  /** The WAL position in bytes ({@code pg_current_wal_lsn()}). */
+  long walPosition() {
+    return Sql.count(dataSource, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
   }
 
-  /** WAL bytes and rows written, from {@link #writeWork()}. */
-  record WriteWork(long walBytes, long rows) {
-    WriteWork minus(WriteWork before) {
-      return new WriteWork(walBytes - before.walBytes, rows - before.rows);
+  /**
+   * Rows inserted, updated and deleted so far per user table ({@code pg_stat_user_tables}). The pool's idle
+   * connections are closed first, so that each backend reports its counts on exit (PostgreSQL 14 sends table
+   * statistics at most every 500 ms, and at exit), and the statistics collector is given a second to read them.
+   */
+  Map<String, Long> rowsWritten(boolean quick) {
+    dataSource.getHikariPoolMXBean().softEvictConnections();
+    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(quick ? 300 : 1500).toNanos());
+    Map<String, Long> rows = new HashMap<>();
+    try (java.sql.Connection c = dataSource.getConnection();
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(
+            "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables")) {
+      while (rs.next()) {
+        rows.put(rs.getString(1), rs.getLong(2));
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("benchmark query failed: " + e.getMessage(), e);
     }
-
-    WriteWork plus(WriteWork other) {
-      return new WriteWork(walBytes + other.walBytes, rows + other.rows);
-    }
+    return rows;
   }
 
   /**
@@ -114,6 +121,10 @@ final class BenchEnvironment implements AutoCloseable {
   void resetDualWriteTables() {
     DualWriteSchema.createIfMissing(dataSource);
     DualWriteSchema.empty(dataSource);
+    String experiment = System.getenv(EXPERIMENT_VARIABLE);
+    if (experiment != null && !experiment.isBlank()) {
+      Sql.execute(dataSource, experiment.split(";"));
+    }
     service.clear();
   }
 
