@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -57,6 +56,12 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
   private static final String INSERT =
       "INSERT INTO dualwrite_outbox (entity, resource, entity_id, operation, idempotency_key, payload, origin, status,"
           + " attempts, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)";
+  private static final String INSERT_HEAD =
+      "INSERT INTO dualwrite_outbox (entity, resource, entity_id, operation, idempotency_key, payload, origin, status,"
+          + " attempts, created_at, next_attempt_at) VALUES ";
+  private static final int APPEND_ROWS_PER_STATEMENT = 500;
+  /** What the idempotency-key column holds for a key derived from the row id ({@link #idempotencyKey}). */
+  private static final String DERIVED_KEY = "";
   private static final String COLUMNS =
       "id, entity, resource, entity_id, operation, idempotency_key, payload, attempts, created_at";
   private static final String SELECT_DUE_HEAD =
@@ -164,8 +169,9 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
   }
 
   /**
-   * Appends {@code changes} on {@code connection}, in the caller's transaction; one JDBC batch. The row ids come back as
-   * generated keys and become the changes' versions.
+   * Appends {@code changes} on {@code connection}, in the caller's transaction. On PostgreSQL one multi-row
+   * {@code INSERT ... RETURNING id} per 500 changes (one round trip, whatever the driver's batch settings); elsewhere
+   * one JDBC batch whose generated keys come back. The row ids become the changes' versions.
    */
   @Override
   public List<Change> append(Connection connection, List<Change> changes) throws SQLException {
@@ -173,13 +179,21 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
       return List.of();
     }
     Instant now = clock.instant();
+    if (dialect.claimsInOneStatement()) {
+      List<Change> appended = new ArrayList<>(changes.size());
+      for (int from = 0; from < changes.size(); from += APPEND_ROWS_PER_STATEMENT) {
+        appendInOneStatement(connection, changes.subList(from,
+            Math.min(changes.size(), from + APPEND_ROWS_PER_STATEMENT)), now, appended);
+      }
+      return appended;
+    }
     try (PreparedStatement insert = connection.prepareStatement(INSERT, new String[] {databaseDialect.identifier("id")})) {
       for (Change change : changes) {
         insert.setString(1, change.entity());
         insert.setString(2, change.resource());
         insert.setString(3, change.entityId());
         insert.setString(4, change.operation().name());
-        insert.setString(5, UUID.randomUUID().toString());
+        insert.setString(5, DERIVED_KEY);
         insert.setString(6, change.payload());
         insert.setString(7, change.origin().name());
         Jdbc.setInstant(insert, 8, now);
@@ -198,6 +212,47 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
         }
       }
       return appended;
+    }
+  }
+
+  /**
+   * One {@code INSERT ... VALUES (...), (...) RETURNING id}. The ids come from the sequence in the order of the rows
+   * in {@code VALUES}, so sorted they match the changes in order (RETURNING itself promises no order).
+   */
+  private static void appendInOneStatement(Connection connection, List<Change> changes, Instant now,
+      List<Change> appended) throws SQLException {
+    String sql = INSERT_HEAD + (",(?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)").repeat(changes.size()).substring(1)
+        + " RETURNING id";
+    try (PreparedStatement insert = connection.prepareStatement(sql)) {
+      int i = 1;
+      for (Change change : changes) {
+        insert.setString(i++, change.entity());
+        insert.setString(i++, change.resource());
+        insert.setString(i++, change.entityId());
+        insert.setString(i++, change.operation().name());
+        insert.setString(i++, DERIVED_KEY);
+        insert.setString(i++, change.payload());
+        insert.setString(i++, change.origin().name());
+        Jdbc.setInstant(insert, i++, now);
+        Jdbc.setInstant(insert, i++, now);
+      }
+      long[] ids = new long[changes.size()];
+      int n = 0;
+      try (ResultSet keys = insert.executeQuery()) {
+        while (keys.next()) {
+          if (n == ids.length) {
+            throw new SQLException("the database returned more ids than the " + changes.size() + " outbox rows");
+          }
+          ids[n++] = keys.getLong(1);
+        }
+      }
+      if (n != ids.length) {
+        throw new SQLException("the database returned " + n + " ids for " + changes.size() + " outbox rows");
+      }
+      java.util.Arrays.sort(ids);
+      for (int k = 0; k < ids.length; k++) {
+        appended.add(changes.get(k).withVersion(ids[k]));
+      }
     }
   }
 
@@ -737,6 +792,15 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
     return update("discard dead letter #" + id, DISCARD_ONE, s -> s.setLong(1, id)) == 1;
   }
 
+  /**
+   * A change's idempotency key: {@code dualwrite-<row id>}, the same on every retry and unique as the row id is (the id
+   * sequence is never reset). Rows store it as the empty string, which costs no bytes per row; rows appended by
+   * releases before this one keep the random key they were given.
+   */
+  static String idempotencyKey(long id, String stored) {
+    return stored == null || stored.isEmpty() ? "dualwrite-" + id : stored;
+  }
+
   private static OutboxEntry entry(ResultSet rs) throws SQLException {
     long id = rs.getLong("id");
     return new OutboxEntry(
@@ -746,7 +810,7 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
         rs.getString("entity_id"),
         ChangeOperation.valueOf(rs.getString("operation")),
         id,
-        rs.getString("idempotency_key"),
+        idempotencyKey(id, rs.getString("idempotency_key")),
         rs.getString("payload"),
         rs.getInt("attempts"),
         Jdbc.getInstant(rs, "created_at"));
