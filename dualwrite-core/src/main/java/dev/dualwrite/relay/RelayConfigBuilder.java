@@ -32,8 +32,8 @@ public final class RelayConfigBuilder {
   }
 
   /**
-   * Delivery loops on this node, 1 to 16; default 2. A commit wakes one idle loop; a loop whose claim comes back full
-   * wakes another, so every loop works on a backlog and one works on a trickle.
+   * Delivery loops on this node, 1 to 16; default 2. A commit wakes one idle loop when none is delivering; a loop whose
+   * claim comes back full wakes another, so every loop works on a backlog and one works on a trickle.
    */
   public RelayConfigBuilder withConcurrency(int concurrency) {
     this.concurrency = concurrency;

@@ -93,7 +93,8 @@ public record DualWriteProperties(
    * @param enabled Whether this node delivers the outbox. A node that only serves operators may switch it off; it
    *     still appends its own changes. Default true.
    * @param batchSize The most changes per claim and per request, 1 to 1000. Default 500.
-   * @param concurrency Delivery loops on this node, 1 to 16; a commit wakes one, a full claim wakes another. Default 2.
+   * @param concurrency Delivery loops on this node, 1 to 16; a commit wakes one when none is delivering, a full claim
+   *     wakes another. Default 2.
    * @param pollInterval How often an idle relay looks for due changes (retries, other nodes' commits), from 10 ms to
    *     1 minute; this node's commits wake it at once. Default 500 ms.
    * @param lease How long claimed changes stay reserved for this node, from 100 ms to 1 hour; longer than a delivery

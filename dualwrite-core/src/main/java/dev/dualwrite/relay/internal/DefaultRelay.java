@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -32,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * queue until it is settled, see {@link DeliveryQueue#hold}), sends it in one request, and settles each change's
  * outcome in one go.
  *
- * <p>The loops adapt to the load: a nudge wakes one idle loop, not all of them, so that under a steady trickle of
- * commits one loop works and the changes committed during its cycle ride its next batch (batches grow with the
- * backlog); a loop whose claim came back full wakes another idle loop before it delivers, so a backlog is drained by
- * every loop at once. Entities whose delivery is paused ({@link Supplier pausedEntities}) are not claimed.
+ * <p>The loops adapt to the load: a nudge wakes one idle loop, and only when no loop is delivering, so that under a
+ * steady trickle of commits one loop works and the changes committed during its cycle ride its next batch (batches
+ * grow with the backlog); a loop whose claim came back full wakes another idle loop before it delivers, so a backlog
+ * is drained by every loop at once. Entities whose delivery is paused ({@link Supplier pausedEntities}) are not claimed.
  * Thread-safe.
  */
 public final class DefaultRelay implements Relay {
@@ -56,6 +57,7 @@ public final class DefaultRelay implements Relay {
   private final AtomicBoolean nudged = new AtomicBoolean();
   private final List<Thread> loops = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedDeque<Thread> idle = new ConcurrentLinkedDeque<>();
+  private final AtomicInteger busy = new AtomicInteger();
   private final Supplier<Set<String>> pausedEntities;
   private volatile Instant lastPurge = Instant.EPOCH;
 
@@ -103,11 +105,16 @@ public final class DefaultRelay implements Relay {
     log.info("dualwrite relay {} started: {} loop(s), batches of {}", owner, config.concurrency(), config.batchSize());
   }
 
-  /** Wakes one idle loop; when every loop is busy, the next to finish its cycle claims again instead of waiting. */
+  /**
+   * Wakes one idle loop when no loop is delivering; otherwise the next loop to finish its cycle claims again at once
+   * instead of waiting, and takes everything committed meanwhile in one batch.
+   */
   @Override
   public void nudge() {
     nudged.set(true);
-    wakeOne();
+    if (busy.get() == 0) {
+      wakeOne();
+    }
   }
 
   private void wakeOne() {
@@ -158,12 +165,15 @@ public final class DefaultRelay implements Relay {
     Thread self = Thread.currentThread();
     while (running.get()) {
       int claimed;
+      busy.incrementAndGet();
       try {
         claimed = deliverDue();
         purgeIfDue();
       } catch (RuntimeException e) {
         log.error("dualwrite relay: delivery loop failed, will try again: {}", e.toString(), e);
         claimed = 0;
+      } finally {
+        busy.decrementAndGet();
       }
       if (claimed < config.batchSize() && running.get() && !nudged.getAndSet(false)) {
         Duration wait = circuitOpen() ? min(breaker.getRemainingDelay(), config.pollInterval())

@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,6 +66,13 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
   private static final String SELECT_DUE_HEAD =
       "SELECT " + COLUMNS + " FROM dualwrite_outbox WHERE status = 'PENDING' AND next_attempt_at <= ?";
   private static final String SELECT_DUE_TAIL = " ORDER BY id LIMIT ?";
+  /**
+   * PostgreSQL's select of due rows for a held claim, which also sets {@code idle_in_transaction_session_timeout} for
+   * the claiming transaction (to the lease) in the same round trip.
+   */
+  private static final String SELECT_DUE_BOUNDED_HEAD = "SELECT " + COLUMNS + " FROM dualwrite_outbox CROSS JOIN"
+      + " (SELECT set_config('idle_in_transaction_session_timeout', ?, true) AS lease) AS claim_lease"
+      + " WHERE status = 'PENDING' AND next_attempt_at <= ?";
   private static final String CLAIM_RETURNING =
       "UPDATE dualwrite_outbox SET lease_owner = ?, next_attempt_at = ? WHERE id IN (SELECT id FROM dualwrite_outbox"
           + " WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
@@ -365,16 +371,16 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
       if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
         connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       }
-      String limit = dialect.idleTimeout(Math.max(1, Duration.between(now, leaseUntil).toMillis()));
-      if (limit != null) {
-        try (Statement statement = connection.createStatement()) {
-          statement.execute(limit);
-        }
-      }
+      boolean bounded = dialect.claimsInOneStatement(); // PostgreSQL: the lease bounds the idle transaction
+      String select = bounded
+          ? SELECT_DUE_BOUNDED_HEAD + notIn(paused) + SELECT_DUE_TAIL + " FOR UPDATE OF dualwrite_outbox SKIP LOCKED"
+          : SELECT_DUE_HEAD + notIn(paused) + SELECT_DUE_TAIL + dialect.lockDue();
       List<OutboxEntry> claimed = new ArrayList<>();
-      try (PreparedStatement statement = connection.prepareStatement(SELECT_DUE_HEAD + notIn(paused)
-          + SELECT_DUE_TAIL + dialect.lockDue())) {
+      try (PreparedStatement statement = connection.prepareStatement(select)) {
         int index = 1;
+        if (bounded) {
+          statement.setString(index++, Math.max(1, Duration.between(now, leaseUntil).toMillis()) + "ms");
+        }
         Jdbc.setInstant(statement, index++, now);
         for (String entity : paused) {
           statement.setString(index++, entity);

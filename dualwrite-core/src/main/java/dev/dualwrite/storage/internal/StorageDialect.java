@@ -45,14 +45,6 @@ public enum StorageDialect {
     return holdsLocks;
   }
 
-  /**
-   * The statement that bounds how long the claiming transaction may wait idle (for the service), or null where the
-   * database has no such limit: the connection's own end (a dead relay's socket closes) releases the rows there.
-   */
-  String idleTimeout(long millis) {
-    return this == POSTGRESQL ? "SET LOCAL idle_in_transaction_session_timeout = " + millis : null;
-  }
-
   /** The lock clause appended to the select of due rows when claiming takes two statements. */
   String lockDue() {
     return lockDue;
