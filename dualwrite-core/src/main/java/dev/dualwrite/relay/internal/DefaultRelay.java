@@ -117,6 +117,11 @@ public final class DefaultRelay implements Relay {
     }
   }
 
+  /** How many loops wait for work now (for tests). */
+  int idleLoops() {
+    return idle.size();
+  }
+
   private void wakeOne() {
     Thread loop = idle.pollFirst();
     if (loop != null) {
