@@ -113,7 +113,7 @@ final class Node implements DualWrite, NodeServices {
     MirrorListener listener = new CompositeMirrorListener(listeners);
     if (targetClient != null && settings.relayConfig().enabled()) {
       this.relay = new DefaultRelay(outbox, targetClient, Map.copyOf(entities), settings.relayConfig(), listener,
-          clock, name);
+          clock, name, outbox::pausedEntities);
     } else {
       this.relay = null;
       log.info("dualwrite: this node does not deliver the outbox ({})",

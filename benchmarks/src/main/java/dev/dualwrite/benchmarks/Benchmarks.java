@@ -9,7 +9,8 @@ import java.util.Map;
  * Runs the benchmarks and prints each figure as {@code <name> <value> <unit>}, one per line.
  *
  * <pre>
- * Benchmarks [--quick] [figure-group ...]     groups: write, lag, drain, router, shadow, backfill, cutover (default: all)
+ * Benchmarks [--quick] [figure-group ...]     groups: write, capture, lag, drain, router, shadow, backfill, cutover
+ *                                              (default: all but capture, whose figures write prints too)
  * </pre>
  *
  * <p>{@code --quick} shrinks every run to a smoke test (the test suite runs it so the harness cannot rot); its
@@ -26,6 +27,7 @@ public final class Benchmarks {
 
   static {
     GROUPS.put("write", WriteOverheadBenchmark::run);
+    GROUPS.put("capture", WriteOverheadBenchmark::runCaptureOnly);
     GROUPS.put("lag", CommitLagBenchmark::run);
     GROUPS.put("drain", RelayDrainBenchmark::run);
     GROUPS.put("router", RouterDecisionBenchmark::run);
@@ -57,12 +59,18 @@ public final class Benchmarks {
     }
     if (names.isEmpty()) {
       names.addAll(GROUPS.keySet());
+      names.remove("capture");
     }
     List<Figure> figures = new ArrayList<>();
     try (BenchEnvironment env = BenchEnvironment.start()) {
       System.out.println("# dualwrite benchmarks" + (quick ? " (quick: smoke run, figures mean nothing)" : "")
           + " on " + env.database + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
           + System.getProperty("java.version"));
+      System.out.println("# database settings: " + env.durability());
+      String experiment = System.getenv(BenchEnvironment.EXPERIMENT_VARIABLE);
+      if (experiment != null && !experiment.isBlank()) {
+        System.out.println("# experiment, after each reset: " + experiment);
+      }
       for (String name : names) {
         for (Figure figure : GROUPS.get(name).run(env, quick)) {
           System.out.println(figure);

@@ -31,4 +31,15 @@ final class Sql {
       throw new IllegalStateException("benchmark query failed: " + e.getMessage(), e);
     }
   }
+
+  static String text(DataSource dataSource, String sql) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("benchmark query failed: " + e.getMessage(), e);
+    }
+  }
 }

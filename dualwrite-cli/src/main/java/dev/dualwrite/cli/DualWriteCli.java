@@ -54,6 +54,7 @@ import picocli.CommandLine.Spec;
       DualWriteCli.BackfillCommand.class,
       DualWriteCli.Verify.class,
       DualWriteCli.DeadLetters.class,
+      DualWriteCli.Delivery.class,
       DualWriteCli.Schema.class,
       DualWriteCli.Forget.class
     })
@@ -438,10 +439,51 @@ public final class DualWriteCli {
     }
   }
 
+  /** What {@code delivery} does. */
+  enum DeliveryAction { pause, resume, list }
+
+  @Command(name = "delivery", mixinStandardHelpOptions = true,
+      description = "Pauses or resumes the delivery of an entity's changes on every node (they wait in the outbox,"
+          + " nothing is lost), or lists the paused entities (only reads).")
+  static final class Delivery extends Subcommand {
+    @Parameters(index = "0", paramLabel = "ACTION", description = "${COMPLETION-CANDIDATES}.") DeliveryAction action;
+    @Parameters(index = "1", paramLabel = "ENTITY", arity = "0..1",
+        description = "The entity; not for list.") String entity;
+    @Option(names = "--reason", description = "Why; recorded with the pause.") String reason;
+    @Option(names = "--actor", defaultValue = "${sys:user.name}", description = "Who; default the OS user.")
+    String actor;
+
+    @Override
+    public Integer call() {
+      Outbox outbox = connection().dualWrite().outbox();
+      if (action == DeliveryAction.list) {
+        List<dev.dualwrite.outbox.DeliveryPause> pauses = outbox.pausedDeliveries();
+        pauses.forEach(p -> out().println(p.entity() + " paused by " + p.pausedBy() + " "
+            + Human.time(p.pausedAt()) + (p.reason() == null ? "" : ": " + p.reason())));
+        out().println(pauses.size() + " paused entit" + (pauses.size() == 1 ? "y" : "ies"));
+        return 0;
+      }
+      if (entity == null) {
+        throw new CliFailure(action + " needs the entity: 'dualwrite delivery " + action + " ENTITY'");
+      }
+      connection().known(entity);
+      if (action == DeliveryAction.pause) {
+        boolean paused = outbox.pauseDelivery(entity, actor, reason);
+        out().println(paused ? "delivery of " + entity + " paused on every node; its changes wait in the outbox"
+            + " ('dualwrite delivery resume " + entity + "' sends them)"
+            : "delivery of " + entity + " was paused already");
+      } else {
+        boolean resumed = outbox.resumeDelivery(entity);
+        out().println(resumed ? "delivery of " + entity + " resumed" : "delivery of " + entity + " was not paused");
+      }
+      return 0;
+    }
+  }
+
   /** What {@code schema} does. */
   enum SchemaAction { create, print }
 
-  @Command(name = "schema", mixinStandardHelpOptions = true, description = "create: creates dualwrite's six tables"
+  @Command(name = "schema", mixinStandardHelpOptions = true, description = "create: creates dualwrite's seven tables"
       + " where they are missing (the only command that does). print: prints their SQL for your migrations.")
   static final class Schema extends Subcommand {
     @Parameters(index = "0", paramLabel = "ACTION", description = "${COMPLETION-CANDIDATES}.") SchemaAction action;

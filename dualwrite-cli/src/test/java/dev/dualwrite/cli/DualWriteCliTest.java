@@ -176,6 +176,32 @@ class DualWriteCliTest {
   }
 
   @DatabaseTest
+  void pausesListsAndResumesAnEntitysDeliveryWithoutLosingItsChanges(TestDatabase db) {
+    freshTables(db, 0);
+    db.execute("DELETE FROM dualwrite_delivery_pause");
+    assertThat(cli(db, "delivery", "pause", "members", "--reason=service maintenance", "--actor=lead").out())
+        .contains("delivery of members paused on every node");
+    try (DualWrite monolith = relayNode(db)) { // its relay reads the pause before its first claim
+      monolith.phases().move("members", dev.dualwrite.phase.MigrationPhase.DUAL_WRITE, "lead", null);
+      assertThat(cli(db, "delivery", "list").out()).contains("members paused by lead")
+          .contains(": service maintenance").contains("1 paused entity");
+      assertThat(cli(db, "delivery", "pause", "members").out()).contains("was paused already");
+      assertThat(cli(db, "delivery", "pause", "nobody").exitCode()).as("unknown entity").isEqualTo(1);
+      assertThat(cli(db, "delivery", "resume").err()).contains("resume needs the entity");
+
+      db.execute("INSERT INTO cli_members VALUES (1, 0, 'one')", "INSERT INTO cli_members VALUES (2, 0, 'two')");
+      assertThat(cli(db, "backfill", "members").exitCode()).isZero();
+      assertThat(monolith.outbox().backlog().get("members").pending()).as("waiting, not lost").isEqualTo(2);
+
+      assertThat(cli(db, "delivery", "resume", "members").out()).contains("delivery of members resumed");
+      assertThat(cli(db, "delivery", "resume", "members").out()).contains("was not paused");
+      assertThat(monolith.relay().drain(Duration.ofSeconds(15))).isTrue();
+      assertThat(service.liveDocuments("members")).hasSize(2);
+      assertThat(cli(db, "delivery", "list").out()).contains("0 paused entities");
+    }
+  }
+
+  @DatabaseTest
   void readOnlyCommandsLeaveAnEmptyDatabaseEmptyAndSchemaCreateIsTheOneThatCreates(TestDatabase db) {
     db.execute(Tables.ALL.stream().map(t -> "DROP TABLE IF EXISTS " + t).toArray(String[]::new));
     DualWriteRecords records = DualWriteRecords.of(db.dataSource());
@@ -243,7 +269,7 @@ class DualWriteCliTest {
   void everySubcommandAnswersHelpWithoutADatabase() {
     Map<String, CommandLine> subcommands = new CommandLine(new DualWriteCli()).getSubcommands();
     assertThat(subcommands.keySet()).containsExactlyInAnyOrder("status", "phase", "history", "backfill", "verify",
-        "dead-letters", "schema", "forget");
+        "dead-letters", "delivery", "schema", "forget");
     for (String name : subcommands.keySet()) {
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();

@@ -49,4 +49,41 @@ public interface Outbox {
    * @return whether a dead letter with that id existed
    */
   boolean discardDeadLetter(long id);
+
+  /**
+   * Pauses the delivery of {@code entity}'s changes on every node: no relay claims them until
+   * {@link #resumeDelivery}. Nothing is lost: they stay in the outbox, count in the backlog, keep their keys undelivered
+   * for read-your-writes, and are delivered in order when delivery resumes; retries are not counted meanwhile. This
+   * node's relay stops at its next claim, other nodes' within a second (each relay reads the pauses once a second); a
+   * batch already in flight finishes.
+   *
+   * @param actor who pauses; recorded
+   * @param reason why; recorded, may be null
+   * @return whether the entity was not paused before (a pause already there is kept as it was)
+   * @throws IllegalArgumentException when {@code entity} or {@code actor} is blank
+   * @throws UnsupportedOperationException when this outbox cannot pause (not one of dualwrite's tables)
+   */
+  default boolean pauseDelivery(String entity, String actor, String reason) {
+    throw new UnsupportedOperationException("this outbox cannot pause delivery: use the DualWrite node's outbox");
+  }
+
+  /**
+   * Resumes the delivery of {@code entity}'s changes on every node (this node's relay at its next poll, others'
+   * within a second).
+   *
+   * @return whether the entity was paused
+   * @throws UnsupportedOperationException when this outbox cannot pause
+   */
+  default boolean resumeDelivery(String entity) {
+    throw new UnsupportedOperationException("this outbox cannot pause delivery: use the DualWrite node's outbox");
+  }
+
+  /**
+   * The entities whose delivery is paused now, by name.
+   *
+   * @throws UnsupportedOperationException when this outbox cannot pause
+   */
+  default List<DeliveryPause> pausedDeliveries() {
+    throw new UnsupportedOperationException("this outbox cannot pause delivery: use the DualWrite node's outbox");
+  }
 }

@@ -12,8 +12,9 @@ class BackoffAndConfigTest {
   @Test
   void defaultsAreValid() {
     RelayConfig config = RelayConfig.defaults();
-    assertThat(config.batchSize()).isEqualTo(200);
-    assertThat(config.concurrency()).isEqualTo(1);
+    assertThat(config.batchSize()).isEqualTo(500);
+    assertThat(config.concurrency()).isEqualTo(2);
+    assertThat(config.deliveredRetention()).as("delivered rows are deleted at once").isZero();
     assertThat(config.lease()).isEqualTo(Duration.ofSeconds(30));
     CircuitBreakerConfig<Object> breaker = config.circuitBreaker().getConfig();
     assertThat(breaker.getFailureThreshold()).as("opens after 5 failed requests in a row").isEqualTo(5);

@@ -306,7 +306,9 @@ class BackfillTest {
         .withEntity(EntityMigration.builder("users").withSensitiveFields("email")
             .withRetryPolicy(MirrorFixture.QUICK_RETRIES).build())
         .withTargetUrl(service.baseUrl())
-        .withRelay(RelayConfig.builder().withBatchSize(500).withPollInterval(Duration.ofMillis(50)).build())
+        // delivered rows kept in the outbox: the tests count what the backfill appended
+        .withRelay(RelayConfig.builder().withBatchSize(500).withPollInterval(Duration.ofMillis(50))
+            .withDeliveredRetention(Duration.ofMinutes(10)).build())
         .build();
   }
 

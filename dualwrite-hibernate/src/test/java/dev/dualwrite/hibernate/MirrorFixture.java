@@ -46,12 +46,16 @@ final class MirrorFixture implements AutoCloseable {
   static final RetryPolicy<Object> FEW_RETRIES =
       RetryPolicy.builder().withDelay(Duration.ofMillis(10)).withMaxAttempts(3).build();
 
-  /** A relay that polls often and whose circuit breaker recovers quickly. */
+  /**
+   * A relay that polls often, whose circuit breaker recovers quickly, and that keeps delivered changes in the outbox
+   * (the tests read them back: what was committed, with which version and origin).
+   */
   static final RelayConfig QUICK_RELAY = quickRelay().build();
 
   static RelayConfigBuilder quickRelay() {
     return RelayConfig.builder()
         .withPollInterval(Duration.ofMillis(50))
+        .withDeliveredRetention(Duration.ofMinutes(10))
         .withCircuitBreaker(CircuitBreaker.builder().withFailureThreshold(5).withDelay(Duration.ofMillis(200))
             .build());
   }

@@ -92,22 +92,24 @@ public record DualWriteProperties(
    *
    * @param enabled Whether this node delivers the outbox. A node that only serves operators may switch it off; it
    *     still appends its own changes. Default true.
-   * @param batchSize Changes per claim and per request, 1 to 1000. Default 200.
-   * @param concurrency Delivery loops on this node, 1 to 16. Default 1.
+   * @param batchSize The most changes per claim and per request, 1 to 1000. Default 500.
+   * @param concurrency Delivery loops on this node, 1 to 16; a commit wakes one when none is delivering, a full claim
+   *     wakes another. Default 2.
    * @param pollInterval How often an idle relay looks for due changes (retries, other nodes' commits), from 10 ms to
    *     1 minute; this node's commits wake it at once. Default 500 ms.
    * @param lease How long claimed changes stay reserved for this node, from 100 ms to 1 hour; longer than a delivery
    *     takes. Default 30 s.
-   * @param deliveredRetention How long delivered changes are kept before they are purged, from 0 (deleted on delivery)
-   *     to 30 days. Default 10 minutes.
+   * @param deliveredRetention How long delivered changes are kept in the outbox before they are purged, from 0
+   *     (deleted on delivery; the {@code dev.dualwrite.relay.delivered} logger names them at DEBUG) to 30 days.
+   *     Default 0.
    */
   public record Relay(
       @DefaultValue("true") boolean enabled,
-      @DefaultValue("200") int batchSize,
-      @DefaultValue("1") int concurrency,
+      @DefaultValue("500") int batchSize,
+      @DefaultValue("2") int concurrency,
       @DefaultValue("500ms") Duration pollInterval,
       @DefaultValue("30s") Duration lease,
-      @DefaultValue("10m") Duration deliveredRetention) {}
+      @DefaultValue("0s") Duration deliveredRetention) {}
 
   /**
    * The phase gates (see docs/tech-lead-playbook.md). Custom gates are PhaseGate beans.

@@ -19,18 +19,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay: {@code concurrency} delivery loops plus a purge of delivered rows. Each loop claims a batch, sends it
- * in one request, and records each change's outcome. Thread-safe.
+ * The relay: {@code concurrency} delivery loops plus a purge of delivered rows. Each loop claims a batch (held by the
+ * queue until it is settled, see {@link DeliveryQueue#hold}), sends it in one request, and settles each change's
+ * outcome in one go.
+ *
+ * <p>The loops adapt to the load: a nudge wakes one idle loop, and only when no loop is delivering, so that under a
+ * steady trickle of commits one loop works and the changes committed during its cycle ride its next batch (batches
+ * grow with the backlog); a loop whose claim came back full wakes another idle loop before it delivers, so a backlog
+ * is drained by every loop at once. Entities whose delivery is paused ({@link Supplier pausedEntities}) are not claimed.
+ * Thread-safe.
  */
 public final class DefaultRelay implements Relay {
   private static final Logger log = LoggerFactory.getLogger(DefaultRelay.class);
+  /** The delivered log when delivered rows are deleted at once: one DEBUG line per batch, naming each change. */
+  private static final Logger deliveredLog = LoggerFactory.getLogger("dev.dualwrite.relay.delivered");
   private static final int PURGE_BATCH = 1000;
 
   private final DeliveryQueue outbox;
@@ -44,6 +56,9 @@ public final class DefaultRelay implements Relay {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicBoolean nudged = new AtomicBoolean();
   private final List<Thread> loops = new CopyOnWriteArrayList<>();
+  private final ConcurrentLinkedDeque<Thread> idle = new ConcurrentLinkedDeque<>();
+  private final AtomicInteger busy = new AtomicInteger();
+  private final Supplier<Set<String>> pausedEntities;
   private volatile Instant lastPurge = Instant.EPOCH;
 
   public DefaultRelay(
@@ -54,6 +69,19 @@ public final class DefaultRelay implements Relay {
       MirrorListener listener,
       Clock clock,
       String node) {
+    this(outbox, client, entities, config, listener, clock, node, Set::of);
+  }
+
+  /** As above; {@code pausedEntities} names the entities not to deliver now (asked before each claim, must be cheap). */
+  public DefaultRelay(
+      DeliveryQueue outbox,
+      TargetClient client,
+      Map<String, EntityMigration> entities,
+      RelayConfig config,
+      MirrorListener listener,
+      Clock clock,
+      String node,
+      Supplier<Set<String>> pausedEntities) {
     // listener: one that never throws (dualwrite's composite)
     this.outbox = outbox;
     this.client = client;
@@ -64,6 +92,7 @@ public final class DefaultRelay implements Relay {
     // a breaker of this relay's own, with the configured settings: breakers hold state, configurations must not
     this.breaker = CircuitBreaker.builder(config.circuitBreaker().getConfig()).build();
     this.owner = node;
+    this.pausedEntities = pausedEntities;
   }
 
   /** Starts the delivery loops. */
@@ -76,10 +105,26 @@ public final class DefaultRelay implements Relay {
     log.info("dualwrite relay {} started: {} loop(s), batches of {}", owner, config.concurrency(), config.batchSize());
   }
 
+  /**
+   * Wakes one idle loop when no loop is delivering; otherwise the next loop to finish its cycle claims again at once
+   * instead of waiting, and takes everything committed meanwhile in one batch.
+   */
   @Override
   public void nudge() {
     nudged.set(true);
-    for (Thread loop : loops) {
+    if (busy.get() == 0) {
+      wakeOne();
+    }
+  }
+
+  /** How many loops wait for work now (for tests). */
+  int idleLoops() {
+    return idle.size();
+  }
+
+  private void wakeOne() {
+    Thread loop = idle.pollFirst();
+    if (loop != null) {
       LockSupport.unpark(loop);
     }
   }
@@ -122,19 +167,28 @@ public final class DefaultRelay implements Relay {
   }
 
   private void run() {
+    Thread self = Thread.currentThread();
     while (running.get()) {
       int claimed;
+      busy.incrementAndGet();
       try {
         claimed = deliverDue();
         purgeIfDue();
       } catch (RuntimeException e) {
         log.error("dualwrite relay: delivery loop failed, will try again: {}", e.toString(), e);
         claimed = 0;
+      } finally {
+        busy.decrementAndGet();
       }
       if (claimed < config.batchSize() && running.get() && !nudged.getAndSet(false)) {
         Duration wait = circuitOpen() ? min(breaker.getRemainingDelay(), config.pollInterval())
             : config.pollInterval();
-        LockSupport.parkNanos(Math.max(1, wait.toNanos()));
+        idle.addFirst(self); // the most recently idle loop is woken first: its caches are warm
+        if (!nudged.get()) {
+          LockSupport.parkNanos(Math.max(1, wait.toNanos()));
+        }
+        idle.remove(self);
+        nudged.set(false);
       }
     }
   }
@@ -148,18 +202,28 @@ public final class DefaultRelay implements Relay {
     if (circuitOpen()) {
       return 0;
     }
-    List<OutboxEntry> batch;
+    DeliveryQueue.HeldBatch held;
     try {
-      batch = outbox.claim(config.batchSize(), clock.instant().plus(config.lease()), owner);
+      held = outbox.hold(config.batchSize(), clock.instant().plus(config.lease()), owner, pausedEntities.get());
     } catch (java.sql.SQLException e) {
       log.warn("dualwrite relay: cannot claim changes from the outbox: {}", e.getMessage());
       return 0;
     }
+    try (held) {
+      return deliver(held);
+    }
+  }
+
+  private int deliver(DeliveryQueue.HeldBatch held) {
+    List<OutboxEntry> batch = held.entries();
     if (batch.isEmpty()) {
       return 0;
     }
+    if (batch.size() >= config.batchSize()) {
+      wakeOne(); // more is due than one batch holds: share the backlog
+    }
     if (!breaker.tryAcquirePermit()) {
-      runSql(() -> outbox.release(ids(batch), clock.instant()), "release changes while the circuit is open");
+      runSql(() -> held.release(clock.instant()), "release changes while the circuit is open");
       return 0;
     }
     List<DeliveryResult> results;
@@ -172,15 +236,15 @@ public final class DefaultRelay implements Relay {
       breaker.recordSuccess();
     } catch (TargetException e) {
       breaker.recordFailure();
-      failAll(batch, e.status(), e.getMessage());
+      failAll(held, e.status(), e.getMessage());
       return batch.size();
     } catch (RuntimeException e) {
       breaker.recordFailure();
       log.error("dualwrite relay: target client failed unexpectedly", e);
-      failAll(batch, null, e.toString());
+      failAll(held, null, e.toString());
       return batch.size();
     }
-    record(batch, results);
+    record(held, results);
     return batch.size();
   }
 
@@ -192,7 +256,8 @@ public final class DefaultRelay implements Relay {
     return breaker.isOpen() && !breaker.getRemainingDelay().isZero();
   }
 
-  private void record(List<OutboxEntry> batch, List<DeliveryResult> results) {
+  private void record(DeliveryQueue.HeldBatch held, List<DeliveryResult> results) {
+    List<OutboxEntry> batch = held.entries();
     List<OutboxEntry> delivered = new ArrayList<>(batch.size());
     List<DeliveryQueue.FailedAttempt> failed = new ArrayList<>();
     List<Runnable> notifications = new ArrayList<>();
@@ -206,24 +271,30 @@ public final class DefaultRelay implements Relay {
       }
     }
     Instant now = clock.instant();
-    runSql(() -> outbox.markDelivered(ids(delivered), !config.deliveredRetention().isZero()),
-        "mark changes delivered");
-    runSql(() -> outbox.markFailed(failed), "record failed attempts");
+    boolean keep = !config.deliveredRetention().isZero();
+    if (!runSql(() -> held.complete(ids(delivered), keep, failed), "record the outcome of delivered changes")) {
+      return;
+    }
     if (!delivered.isEmpty()) {
+      if (!keep && deliveredLog.isDebugEnabled()) {
+        deliveredLog.debug("delivered {}", delivered.stream().map(OutboxEntry::describe).toList());
+      }
       listener.onDelivered(delivered, now);
     }
     notifications.forEach(Runnable::run);
   }
 
-  private void failAll(List<OutboxEntry> batch, Integer status, String error) {
+  private void failAll(DeliveryQueue.HeldBatch held, Integer status, String error) {
+    List<OutboxEntry> batch = held.entries();
     log.warn("dualwrite relay: delivery of {} change(s) failed: {}", batch.size(), error);
     List<DeliveryQueue.FailedAttempt> failed = new ArrayList<>(batch.size());
     List<Runnable> notifications = new ArrayList<>();
     for (OutboxEntry entry : batch) {
       failed.add(retry(entry, status, error, notifications));
     }
-    runSql(() -> outbox.markFailed(failed), "record failed attempts");
-    notifications.forEach(Runnable::run);
+    if (runSql(() -> held.complete(List.of(), false, failed), "record failed attempts")) {
+      notifications.forEach(Runnable::run);
+    }
   }
 
   /**
@@ -294,13 +365,16 @@ public final class DefaultRelay implements Relay {
     void run() throws java.sql.SQLException;
   }
 
-  private static void runSql(SqlWork work, String what) {
+  /** Runs {@code work}; whether it succeeded. */
+  private static boolean runSql(SqlWork work, String what) {
     try {
       work.run();
+      return true;
     } catch (java.sql.SQLException e) {
-      // the changes stay claimed; their lease ends and they are delivered again (the version rule makes that safe)
-      log.warn("dualwrite relay: cannot {}: {}; the changes will be claimed again after their lease", what,
-          e.getMessage());
+      // nothing was settled: the changes are claimed again (held rows at once, leased ones after their lease), and
+      // the version rule makes a second delivery harmless
+      log.warn("dualwrite relay: cannot {}: {}; the changes will be claimed again", what, e.getMessage());
+      return false;
     }
   }
 

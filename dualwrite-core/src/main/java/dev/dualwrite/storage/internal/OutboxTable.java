@@ -7,6 +7,7 @@ import dev.dualwrite.outbox.Backlog;
 import dev.dualwrite.outbox.Change;
 import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.DeadLetter;
+import dev.dualwrite.outbox.DeliveryPause;
 import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.relay.internal.DeliveryQueue;
@@ -18,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -46,6 +47,8 @@ import javax.sql.DataSource;
  */
 public final class OutboxTable implements Outbox, DeliveryQueue {
   private static final String TABLE = "dualwrite_outbox";
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OutboxTable.class);
+  private static final long PAUSE_REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
   private static final String PENDING = "PENDING";
   private static final String DELIVERED = "DELIVERED";
   private static final String DEAD = "DEAD";
@@ -53,11 +56,24 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
   private static final String INSERT =
       "INSERT INTO dualwrite_outbox (entity, resource, entity_id, operation, idempotency_key, payload, origin, status,"
           + " attempts, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)";
+  private static final String INSERT_HEAD =
+      "INSERT INTO dualwrite_outbox (entity, resource, entity_id, operation, idempotency_key, payload, origin, status,"
+          + " attempts, created_at, next_attempt_at) VALUES ";
+  private static final int APPEND_ROWS_PER_STATEMENT = 500;
+  /** What the idempotency-key column holds for a key derived from the row id ({@link #idempotencyKey}). */
+  private static final String DERIVED_KEY = "";
   private static final String COLUMNS =
       "id, entity, resource, entity_id, operation, idempotency_key, payload, attempts, created_at";
-  private static final String SELECT_DUE =
-      "SELECT " + COLUMNS + " FROM dualwrite_outbox WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY id"
-          + " LIMIT ?";
+  private static final String SELECT_DUE_HEAD =
+      "SELECT " + COLUMNS + " FROM dualwrite_outbox WHERE status = 'PENDING' AND next_attempt_at <= ?";
+  private static final String SELECT_DUE_TAIL = " ORDER BY id LIMIT ?";
+  /**
+   * PostgreSQL's select of due rows for a held claim, which also sets {@code idle_in_transaction_session_timeout} for
+   * the claiming transaction (to the lease) in the same round trip.
+   */
+  private static final String SELECT_DUE_BOUNDED_HEAD = "SELECT " + COLUMNS + " FROM dualwrite_outbox CROSS JOIN"
+      + " (SELECT set_config('idle_in_transaction_session_timeout', ?, true) AS lease) AS claim_lease"
+      + " WHERE status = 'PENDING' AND next_attempt_at <= ?";
   private static final String CLAIM_RETURNING =
       "UPDATE dualwrite_outbox SET lease_owner = ?, next_attempt_at = ? WHERE id IN (SELECT id FROM dualwrite_outbox"
           + " WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
@@ -94,17 +110,75 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
   private final Clock clock;
 
   private final DatabaseDialect databaseDialect;
+  private final DeliveryPauseTable pauses;
+  private volatile PausedSnapshot paused = new PausedSnapshot(Set.of(), Long.MIN_VALUE);
+
+  /** The paused entities as last read, and when ({@link System#nanoTime}). */
+  private record PausedSnapshot(Set<String> entities, long readAtNanos) {}
 
   public OutboxTable(DataSource dataSource, DatabaseDialect dialect, Clock clock) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.databaseDialect = Objects.requireNonNull(dialect, "dialect");
     this.dialect = StorageDialect.of(dialect);
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.pauses = new DeliveryPauseTable(dataSource, clock);
+  }
+
+  @Override
+  public boolean pauseDelivery(String entity, String actor, String reason) {
+    requireName(entity, "entity");
+    requireName(actor, "actor");
+    boolean paused = pauses.pause(entity, actor, reason);
+    this.paused = new PausedSnapshot(Set.of(), Long.MIN_VALUE); // read again at the next claim
+    return paused;
+  }
+
+  @Override
+  public boolean resumeDelivery(String entity) {
+    requireName(entity, "entity");
+    boolean resumed = pauses.resume(entity);
+    this.paused = new PausedSnapshot(Set.of(), Long.MIN_VALUE);
+    return resumed;
+  }
+
+  @Override
+  public List<DeliveryPause> pausedDeliveries() {
+    return pauses.paused();
   }
 
   /**
-   * Appends {@code changes} on {@code connection}, in the caller's transaction; one JDBC batch. The row ids come back as
-   * generated keys and become the changes' versions.
+   * The entities whose delivery is paused, read from the table at most once a second (and at once after this outbox
+   * paused or resumed one); for the relay, before each claim. When the table cannot be read, the last set read is
+   * kept and the failure logged.
+   */
+  public Set<String> pausedEntities() {
+    PausedSnapshot snapshot = paused;
+    long now = System.nanoTime();
+    if (snapshot.readAtNanos() != Long.MIN_VALUE && now - snapshot.readAtNanos() < PAUSE_REFRESH_NANOS) {
+      return snapshot.entities();
+    }
+    Set<String> entities;
+    try {
+      entities = pauses.paused().stream().map(DeliveryPause::entity).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    } catch (DualWriteStorageException e) {
+      log.warn("dualwrite: cannot read which deliveries are paused, keeping {}: {}", snapshot.entities(),
+          e.getMessage());
+      entities = snapshot.entities();
+    }
+    paused = new PausedSnapshot(entities, now);
+    return entities;
+  }
+
+  private static void requireName(String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(what + " is blank; give the " + what + "'s name");
+    }
+  }
+
+  /**
+   * Appends {@code changes} on {@code connection}, in the caller's transaction. On PostgreSQL one multi-row
+   * {@code INSERT ... RETURNING id} per 500 changes (one round trip, whatever the driver's batch settings); elsewhere
+   * one JDBC batch whose generated keys come back. The row ids become the changes' versions.
    */
   @Override
   public List<Change> append(Connection connection, List<Change> changes) throws SQLException {
@@ -112,13 +186,21 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
       return List.of();
     }
     Instant now = clock.instant();
+    if (dialect.claimsInOneStatement()) {
+      List<Change> appended = new ArrayList<>(changes.size());
+      for (int from = 0; from < changes.size(); from += APPEND_ROWS_PER_STATEMENT) {
+        appendInOneStatement(connection, changes.subList(from,
+            Math.min(changes.size(), from + APPEND_ROWS_PER_STATEMENT)), now, appended);
+      }
+      return appended;
+    }
     try (PreparedStatement insert = connection.prepareStatement(INSERT, new String[] {databaseDialect.identifier("id")})) {
       for (Change change : changes) {
         insert.setString(1, change.entity());
         insert.setString(2, change.resource());
         insert.setString(3, change.entityId());
         insert.setString(4, change.operation().name());
-        insert.setString(5, UUID.randomUUID().toString());
+        insert.setString(5, DERIVED_KEY);
         insert.setString(6, change.payload());
         insert.setString(7, change.origin().name());
         Jdbc.setInstant(insert, 8, now);
@@ -204,6 +286,47 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
     }
   }
 
+  /**
+   * One {@code INSERT ... VALUES (...), (...) RETURNING id}. The ids come from the sequence in the order of the rows
+   * in {@code VALUES}, so sorted they match the changes in order (RETURNING itself promises no order).
+   */
+  private static void appendInOneStatement(Connection connection, List<Change> changes, Instant now,
+      List<Change> appended) throws SQLException {
+    String sql = INSERT_HEAD + (",(?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)").repeat(changes.size()).substring(1)
+        + " RETURNING id";
+    try (PreparedStatement insert = connection.prepareStatement(sql)) {
+      int i = 1;
+      for (Change change : changes) {
+        insert.setString(i++, change.entity());
+        insert.setString(i++, change.resource());
+        insert.setString(i++, change.entityId());
+        insert.setString(i++, change.operation().name());
+        insert.setString(i++, DERIVED_KEY);
+        insert.setString(i++, change.payload());
+        insert.setString(i++, change.origin().name());
+        Jdbc.setInstant(insert, i++, now);
+        Jdbc.setInstant(insert, i++, now);
+      }
+      long[] ids = new long[changes.size()];
+      int n = 0;
+      try (ResultSet keys = insert.executeQuery()) {
+        while (keys.next()) {
+          if (n == ids.length) {
+            throw new SQLException("the database returned more ids than the " + changes.size() + " outbox rows");
+          }
+          ids[n++] = keys.getLong(1);
+        }
+      }
+      if (n != ids.length) {
+        throw new SQLException("the database returned " + n + " ids for " + changes.size() + " outbox rows");
+      }
+      java.util.Arrays.sort(ids);
+      for (int k = 0; k < ids.length; k++) {
+        appended.add(changes.get(k).withVersion(ids[k]));
+      }
+    }
+  }
+
   private static long scalar(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
@@ -251,19 +374,23 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
     int isolation = connection.getTransactionIsolation();
     connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
     try {
-      return Jdbc.inTransaction(connection, c -> lockThenLease(c, max, now, leaseUntil, owner));
+      return Jdbc.inTransaction(connection, c -> lockThenLease(c, max, now, leaseUntil, owner, Set.of()));
     } finally {
       connection.setTransactionIsolation(isolation);
     }
   }
 
-  private List<OutboxEntry> lockThenLease(
-      Connection connection, int max, Instant now, Instant leaseUntil, String owner) throws SQLException {
-    String select = SELECT_DUE + dialect.lockDue();
+  private List<OutboxEntry> lockThenLease(Connection connection, int max, Instant now, Instant leaseUntil, String owner,
+      Set<String> paused) throws SQLException {
+    String select = SELECT_DUE_HEAD + notIn(paused) + SELECT_DUE_TAIL + dialect.lockDue();
     List<OutboxEntry> claimed = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(select)) {
-      Jdbc.setInstant(statement, 1, now);
-      statement.setInt(2, max);
+      int index = 1;
+      Jdbc.setInstant(statement, index++, now);
+      for (String entity : paused) {
+        statement.setString(index++, entity);
+      }
+      statement.setInt(index, max);
       try (ResultSet rs = statement.executeQuery()) {
         while (rs.next()) {
           claimed.add(entry(rs));
@@ -279,6 +406,171 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
           });
     }
     return claimed;
+  }
+
+  /**
+   * Claims up to {@code max} due changes of entities not in {@code paused} by locking their rows: on PostgreSQL and
+   * MariaDB/MySQL a transaction (READ COMMITTED) selects them {@code FOR UPDATE SKIP LOCKED} and stays open while the
+   * relay delivers them; settling the batch deletes the delivered rows (or marks them delivered when kept) and records
+   * the failed attempts in that transaction, then commits. Claiming writes nothing, and a relay that dies (or whose
+   * connection breaks) rolls back, which makes its rows claimable again at once. On PostgreSQL the transaction may
+   * stay idle, waiting for the service, no longer than the lease ({@code idle_in_transaction_session_timeout}); then
+   * the server ends it and the rows are claimed again. H2 has no {@code SKIP LOCKED}: there the rows are leased as
+   * {@link #claim} does.
+   */
+  @Override
+  public HeldBatch hold(int max, Instant leaseUntil, String owner, Set<String> paused) throws SQLException {
+    Instant now = clock.instant();
+    if (!dialect.holdsLocks()) {
+      List<OutboxEntry> claimed;
+      try (Connection connection = dataSource.getConnection()) {
+        int isolation = connection.getTransactionIsolation();
+        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        try {
+          claimed = Jdbc.inTransaction(connection, c -> lockThenLease(c, max, now, leaseUntil, owner, paused));
+        } finally {
+          connection.setTransactionIsolation(isolation);
+        }
+      }
+      return new LeasedBatch(claimed);
+    }
+    Connection connection = dataSource.getConnection();
+    try {
+      // PostgreSQL runs at READ COMMITTED unless told otherwise (and asking costs a round trip): as claim() does
+      int isolation = dialect.claimsInOneStatement() ? Connection.TRANSACTION_READ_COMMITTED
+          : connection.getTransactionIsolation();
+      connection.setAutoCommit(false);
+      if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      }
+      boolean bounded = dialect.claimsInOneStatement(); // PostgreSQL: the lease bounds the idle transaction
+      String select = bounded
+          ? SELECT_DUE_BOUNDED_HEAD + notIn(paused) + SELECT_DUE_TAIL + " FOR UPDATE OF dualwrite_outbox SKIP LOCKED"
+          : SELECT_DUE_HEAD + notIn(paused) + SELECT_DUE_TAIL + dialect.lockDue();
+      List<OutboxEntry> claimed = new ArrayList<>();
+      try (PreparedStatement statement = connection.prepareStatement(select)) {
+        int index = 1;
+        if (bounded) {
+          statement.setString(index++, Math.max(1, Duration.between(now, leaseUntil).toMillis()) + "ms");
+        }
+        Jdbc.setInstant(statement, index++, now);
+        for (String entity : paused) {
+          statement.setString(index++, entity);
+        }
+        statement.setInt(index, max);
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            claimed.add(entry(rs));
+          }
+        }
+      }
+      return new LockedBatch(connection, isolation, claimed);
+    } catch (SQLException | RuntimeException e) {
+      rollbackAndClose(connection, Connection.TRANSACTION_READ_COMMITTED);
+      throw e;
+    }
+  }
+
+  private static String notIn(Set<String> paused) {
+    return paused.isEmpty() ? "" : " AND entity NOT IN " + inList(paused.size());
+  }
+
+  /** Rows locked in an open transaction on {@code connection}: settled and committed, or rolled back on close. */
+  private final class LockedBatch implements HeldBatch {
+    private final Connection connection;
+    private final int isolation;
+    private final List<OutboxEntry> entries;
+    private boolean open = true;
+
+    LockedBatch(Connection connection, int isolation, List<OutboxEntry> entries) {
+      this.connection = connection;
+      this.isolation = isolation;
+      this.entries = entries;
+    }
+
+    @Override
+    public List<OutboxEntry> entries() {
+      return entries;
+    }
+
+    @Override
+    public void complete(Collection<Long> delivered, boolean keep, List<FailedAttempt> failed) throws SQLException {
+      if (!delivered.isEmpty()) {
+        if (keep) {
+          Instant now = clock.instant();
+          updateByIds(connection,
+              "UPDATE dualwrite_outbox SET status = 'DELIVERED', delivered_at = ?, lease_owner = NULL WHERE id IN ",
+              delivered, s -> {
+                Jdbc.setInstant(s, 1, now);
+                return 2;
+              });
+        } else {
+          updateByIds(connection, "DELETE FROM dualwrite_outbox WHERE id IN ", delivered, s -> 1);
+        }
+      }
+      recordFailures(connection, failed);
+      connection.commit();
+      close();
+    }
+
+    @Override
+    public void release(Instant at) {
+      close(); // a rollback: nothing was written, the rows are due as they were
+    }
+
+    @Override
+    public void close() {
+      if (open) {
+        open = false;
+        rollbackAndClose(connection, isolation);
+      }
+    }
+  }
+
+  /** Rows leased as {@link #claim} leases them (H2). */
+  private final class LeasedBatch implements HeldBatch {
+    private final List<OutboxEntry> entries;
+
+    LeasedBatch(List<OutboxEntry> entries) {
+      this.entries = entries;
+    }
+
+    @Override
+    public List<OutboxEntry> entries() {
+      return entries;
+    }
+
+    @Override
+    public void complete(Collection<Long> delivered, boolean keep, List<FailedAttempt> failed) throws SQLException {
+      markDelivered(delivered, keep);
+      markFailed(failed);
+    }
+
+    @Override
+    public void release(Instant at) throws SQLException {
+      OutboxTable.this.release(entries.stream().map(OutboxEntry::id).toList(), at);
+    }
+
+    @Override
+    public void close() {
+      // an unsettled lease ends by itself
+    }
+  }
+
+  private static void rollbackAndClose(Connection connection, int isolation) {
+    try {
+      try {
+        connection.rollback();
+        connection.setAutoCommit(true);
+        if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+          connection.setTransactionIsolation(isolation);
+        }
+      } finally {
+        connection.close();
+      }
+    } catch (SQLException e) {
+      // the connection is broken: the server rolls the transaction back when it notices
+    }
   }
 
   /** Marks changes delivered: kept (for the retention period) or deleted at once when {@code keep} is false. */
@@ -309,10 +601,18 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
     if (failures.isEmpty()) {
       return;
     }
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement retry = connection.prepareStatement(MARK_FAILED);
-        PreparedStatement dead = connection.prepareStatement(MARK_DEAD)) {
+    try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(true);
+      recordFailures(connection, failures);
+    }
+  }
+
+  private static void recordFailures(Connection connection, List<FailedAttempt> failures) throws SQLException {
+    if (failures.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement retry = connection.prepareStatement(MARK_FAILED);
+        PreparedStatement dead = connection.prepareStatement(MARK_DEAD)) {
       boolean retries = false;
       boolean deaths = false;
       for (FailedAttempt f : failures) {
@@ -570,6 +870,15 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
     return update("discard dead letter #" + id, DISCARD_ONE, s -> s.setLong(1, id)) == 1;
   }
 
+  /**
+   * A change's idempotency key: {@code dualwrite-<row id>}, the same on every retry and unique as the row id is (the id
+   * sequence is never reset). Rows store it as the empty string, which costs no bytes per row; rows appended by
+   * releases before this one keep the random key they were given.
+   */
+  static String idempotencyKey(long id, String stored) {
+    return stored == null || stored.isEmpty() ? "dualwrite-" + id : stored;
+  }
+
   private static OutboxEntry entry(ResultSet rs) throws SQLException {
     long id = rs.getLong("id");
     return new OutboxEntry(
@@ -579,7 +888,7 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
         rs.getString("entity_id"),
         ChangeOperation.valueOf(rs.getString("operation")),
         id,
-        rs.getString("idempotency_key"),
+        idempotencyKey(id, rs.getString("idempotency_key")),
         rs.getString("payload"),
         rs.getInt("attempts"),
         Jdbc.getInstant(rs, "created_at"));

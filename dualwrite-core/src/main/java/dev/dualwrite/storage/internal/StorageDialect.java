@@ -8,19 +8,21 @@ import dev.dualwrite.jdbc.DatabaseDialect;
  */
 public enum StorageDialect {
   /** Claims in one {@code UPDATE ... RETURNING}; a subquery bounds the purge. */
-  POSTGRESQL(true, " FOR UPDATE SKIP LOCKED", Sql.PURGE_BY_SUBQUERY),
+  POSTGRESQL(true, true, " FOR UPDATE SKIP LOCKED", Sql.PURGE_BY_SUBQUERY),
   /** MariaDB and MySQL: select with skipped locks, then lease; {@code DELETE ... ORDER BY ... LIMIT} purges. */
-  MYSQL(false, " FOR UPDATE SKIP LOCKED",
+  MYSQL(false, true, " FOR UPDATE SKIP LOCKED",
       "DELETE FROM dualwrite_outbox WHERE status = 'DELIVERED' AND delivered_at < ? ORDER BY id LIMIT ?"),
   /** H2 has no {@code SKIP LOCKED}: select with plain {@code FOR UPDATE}, then lease. */
-  H2(false, " FOR UPDATE", Sql.PURGE_BY_SUBQUERY);
+  H2(false, false, " FOR UPDATE", Sql.PURGE_BY_SUBQUERY);
 
   private final boolean claimsInOneStatement;
+  private final boolean holdsLocks;
   private final String lockDue;
   private final String purgeDelivered;
 
-  StorageDialect(boolean claimsInOneStatement, String lockDue, String purgeDelivered) {
+  StorageDialect(boolean claimsInOneStatement, boolean holdsLocks, String lockDue, String purgeDelivered) {
     this.claimsInOneStatement = claimsInOneStatement;
+    this.holdsLocks = holdsLocks;
     this.lockDue = lockDue;
     this.purgeDelivered = purgeDelivered;
   }
@@ -33,6 +35,14 @@ public enum StorageDialect {
   /** Whether due outbox rows are selected, locked and leased in one statement rather than select-then-lease. */
   boolean claimsInOneStatement() {
     return claimsInOneStatement;
+  }
+
+  /**
+   * Whether the relay claims by holding row locks ({@code SKIP LOCKED}) in a transaction open during delivery, rather
+   * than by writing a lease: H2 cannot skip locked rows, so two relays holding locks there would wait for each other.
+   */
+  boolean holdsLocks() {
+    return holdsLocks;
   }
 
   /** The lock clause appended to the select of due rows when claiming takes two statements. */

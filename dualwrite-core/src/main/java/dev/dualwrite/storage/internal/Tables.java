@@ -14,12 +14,14 @@ import java.util.TreeSet;
 public final class Tables {
   /** Every table of dualwrite, in the order the schema files create them. */
   public static final List<String> ALL = List.of("dualwrite_phase", "dualwrite_phase_history", "dualwrite_outbox",
-      "dualwrite_backfill", "dualwrite_verification", "dualwrite_shadow_stats", "dualwrite_reverse_sync",
-      "dualwrite_legacy_versions", "dualwrite_reverse_dead_letters", "dualwrite_legacy_write_paths");
+      "dualwrite_backfill", "dualwrite_verification", "dualwrite_shadow_stats", "dualwrite_delivery_pause",
+      "dualwrite_reverse_sync", "dualwrite_legacy_versions", "dualwrite_reverse_dead_letters",
+      "dualwrite_legacy_write_paths");
 
   private static final String ENTITIES =
       "SELECT entity FROM dualwrite_phase UNION SELECT DISTINCT entity FROM dualwrite_outbox"
-          + " UNION SELECT entity FROM dualwrite_backfill UNION SELECT DISTINCT entity FROM dualwrite_verification";
+          + " UNION SELECT entity FROM dualwrite_backfill UNION SELECT DISTINCT entity FROM dualwrite_verification"
+          + " UNION SELECT entity FROM dualwrite_delivery_pause";
 
   private Tables() {}
 

@@ -10,6 +10,7 @@ import dev.dualwrite.outbox.ChangeOperation;
 import dev.dualwrite.outbox.ChangeOrigin;
 import dev.dualwrite.outbox.DeadLetter;
 import dev.dualwrite.outbox.OutboxEntry;
+import dev.dualwrite.relay.internal.DeliveryQueue;
 import dev.dualwrite.relay.internal.DeliveryQueue.FailedAttempt;
 import dev.dualwrite.test.db.DatabaseTest;
 import dev.dualwrite.test.db.TestDatabase;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 class OutboxTableTest {
@@ -187,6 +189,61 @@ class OutboxTableTest {
     now.set(now.get().plus(Duration.ofMillis(500)));
     assertThat(outbox.claim(10, now.get().plusSeconds(30), "relay-1")).singleElement()
         .satisfies(e -> assertThat(e.attempts()).isEqualTo(1));
+  }
+
+  @DatabaseTest
+  void heldRowsAreSkippedByOtherRelaysDeletedWhenDeliveredAndDueAgainWhenTheHolderGivesUp(TestDatabase db)
+      throws Exception {
+    OutboxTable outbox = outbox(db);
+    append(db, outbox, "users", 4);
+
+    try (DeliveryQueue.HeldBatch first = outbox.hold(2, now.get().plusSeconds(30), "relay-1", Set.of())) {
+      assertThat(first.entries()).extracting(OutboxEntry::entityId).containsExactly("1", "2");
+      try (DeliveryQueue.HeldBatch second = outbox.hold(10, now.get().plusSeconds(30), "relay-2", Set.of())) {
+        assertThat(second.entries()).as("the rows the first holds are skipped, not waited for")
+            .extracting(OutboxEntry::entityId).containsExactly("3", "4");
+        // the second relay dies before settling: closing rolls back
+      }
+      first.complete(List.of(first.entries().get(0).id()), false, List.of(new FailedAttempt(
+          first.entries().get(1).id(), 1, now.get().plusSeconds(5), 503, "down", false)));
+    }
+
+    assertThat(rows(db)).as("the delivered row is deleted, the failed one stays").isEqualTo(3);
+    try (DeliveryQueue.HeldBatch again = outbox.hold(10, now.get().plusSeconds(30), "relay-2", Set.of())) {
+      assertThat(again.entries()).as("what the dead holder had is due at once; the retry is not due yet")
+          .extracting(OutboxEntry::entityId).containsExactly("3", "4");
+    }
+    now.set(now.get().plusSeconds(5));
+    try (DeliveryQueue.HeldBatch retry = outbox.hold(10, now.get().plusSeconds(30), "relay-2", Set.of())) {
+      assertThat(retry.entries()).extracting(OutboxEntry::entityId).containsExactly("2", "3", "4");
+      assertThat(retry.entries().get(0).attempts()).isEqualTo(1);
+    }
+  }
+
+  @DatabaseTest
+  void heldAndDeliveredRowsAreKeptAsDeliveredWhenRetentionAsksForIt(TestDatabase db) throws Exception {
+    OutboxTable outbox = outbox(db);
+    append(db, outbox, "users", 2);
+    try (DeliveryQueue.HeldBatch batch = outbox.hold(10, now.get().plusSeconds(30), "relay-1", Set.of())) {
+      batch.complete(batch.entries().stream().map(OutboxEntry::id).toList(), true, List.of());
+    }
+
+    assertThat(rows(db)).isEqualTo(2);
+    assertThat(outbox.backlog()).isEmpty();
+    now.set(now.get().plusSeconds(60));
+    assertThat(outbox.purgeDelivered(now.get().minusSeconds(30), 10)).isEqualTo(2);
+  }
+
+  @DatabaseTest
+  void changesOfPausedEntitiesAreNotClaimed(TestDatabase db) throws Exception {
+    OutboxTable outbox = outbox(db);
+    append(db, outbox, "users", 2);
+    append(db, outbox, "notes", 1);
+
+    try (DeliveryQueue.HeldBatch batch = outbox.hold(10, now.get().plusSeconds(30), "relay-1", Set.of("users"))) {
+      assertThat(batch.entries()).extracting(OutboxEntry::entity).containsExactly("notes");
+    }
+    assertThat(outbox.backlog().get("users").pending()).as("paused changes wait in the outbox").isEqualTo(2);
   }
 
   private static long rows(TestDatabase db) throws SQLException {

@@ -55,7 +55,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *       a thread of this node and answer at once (HTTP 202) with its {@link JobStatus}; the entity's status shows its
  *       progress and outcome;</li>
  *   <li>{@code POST /actuator/dualwrite/{entity}/dead-letters} with {@code {"action": "retry"}} (every dead letter, or
- *       one with {@code "id"}) or {@code {"action": "discard", "id": 12}}.</li>
+ *       one with {@code "id"}) or {@code {"action": "discard", "id": 12}};</li>
+ *   <li>{@code POST /actuator/dualwrite/{entity}/delivery} with {@code {"action": "pause", "reason": "..."}} or
+ *       {@code {"action": "resume"}}: pauses or resumes the delivery of the entity's changes on every node.</li>
  * </ul>
  *
  * <p>It adds no security of its own: it is reached, or not, like every Actuator endpoint of the application. A
@@ -74,6 +76,8 @@ public final class DualWriteEndpoint implements AutoCloseable {
   public static final String BACKFILL = "backfill";
   /** The second path segment of the verification operation. */
   public static final String VERIFY = "verify";
+  /** The second path segment of the operation that pauses or resumes delivery. */
+  public static final String DELIVERY = "delivery";
 
   private static final Logger log = LoggerFactory.getLogger(DualWriteEndpoint.class);
   private static final String ANONYMOUS_ACTOR = "actuator";
@@ -174,9 +178,12 @@ public final class DualWriteEndpoint implements AutoCloseable {
   /**
    * One of an entity's operations, named by the second path segment: {@value #BACKFILL} and {@value #VERIFY} start a
    * run on a thread of this node and answer its {@link JobStatus} at once; {@value #DEAD_LETTERS} retries or discards
-   * dead letters, {@value #REVERSE_DEAD_LETTERS} those of the reverse sync (a retry applies the change to legacy now).
+   * dead letters, {@value #REVERSE_DEAD_LETTERS} those of the reverse sync (a retry applies the change to legacy now);
+   * {@value #DELIVERY} pauses or resumes the delivery of the entity's changes on every node.
    *
-   * @param action for {@value #DEAD_LETTERS}: {@code retry} (default) or {@code discard}
+   * @param action for {@value #DEAD_LETTERS}: {@code retry} (default) or {@code discard}; for {@value #DELIVERY}:
+   *     {@code pause} or {@code resume} (required)
+   * @param reason for {@value #DELIVERY}: why it is paused; recorded
    * @param id for {@value #DEAD_LETTERS}: one dead letter's id; required to discard, every dead letter of the entity
    *     when absent to retry
    * @param rowsPerSecond for {@value #BACKFILL}: the throttle; 0 or absent for none
@@ -197,11 +204,12 @@ public final class DualWriteEndpoint implements AutoCloseable {
       @org.springframework.lang.Nullable Boolean restart,
       @org.springframework.lang.Nullable Double sample,
       @org.springframework.lang.Nullable Boolean repair,
+      @org.springframework.lang.Nullable String reason,
       SecurityContext securityContext) {
-    if (!List.of(BACKFILL, VERIFY, DEAD_LETTERS, REVERSE_DEAD_LETTERS).contains(operation)) {
+    if (!List.of(BACKFILL, VERIFY, DEAD_LETTERS, REVERSE_DEAD_LETTERS, DELIVERY).contains(operation)) {
       throw new DualWriteEndpointException(DualWriteEndpointException.Refusal.NOT_FOUND, "no operation '" + operation
           + "'; POST /actuator/dualwrite/" + entity + "/{" + BACKFILL + "|" + VERIFY + "|" + DEAD_LETTERS + "|"
-          + REVERSE_DEAD_LETTERS + "}");
+          + REVERSE_DEAD_LETTERS + "|" + DELIVERY + "}");
     }
     checkWritable(entity);
     String actor = actor(securityContext);
@@ -212,6 +220,7 @@ public final class DualWriteEndpoint implements AutoCloseable {
         case VERIFY -> new JobResult(entity, jobs.verify(entity, sample == null ? 1 : sample,
             Boolean.TRUE.equals(repair), actor).status());
         case DEAD_LETTERS -> deadLetters(entity, action == null ? "retry" : action, id, actor);
+        case DELIVERY -> delivery(entity, action, reason, actor);
         default -> reverseDeadLetters(entity, action == null ? "retry" : action, id, actor);
       };
     } catch (IllegalArgumentException e) {
@@ -219,6 +228,30 @@ public final class DualWriteEndpoint implements AutoCloseable {
     } catch (IllegalStateException e) {
       throw new DualWriteEndpointException(DualWriteEndpointException.Refusal.CONFLICT, e.getMessage());
     }
+  }
+
+  /** {@link #operation} without a reason. */
+  @SuppressWarnings("deprecation")
+  public OperationResponseBody operation(String entity, String operation, @Nullable String action, @Nullable Long id,
+      @Nullable Long rowsPerSecond, @Nullable Boolean restart, @Nullable Double sample, @Nullable Boolean repair,
+      SecurityContext securityContext) {
+    return operation(entity, operation, action, id, rowsPerSecond, restart, sample, repair, null, securityContext);
+  }
+
+  private OperationResponseBody delivery(String entity, @Nullable String action, @Nullable String reason,
+      String actor) {
+    if (!"pause".equals(action) && !"resume".equals(action)) {
+      throw invalid((action == null ? "give the \"action\"" : "unknown action '" + action + "'")
+          + "; use {\"action\": \"pause\", \"reason\": \"...\"} or {\"action\": \"resume\"}");
+    }
+    boolean pause = "pause".equals(action);
+    boolean changed = pause ? dualWrite.outbox().pauseDelivery(entity, actor, reason)
+        : dualWrite.outbox().resumeDelivery(entity);
+    if (changed) {
+      log.info("dualwrite: delivery of entity '{}' {} by {} through the Actuator endpoint{}", entity,
+          pause ? "paused" : "resumed", actor, reason == null ? "" : ": " + reason);
+    }
+    return new DeliveryResult(entity, pause, changed);
   }
 
   private OperationResponseBody deadLetters(String entity, String action, @Nullable Long id, String actor) {
@@ -529,6 +562,15 @@ public final class DualWriteEndpoint implements AutoCloseable {
     jobs.close();
     trend.close();
   }
+
+  /**
+   * A pause or resumption of an entity's delivery.
+   *
+   * @param entity the entity's name
+   * @param paused whether its delivery is paused now
+   * @param changed whether this request changed that (false: it was so already)
+   */
+  public record DeliveryResult(String entity, boolean paused, boolean changed) implements OperationResponseBody {}
 
   /**
    * Dead letters put back in line.

@@ -57,9 +57,20 @@ public final class DualWriteEndpointWebExtension {
       @org.springframework.lang.Nullable Boolean restart,
       @org.springframework.lang.Nullable Double sample,
       @org.springframework.lang.Nullable Boolean repair,
+      @org.springframework.lang.Nullable String reason,
       SecurityContext securityContext) {
     return answer(() -> endpoint.operation(entity, operation, action, id, rowsPerSecond, restart, sample, repair,
-        securityContext));
+        reason, securityContext));
+  }
+
+  /** {@link #operation} without a reason. */
+  @SuppressWarnings("deprecation")
+  public WebEndpointResponse<OperationResponseBody> operation(String entity, String operation,
+      @org.springframework.lang.Nullable String action, @org.springframework.lang.Nullable Long id,
+      @org.springframework.lang.Nullable Long rowsPerSecond, @org.springframework.lang.Nullable Boolean restart,
+      @org.springframework.lang.Nullable Double sample, @org.springframework.lang.Nullable Boolean repair,
+      SecurityContext securityContext) {
+    return operation(entity, operation, action, id, rowsPerSecond, restart, sample, repair, null, securityContext);
   }
 
   private static WebEndpointResponse<OperationResponseBody> answer(Supplier<OperationResponseBody> operation) {

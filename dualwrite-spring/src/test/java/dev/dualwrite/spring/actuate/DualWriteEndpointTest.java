@@ -141,6 +141,27 @@ class DualWriteEndpointTest {
   }
 
   @Test
+  void pausesAndResumesAnEntitysDeliveryRecordingWhoAndWhy() {
+    assertThat(writable.operation("users", DualWriteEndpoint.DELIVERY, "pause", null, null, null, null, null,
+        "service maintenance", as("lead"))).isEqualTo(new DualWriteEndpoint.DeliveryResult("users", true, true));
+    assertThat(node.dualWrite().outbox().pausedDeliveries()).singleElement().satisfies(pause -> {
+      assertThat(pause.pausedBy()).isEqualTo("lead");
+      assertThat(pause.reason()).isEqualTo("service maintenance");
+    });
+    assertThat(writable.operation("users", DualWriteEndpoint.DELIVERY, "pause", null, null, null, null, null, null,
+        SecurityContext.NONE)).as("paused already").isEqualTo(new DualWriteEndpoint.DeliveryResult("users", true,
+            false));
+    assertRefused(() -> writable.operation("users", DualWriteEndpoint.DELIVERY, null, null, null, null, null, null,
+        SecurityContext.NONE), Refusal.INVALID, "give the \"action\"");
+    assertRefused(() -> readOnly.operation("users", DualWriteEndpoint.DELIVERY, "resume", null, null, null, null, null,
+        SecurityContext.NONE), Refusal.WRITES_DISABLED, "write-operations-enabled=true");
+
+    assertThat(writable.operation("users", DualWriteEndpoint.DELIVERY, "resume", null, null, null, null, null,
+        SecurityContext.NONE)).isEqualTo(new DualWriteEndpoint.DeliveryResult("users", false, true));
+    assertThat(node.dualWrite().outbox().pausedDeliveries()).isEmpty();
+  }
+
+  @Test
   void theWebExtensionAnswersRefusalsWithTheirStatusAndMessage() {
     DualWriteEndpointWebExtension web = new DualWriteEndpointWebExtension(readOnly);
     WebEndpointResponse<OperationResponseBody> refused =
