@@ -483,7 +483,7 @@ public final class DualWriteCli {
   /** What {@code schema} does. */
   enum SchemaAction { create, print }
 
-  @Command(name = "schema", mixinStandardHelpOptions = true, description = "create: creates dualwrite's seven tables"
+  @Command(name = "schema", mixinStandardHelpOptions = true, description = "create: creates dualwrite's eleven tables"
       + " where they are missing (the only command that does). print: prints their SQL for your migrations.")
   static final class Schema extends Subcommand {
     @Parameters(index = "0", paramLabel = "ACTION", description = "${COMPLETION-CANDIDATES}.") SchemaAction action;
