@@ -19,9 +19,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The commit → acknowledgement timer {@code dualwrite.mirror.latency}, tag {@code entity}: for each change this node's
  * relay delivered, the time from its outbox row's {@code created_at} (the writing transaction's flush, just before its
- * commit) to the new service's acknowledgement, retries included. It publishes the percentiles
- * p50, p95 and p99 and the service-level buckets {@link #SLO_BUCKETS} (for Prometheus: a histogram with
- * those {@code le} buckets and the percentiles as {@code quantile} series).
+ * commit) to the new service's acknowledgement, retries included. It publishes the percentiles p50, p95 and p99 and
+ * the service-level buckets {@link #SLO_BUCKETS}. Prometheus gets a histogram with those {@code le} buckets
+ * ({@code dualwrite_mirror_latency_seconds_bucket}); as it drops a timer's own percentiles when the timer has buckets,
+ * they are also the gauge {@code dualwrite.mirror.latency.percentile}, tag {@code phi} (Prometheus:
+ * {@code dualwrite_mirror_latency_percentile_seconds}), the name other registries give a timer's percentiles.
  *
  * <p>A {@link MirrorListener} for {@code DualWrite} and a {@link MeterBinder} for Micrometer: it records into every
  * registry it was bound to; deliveries heard before it is bound are not timed. The time is measured between the
