@@ -136,7 +136,9 @@
         function () { move(entity, entity.nextPhase, false, reason); });
     }
     if (index > 0) {
-      button(line, 'back', 'Back to ' + PHASES[index - 1], 'Backward moves have no gates',
+      button(line, 'back', 'Back to ' + PHASES[index - 1], entity.phase === 'NEW_WRITES'
+        ? 'Legacy must first hold every change the new service made (gate reverse-sync-caught-up)'
+        : 'Backward moves have no gates',
         function () { move(entity, PHASES[index - 1], false, reason); });
     }
     var target = add(line, el('select', 'force-target'));
@@ -472,10 +474,10 @@
     return section;
   }
 
-  // Keeps what a person is typing (reasons, canary) across the refresh.
+  // Keeps what a person is typing or choosing (reasons, canary, the forced move's target) across the refresh.
   function typed() {
     var values = {};
-    main.querySelectorAll('section.entity input').forEach(function (input) {
+    main.querySelectorAll('section.entity input, section.entity select').forEach(function (input) {
       if (input.value) {
         values[input.closest('section').dataset.entity + ' ' + input.className] = input.value;
       }
@@ -484,9 +486,12 @@
   }
 
   function restore(values, focused) {
-    main.querySelectorAll('section.entity input').forEach(function (input) {
+    main.querySelectorAll('section.entity input, section.entity select').forEach(function (input) {
       var key = input.closest('section').dataset.entity + ' ' + input.className;
-      if (values[key] !== undefined && (input.className === 'reason' || key === focused)) {
+      var choice = input.tagName === 'SELECT' && Array.prototype.some.call(input.options, function (o) {
+        return o.value === values[key];
+      });
+      if (values[key] !== undefined && (input.className === 'reason' || choice || key === focused)) {
         input.value = values[key];
       }
       if (key === focused) {
