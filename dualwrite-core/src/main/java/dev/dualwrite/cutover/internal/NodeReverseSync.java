@@ -64,6 +64,8 @@ public final class NodeReverseSync implements ReverseSync {
   private final String node;
   private final Clock clock;
   private final Map<String, LegacySource> sources = new ConcurrentHashMap<>();
+  /** The entities whose feed this node may hold the lease on: released only then, not at every poll. */
+  private final java.util.Set<String> leased = ConcurrentHashMap.newKeySet();
 
   /** {@code target} may be null: the node then applies nothing, but still answers for the tables. */
   public NodeReverseSync(DataSource dataSource, OutboxTable outbox, TargetClient target,
@@ -99,13 +101,19 @@ public final class NodeReverseSync implements ReverseSync {
    * starts it instead.
    */
   public void moved(PhaseMove move) {
-    if (move.to() == MigrationPhase.NEW_WRITES && move.from().ordinal() < MigrationPhase.NEW_WRITES.ordinal()) {
-      try {
+    int writes = MigrationPhase.NEW_WRITES.ordinal();
+    try {
+      if (move.to() == MigrationPhase.NEW_WRITES && move.from().ordinal() < writes && target != null) {
         begin(move.entity());
-      } catch (SQLException | RuntimeException e) {
-        log.warn("dualwrite: could not start the reverse sync of {} at the move into NEW_WRITES ({}); the next poll"
-            + " starts it", move.entity(), e.toString());
+      } else if (move.from().ordinal() >= writes && move.to().ordinal() < writes) {
+        // legacy is the truth again: a later entry into NEW_WRITES starts afresh, from the feed's head then
+        table.end(move.entity());
+        leased.remove(move.entity());
       }
+    } catch (SQLException | RuntimeException e) {
+      log.warn("dualwrite: could not {} the reverse sync of {} at the move {} -> {} ({}); a node that syncs it back"
+          + " starts it at its next poll", move.to() == MigrationPhase.NEW_WRITES ? "start" : "end", move.entity(),
+          move.from(), move.to(), refusal(e));
     }
   }
 
@@ -138,7 +146,9 @@ public final class NodeReverseSync implements ReverseSync {
     }
     try {
       if (!entities.get(entity).reverseSyncs(phase)) {
-        table.release(entity, node);
+        if (leased.remove(entity)) {
+          table.release(entity, node);
+        }
         return 0;
       }
       if (table.read(entity).isEmpty()) {
@@ -148,6 +158,7 @@ public final class NodeReverseSync implements ReverseSync {
       if (!table.acquire(entity, node, now, now.plus(lease))) {
         return 0;
       }
+      leased.add(entity);
       ReverseSyncTable.State state = table.read(entity).orElseThrow();
       FeedPage page = target.changes(entities.get(entity).resource(), state.cursor(), PAGE);
       if (page.items().isEmpty()) {

@@ -46,6 +46,7 @@ public final class ReverseSyncTable {
       + " FROM dualwrite_reverse_dead_letters WHERE id = ? FOR UPDATE";
   private static final String FAIL_DEAD =
       "UPDATE dualwrite_reverse_dead_letters SET attempts = attempts + 1, last_error = ? WHERE id = ?";
+  private static final String END = "DELETE FROM dualwrite_reverse_sync WHERE entity = ?";
   private static final String DELETE_DEAD = "DELETE FROM dualwrite_reverse_dead_letters WHERE id = ?";
   private static final String COUNT_DEAD = "SELECT COUNT(*) FROM dualwrite_reverse_dead_letters WHERE entity = ?";
   private static final String IDS_DEAD = "SELECT id FROM dualwrite_reverse_dead_letters WHERE entity = ? ORDER BY id";
@@ -101,6 +102,16 @@ public final class ReverseSyncTable {
       Jdbc.setInstant(insert, 4, now);
       Jdbc.setInstant(insert, 5, now);
       insert.executeUpdate();
+    }
+  }
+
+  /** Forgets the entity's reverse sync state (not its dead letters): it left NEW_WRITES for a phase before it. */
+  public void end(String entity) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(END)) {
+      c.setAutoCommit(true);
+      s.setString(1, entity);
+      s.executeUpdate();
     }
   }
 
