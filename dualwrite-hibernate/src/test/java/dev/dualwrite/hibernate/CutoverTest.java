@@ -201,6 +201,9 @@ class CutoverTest {
 
       await().untilAsserted(() -> assertThat(app.dualWrite.phases().checkGates("users", NEW_READS))
           .allSatisfy(g -> assertThat(g.passed()).as(g.describe()).isTrue()));
+      LegacySource users = DualWriteHibernate.legacySource(app.sessions, "users");
+      // the new service is the truth in NEW_WRITES: legacy holds its copy of every write, either side's
+      DualWriteAssertions.assertStoresAgree(app.dualWrite, users);
       app.dualWrite.phases().move("users", NEW_READS, "test", "step back");
 
       // legacy is authoritative again: its writes are mirrored above every version the service gave
@@ -211,7 +214,7 @@ class CutoverTest {
       await().untilAsserted(() -> assertThat(service.document("users", "30").orElseThrow().data().path("name")
           .asText()).isEqualTo("renamed in legacy"));
 
-      LegacySource users = DualWriteHibernate.legacySource(app.sessions, "users");
+      // legacy is the truth again: the new service holds every write, either phase's
       DualWriteAssertions.assertStoresAgree(app.dualWrite, users);
       assertThat(nameOf(app, 10)).isEqualTo("monolith in NEW_WRITES");
       assertThat(app.count("SELECT COUNT(*) FROM app_users WHERE id = 12")).isZero();
