@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
@@ -87,6 +88,13 @@ public final class LegacyVersionsTable {
    */
   public static Map<String, Long> lockAll(Connection connection, String entity, Collection<String> entityIds)
       throws SQLException {
+    if (connection.getMetaData().getDatabaseProductName().startsWith("PostgreSQL")) {
+      // the table starts empty at each entry into NEW_WRITES and grows fast: a plan the driver's prepared statement
+      // cached while it was small (a sequential scan) would stay, each page's lookup growing with the table
+      try (Statement s = connection.createStatement()) {
+        s.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+      }
+    }
     Map<String, Long> versions = new HashMap<>();
     List<String> ids = List.copyOf(entityIds);
     for (int from = 0; from < ids.size(); from += CHUNK) {
