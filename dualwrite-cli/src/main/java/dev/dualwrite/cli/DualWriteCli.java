@@ -160,7 +160,8 @@ public final class DualWriteCli {
       if (reverse != null && (reverse.started() || reverse.deadLetters() > 0)) {
         out().println("  reverse sync: " + (reverse.caughtUp() ? "caught up" : "behind by at least "
             + Human.count(reverse.behindAtLeast()) + " change(s), lag " + Human.duration(reverse.lag()))
-            + " (cursor " + reverse.cursor() + ", feed head " + reverse.head() + "), applied "
+            + " (cursor " + (reverse.cursor() == null ? "at the feed's start" : reverse.cursor()) + ", feed head "
+            + (reverse.head() == null ? "none yet" : reverse.head()) + "), applied "
             + Human.count(reverse.applied()) + ", skipped " + Human.count(reverse.skipped()) + ", dead letters "
             + Human.count(reverse.deadLetters()) + ", consumer " + (reverse.consumer() == null ? "none"
             : reverse.consumer()));

@@ -147,6 +147,31 @@ class DualWriteCliTest {
   }
 
   @DatabaseTest
+  void showsTheReverseSyncAndListsAndDiscardsItsDeadLetters(TestDatabase db) {
+    freshTables(db, 1);
+    db.execute("DELETE FROM dualwrite_reverse_sync", "DELETE FROM dualwrite_reverse_dead_letters",
+        "DELETE FROM dualwrite_legacy_versions");
+    assertThat(cli(db, "phase", "members", "NEW_WRITES", "--force", "--reason=cutover drill").exitCode()).isZero();
+
+    Run status = cli(db, "status", "members");
+    assertThat(status.out()).contains("members: NEW_WRITES").containsPattern("  reverse sync: caught up \\(cursor"
+        + " .*, feed head .*\\), applied 0, skipped 0, dead letters 0, consumer ");
+
+    db.execute("INSERT INTO dualwrite_reverse_dead_letters (entity, entity_id, operation, version, attempts,"
+        + " last_error, created_at) VALUES ('members', '1', 'UPSERT', 7, 1, 'value too long (SQLState 22001)',"
+        + " CURRENT_TIMESTAMP)");
+    Run list = cli(db, "dead-letters", "list", "members", "--reverse");
+    assertThat(list.out()).contains(" members id=1 UPSERT v7 attempts=1 legacy refused it: value too long (SQLState"
+        + " 22001)").contains("1 reverse dead letter(s)");
+    assertThat(cli(db, "status", "members").out()).contains("dead letters 1");
+    String id = list.out().lines().filter(l -> l.startsWith("#")).findFirst().orElseThrow()
+        .replaceAll("^#(\\d+) .*$", "$1");
+    assertThat(cli(db, "dead-letters", "discard", "members", "--reverse", "--id=" + id).out())
+        .contains("reverse dead letter #" + id + " discarded");
+    assertThat(cli(db, "dead-letters", "list", "members", "--reverse").out()).contains("0 reverse dead letter(s)");
+  }
+
+  @DatabaseTest
   void listsRetriesAndDiscardsDeadLetters(TestDatabase db) {
     freshTables(db, 0);
     service.failNextRequests(50, 422);
