@@ -277,6 +277,27 @@ final class Node implements DualWrite, NodeServices {
   }
 
   @Override
+  public Optional<TargetClient> deliveringTo(String entity) {
+    if (relay == null || outbox.pausedEntities().contains(entity)) {
+      return Optional.empty();
+    }
+    return Optional.of(targetClient);
+  }
+
+  @Override
+  public long reserveVersion() throws SQLException {
+    if (outbox == null) {
+      throw new IllegalStateException("no outbox: configure withDataSource(...) with the monolith's database");
+    }
+    return outbox.reserveVersion();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
   public UndeliveredWrites undeliveredWrites() {
     return undeliveredWrites;
   }

@@ -5,14 +5,17 @@ import dev.dualwrite.legacy.LegacySource;
 import java.util.Optional;
 
 /**
- * Copies one entity's existing legacy rows to the new service: scans them in key order (keyset pagination), in chunks,
- * and appends each row's snapshot to the outbox with its version, origin {@code BACKFILL}, in one transaction per
- * chunk together with the checkpoint. The relay delivers the snapshots like live writes, under the version rule, so a
- * backfilled snapshot never overwrites a newer live change.
+ * Copies one entity's existing legacy rows to the new service: splits the key range into chunks as it goes, claims
+ * them (several threads and nodes side by side, a lease per chunk) and copies each in one transaction, reading its rows
+ * with shared locks in key order (keyset pagination). The snapshots go straight to the new service in batches when
+ * this node delivers the entity, through the outbox otherwise or when the service does not take them; either way
+ * under a version from the change sequence and the version rule, so a backfilled snapshot never overwrites a newer
+ * live change.
  *
  * <pre>{@code
  * Backfill backfill = Backfill.builder(dualWrite, DualWriteHibernate.legacySource(sessionFactory, "users"))
  *     .withChunkSize(1000)
+ *     .withThreads(2)
  *     .withRowsPerSecond(20_000)
  *     .onProgress(p -> metrics.record(p))
  *     .build();
@@ -21,9 +24,11 @@ import java.util.Optional;
  *
  * <p>The entity must be in a phase that mirrors legacy to new ({@code DUAL_WRITE}, {@code SHADOW_READS} or
  * {@code NEW_READS}), so that every row changed after its copy is mirrored again. Several nodes may run the backfill
- * of one entity at once: each chunk locks the checkpoint row, so they share the work and never copy a chunk twice.
+ * of one entity at once: chunks are claimed under the checkpoint row's lock, so they share the work and never copy a
+ * chunk twice, and a chunk whose node died is taken over once its lease has passed.
  *
- * <p>Thread-safe; {@link #run()} runs on the calling thread, one run per instance at a time.
+ * <p>Thread-safe; {@link #run()} copies on the calling thread (and as many more as {@code withThreads} says), one run
+ * per instance at a time.
  */
 public interface Backfill {
 
@@ -50,12 +55,12 @@ public interface Backfill {
    *
    * @return the checkpoint when the run ended: {@linkplain BackfillCheckpoint#finished() finished}, or where it stopped
    * @throws dev.dualwrite.DualWriteException when the entity is not in a phase that mirrors legacy to new, or the
-   *     legacy database keeps failing; the checkpoint keeps the last committed chunk, so a later run resumes there
+   *     legacy database keeps failing; the copied chunks stay copied, and a later run copies the claimed ones first
    * @throws IllegalStateException when this instance is already running
    */
   BackfillCheckpoint run();
 
-  /** Asks a running {@link #run()} to stop after its current chunk. Does nothing when not running. */
+  /** Asks a running {@link #run()} to stop after each thread's current chunk. Does nothing when not running. */
   void stop();
 
   /** The entity's checkpoint, or empty when no backfill of it has started (or since {@link #reset()}). */

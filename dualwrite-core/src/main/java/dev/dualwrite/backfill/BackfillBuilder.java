@@ -18,11 +18,20 @@ public final class BackfillBuilder {
   /** The largest chunk: a chunk's rows are held in memory and its row locks kept until it commits. */
   public static final int MAX_CHUNK_SIZE = 10_000;
 
+  /** Default threads copying chunks on one node. */
+  public static final int DEFAULT_THREADS = 2;
+  /** The most threads copying chunks on one node. */
+  public static final int MAX_THREADS = 16;
+  /** Default lease of a claimed chunk. */
+  public static final Duration DEFAULT_CHUNK_LEASE = Duration.ofSeconds(30);
+
   private final DualWrite dualWrite;
   private final LegacySource source;
   int chunkSize = DEFAULT_CHUNK_SIZE;
   long rowsPerSecond;
   Duration progressLogInterval = Duration.ofSeconds(10);
+  int threads = DEFAULT_THREADS;
+  Duration chunkLease = DEFAULT_CHUNK_LEASE;
   final List<BackfillListener> listeners = new ArrayList<>();
 
   BackfillBuilder(DualWrite dualWrite, LegacySource source) {
@@ -50,7 +59,27 @@ public final class BackfillBuilder {
     return this;
   }
 
-  /** Adds a listener that hears the progress after every chunk. */
+  /**
+   * How many threads of this node claim and copy chunks at once, from 1 to {@value #MAX_THREADS}; default
+   * {@value #DEFAULT_THREADS}: one reads the legacy database while another waits for the new service. Each holds one
+   * chunk in memory. Backfills of the same entity on other nodes claim chunks beside them.
+   */
+  public BackfillBuilder withThreads(int threads) {
+    this.threads = threads;
+    return this;
+  }
+
+  /**
+   * How long a claimed chunk stays this node's, from 1 second to 1 hour; default 30 seconds. When a node dies
+   * mid-chunk, another node's backfill copies the chunk once its lease has passed; a chunk must be copied well within
+   * its lease (see {@link #withChunkSize}).
+   */
+  public BackfillBuilder withChunkLease(Duration lease) {
+    this.chunkLease = lease;
+    return this;
+  }
+
+  /** Adds a listener that hears the progress after every chunk; listeners are called one at a time. */
   public BackfillBuilder onProgress(BackfillListener listener) {
     if (listener == null) {
       throw new IllegalArgumentException("backfill listener is null");
@@ -87,6 +116,14 @@ public final class BackfillBuilder {
         || progressLogInterval.compareTo(Duration.ofHours(1)) > 0) {
       throw invalid(entity, "progressLogInterval", String.valueOf(progressLogInterval),
           "from 1 second (PT1S) to 1 hour (PT1H)");
+    }
+    if (threads < 1 || threads > MAX_THREADS) {
+      throw invalid(entity, "threads", String.valueOf(threads), "1 to " + MAX_THREADS);
+    }
+    if (chunkLease == null
+        || chunkLease.compareTo(Duration.ofSeconds(1)) < 0
+        || chunkLease.compareTo(Duration.ofHours(1)) > 0) {
+      throw invalid(entity, "chunkLease", String.valueOf(chunkLease), "from 1 second (PT1S) to 1 hour (PT1H)");
     }
     return new DefaultBackfill(dualWrite, source, new BackfillConfig(this));
   }

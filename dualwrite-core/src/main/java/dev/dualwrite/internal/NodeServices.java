@@ -6,6 +6,7 @@ import dev.dualwrite.cutover.internal.NodeReverseSync;
 import dev.dualwrite.gate.internal.ShadowComparisons;
 import dev.dualwrite.read.UndeliveredWrites;
 import dev.dualwrite.target.spi.TargetClient;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,6 +36,23 @@ public interface NodeServices {
 
   /** The client of the new service; empty on a node without a target. */
   Optional<TargetClient> targetClient();
+
+  /**
+   * The client this node delivers {@code entity}'s changes with now: empty when it has no target, its relay is
+   * disabled, or the entity's delivery is paused (as the relay sees it, at most a second late).
+   */
+  Optional<TargetClient> deliveringTo(String entity);
+
+  /**
+   * Takes one version from the change sequence without appending a change (on a connection of its own, committed at
+   * once), for changes delivered past the outbox.
+   *
+   * @throws IllegalStateException on a node without a data source
+   */
+  long reserveVersion() throws SQLException;
+
+  /** This node's name among the nodes (process and instance), as its leases record it. */
+  String name();
 
   /** The keys this node committed changes for that may not have been delivered yet. In memory. */
   UndeliveredWrites undeliveredWrites();

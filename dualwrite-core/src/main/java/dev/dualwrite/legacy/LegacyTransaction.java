@@ -21,15 +21,28 @@ public interface LegacyTransaction {
   Connection connection();
 
   /**
-   * Up to {@code limit} rows whose ids come after {@code afterId} in key order, in key order: keyset pagination
-   * ({@code WHERE id > ? ORDER BY id LIMIT ?}), never an offset.
+   * Up to {@code limit} rows whose ids come after {@code afterId} and, when {@code upToId} is given, not after it, in
+   * key order: keyset pagination ({@code WHERE id > ? AND id <= ? ORDER BY id LIMIT ?}), never an offset.
    *
    * @param afterId the last id of the previous page, or {@code null} for the first page
+   * @param upToId the last id the scan may return, or {@code null} for no bound (a chunk of a backfill ends at its
+   *     {@code upToId}, so that several nodes can copy neighbouring chunks at once)
    * @param limit at least 1
    * @param lock the row locks to take on the rows read
+   * @throws IllegalArgumentException when {@code afterId} or {@code upToId} is not a valid id of the entity
+   */
+  List<LegacyRow> scan(String afterId, String upToId, int limit, RowLock lock) throws SQLException;
+
+  /**
+   * Up to {@code limit} ids after {@code afterId} ({@code null}: from the first key), in key order, read without row
+   * locks: where the backfill's next chunk ends. The default scans the rows and keeps their ids; a source that can
+   * read the id column alone (an index-only scan) should.
+   *
    * @throws IllegalArgumentException when {@code afterId} is not a valid id of the entity
    */
-  List<LegacyRow> scan(String afterId, int limit, RowLock lock) throws SQLException;
+  default List<String> scanIds(String afterId, int limit) throws SQLException {
+    return scan(afterId, null, limit, RowLock.NONE).stream().map(LegacyRow::id).toList();
+  }
 
   /**
    * The rows with the given ids, in any order; ids without a row are left out, and so are ids that are not valid ids

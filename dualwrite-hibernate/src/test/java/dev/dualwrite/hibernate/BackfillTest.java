@@ -36,12 +36,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The backfill end to end: legacy rows on a real database reach a real loopback service through the outbox. */
+/**
+ * The backfill end to end: legacy rows on a real database reach a real loopback service, straight from the backfill
+ * when its node delivers, through the outbox when it does not.
+ */
 class BackfillTest {
   private static final Logger log = LoggerFactory.getLogger(BackfillTest.class);
   private static final Duration WAIT = Duration.ofMinutes(2);
@@ -141,8 +145,9 @@ class BackfillTest {
       app.moveTo("notes", DUAL_WRITE);
       LegacyRows.insertUsers(db, 1, 10);
       LegacyRows.insertNotes(db, 1, 10);
-      // with and without @Version alike, a change's version is its outbox row id: the chunk's shared locks make a
-      // live write to a row it read wait, so that the write commits after the chunk's snapshot with a higher version
+      // with and without @Version alike, a change's version comes from the change sequence: the chunk's shared locks
+      // make a live write to a row it read wait, so that the write commits after the chunk's snapshot (delivered
+      // straight, at a version reserved while the locks were held) with a higher version
       Map<String, Runnable> liveWrites = Map.of(
           "users", () -> app.sessions.inTransaction(s -> s.find(User.class, 3L).setName("edited")),
           "notes", () -> app.sessions.inTransaction(s -> s.find(Note.class, 3L).setText("edited")));
@@ -165,7 +170,8 @@ class BackfillTest {
         assertThat(blocked).as("%s: the live update waited for the chunk's shared row lock", entity).isTrue();
         assertThat(app.dualWrite.relay().drain(WAIT)).isTrue();
         OutboxRow last = DualWriteTables.lastOutboxRow(db, entity, "3");
-        assertThat(last.origin()).as("%s: the live write got the higher outbox id", entity).isEqualTo("LIVE");
+        assertThat(last.origin()).as("%s: the copy went straight to the service, the live write through the outbox",
+            entity).isEqualTo("LIVE");
         StoredDocument held = service.document(entity, "3").orElseThrow();
         assertThat(held.version()).as("%s: the new service holds the live write's version", entity)
             .isEqualTo(last.id());
@@ -208,25 +214,28 @@ class BackfillTest {
       LegacySource users = DualWriteHibernate.legacySource(app.sessions, "users");
       RecordingSource crashing = new RecordingSource(users).crashingAtScan(6);
 
-      assertThatThrownBy(() -> Backfill.builder(app.dualWrite, crashing).withChunkSize(1000).build().run())
+      assertThatThrownBy(() -> Backfill.builder(app.dualWrite, crashing).withChunkSize(1000).withThreads(1).build()
+          .run())
           .isInstanceOf(DualWriteException.class)
           .hasMessageContaining("users: backfill chunk after id 5000 failed")
           .hasStackTraceContaining("simulated crash in scan 6");
       Backfill backfill = Backfill.builder(app.dualWrite, users).build();
       BackfillCheckpoint halfWay = backfill.checkpoint().orElseThrow();
       RecordingSource resumed = new RecordingSource(users);
-      BackfillCheckpoint done = Backfill.builder(app.dualWrite, resumed).withChunkSize(1000).build().run();
+      BackfillCheckpoint done = Backfill.builder(app.dualWrite, resumed).withChunkSize(1000).withThreads(1).build()
+          .run();
 
-      assertThat(halfWay.lastId()).isEqualTo("5000");
+      assertThat(halfWay.lastId()).as("claimed up to the chunk that was cut off").isEqualTo("6000");
       assertThat(halfWay.rowsDone()).isEqualTo(5000);
       assertThat(halfWay.finished()).isFalse();
-      assertThat(resumed.scans().get(0).afterId()).isEqualTo("5000");
+      assertThat(resumed.scans().get(0).afterId()).as("the chunk cut off is copied first").isEqualTo("5000");
       assertThat(resumed.scans()).flatMap(RecordingSource.Scan::ids).hasSize(5000)
           .allMatch(id -> Long.parseLong(id) > 5000);
       assertThat(done.finished()).isTrue();
       assertThat(done.rowsDone()).isEqualTo(10_000);
-      assertThat(app.count("SELECT COUNT(*) FROM dualwrite_outbox WHERE origin = 'BACKFILL'"))
-          .as("every row appended once: the crashed chunk rolled back").isEqualTo(10_000);
+      assertThat(service.appliedCount()).as("every row delivered once: the crashed chunk delivered nothing")
+          .isEqualTo(10_000);
+      assertThat(service.staleCount()).isZero();
       assertThat(backfill.run()).as("a finished backfill does nothing").isEqualTo(done);
       DualWriteAssertions.assertStoresAgree(app.dualWrite, users, WAIT);
     }
@@ -242,7 +251,7 @@ class BackfillTest {
       List<BackfillProgress> progress = new ArrayList<>();
       AtomicInteger finished = new AtomicInteger();
       AtomicReference<Backfill> backfill = new AtomicReference<>();
-      backfill.set(Backfill.builder(app.dualWrite, notes).withChunkSize(500).withRowsPerSecond(2000)
+      backfill.set(Backfill.builder(app.dualWrite, notes).withChunkSize(500).withRowsPerSecond(2000).withThreads(1)
           .onProgress(new BackfillListener() {
             @Override
             public void onProgress(BackfillProgress p) {
@@ -281,6 +290,96 @@ class BackfillTest {
       assertThat(resumedIn).as("2000 rows at 2000 rows/s, the first chunk's permits free")
           .isGreaterThan(Duration.ofMillis(700));
       DualWriteAssertions.assertStoresAgree(app.dualWrite, notes, WAIT);
+    }
+  }
+
+  @DatabaseTest
+  void aBackfillSharedByTwoNodesWithOneKilledMidChunkCopiesEveryRowExactlyOnce(TestDatabase db) throws Exception {
+    DualWriteTables.reset(db);
+    int rows = 20_000;
+    try (MirrorFixture first = MirrorFixture.start(db, service.baseUrl());
+        MirrorFixture second = MirrorFixture.start(db, service.baseUrl())) {
+      first.moveTo("users", DUAL_WRITE);
+      await().atMost(WAIT).until(() -> second.dualWrite.phases().state("users").phase() == DUAL_WRITE);
+      LegacyRows.insertUsers(db, 1, rows);
+      LegacySource firstUsers = DualWriteHibernate.legacySource(first.sessions, "users");
+      LegacySource secondUsers = DualWriteHibernate.legacySource(second.sessions, "users");
+      AtomicLong copiedBySecond = new AtomicLong();
+      // the overlap is made, not hoped for: the first node's first chunk waits, its rows locked, until the second
+      // node has copied a chunk of its own; the first node then dies in its third chunk, its lease still running
+      RecordingSource dying = new RecordingSource(firstUsers).crashingAtScan(3).afterScan(chunk -> {
+        if (!chunk.isEmpty() && chunk.get(0).id().equals("1")) {
+          await().atMost(WAIT).until(() -> copiedBySecond.get() > 0);
+        }
+      });
+      RecordingSource surviving = new RecordingSource(secondUsers);
+      ExecutorService nodes = Executors.newFixedThreadPool(2);
+      try {
+        Future<BackfillCheckpoint> killed = nodes.submit(() -> Backfill.builder(first.dualWrite, dying)
+            .withChunkSize(1000).withThreads(1).withChunkLease(Duration.ofSeconds(2)).build().run());
+        await().atMost(WAIT).until(() -> !dying.scans().isEmpty());
+        Future<BackfillCheckpoint> survivor = nodes.submit(() -> Backfill.builder(second.dualWrite, surviving)
+            .withChunkSize(1000).withThreads(2).withChunkLease(Duration.ofSeconds(2))
+            .onProgress(p -> copiedBySecond.set(p.rowsThisRun())).build().run());
+
+        assertThatThrownBy(killed::get).hasStackTraceContaining("simulated crash in scan 3");
+        BackfillCheckpoint done = survivor.get(2, TimeUnit.MINUTES);
+
+        assertThat(done.finished()).isTrue();
+        assertThat(done.rowsDone()).as("rows counted by the copied chunks").isEqualTo(rows);
+        assertThat(dying.scans()).hasSize(3);
+        String cutOff = dying.scans().get(2).afterId();
+        assertThat(surviving.scans()).as("the chunk the first node died in was copied by the second")
+            .anyMatch(scan -> cutOff.equals(scan.afterId()));
+        List<String> copiedByFirst = dying.scans().subList(0, 2).stream()
+            .flatMap(scan -> scan.ids().stream()).toList();
+        assertThat(surviving.scans()).flatMap(RecordingSource.Scan::ids).as("no row copied by both nodes")
+            .doesNotContainAnyElementsOf(copiedByFirst).hasSize(rows - copiedByFirst.size()).doesNotHaveDuplicates();
+        assertThat(service.appliedCount()).as("each row applied once: none skipped, none copied twice")
+            .isEqualTo(rows);
+        assertThat(service.staleCount()).isZero();
+        assertThat(first.count("SELECT COUNT(*) FROM dualwrite_backfill_chunks")).isZero();
+        DualWriteAssertions.assertStoresAgree(second.dualWrite, secondUsers, WAIT);
+      } finally {
+        nodes.shutdownNow();
+      }
+    }
+  }
+
+  @DatabaseTest
+  void whileDeliveryIsPausedTheCopiesWaitInTheOutboxAndReachTheServiceOnResume(TestDatabase db) {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      app.moveTo("users", DUAL_WRITE);
+      LegacyRows.insertUsers(db, 1, 3000);
+      LegacySource users = DualWriteHibernate.legacySource(app.sessions, "users");
+      app.dualWrite.outbox().pauseDelivery("users", "lead", "service maintenance");
+
+      BackfillCheckpoint done = Backfill.builder(app.dualWrite, users).build().run();
+
+      assertThat(done.rowsDone()).isEqualTo(3000);
+      assertThat(service.requestCount()).as("nothing sent while delivery is paused").isZero();
+      assertThat(app.count("SELECT COUNT(*) FROM dualwrite_outbox WHERE origin = 'BACKFILL' AND status = 'PENDING'"))
+          .isEqualTo(3000);
+      app.dualWrite.outbox().resumeDelivery("users");
+      DualWriteAssertions.assertStoresAgree(app.dualWrite, users, WAIT);
+    }
+  }
+
+  @DatabaseTest
+  void copiesTheServiceDoesNotTakeGoThroughTheOutboxAndNothingIsLost(TestDatabase db) {
+    DualWriteTables.reset(db);
+    try (MirrorFixture app = MirrorFixture.start(db, service.baseUrl())) {
+      app.moveTo("users", DUAL_WRITE);
+      LegacyRows.insertUsers(db, 1, 3000);
+      LegacySource users = DualWriteHibernate.legacySource(app.sessions, "users");
+      service.failNextRequests(1, 503);
+
+      BackfillCheckpoint done = Backfill.builder(app.dualWrite, users).withThreads(1).build().run();
+
+      assertThat(done.rowsDone()).isEqualTo(3000);
+      DualWriteAssertions.assertStoresAgree(app.dualWrite, users, WAIT);
+      assertThat(service.liveDocuments("users")).hasSize(3000);
     }
   }
 

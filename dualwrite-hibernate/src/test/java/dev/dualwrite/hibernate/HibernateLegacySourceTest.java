@@ -55,8 +55,8 @@ class HibernateLegacySourceTest {
       LegacyRows.insertNotes(db, 1, 25);
       LegacySource notes = DualWriteHibernate.legacySource(app.sessions, "notes");
 
-      List<LegacyRow> first = notes.inTransaction(tx -> tx.scan(null, 10, RowLock.NONE));
-      List<LegacyRow> third = notes.inTransaction(tx -> tx.scan("20", 10, RowLock.SHARED));
+      List<LegacyRow> first = notes.inTransaction(tx -> tx.scan(null, null, 10, RowLock.NONE));
+      List<LegacyRow> third = notes.inTransaction(tx -> tx.scan("20", null, 10, RowLock.SHARED));
       long left = notes.inTransaction(tx -> tx.countAfter("20"));
 
       assertThat(first).extracting(LegacyRow::id).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
@@ -64,7 +64,7 @@ class HibernateLegacySourceTest {
       assertThat(left).isEqualTo(5);
       long all = notes.inTransaction(tx -> tx.countAfter(null));
       assertThat(all).isEqualTo(25);
-      assertThatThrownBy(() -> notes.inTransaction(tx -> tx.scan("twenty", 10, RowLock.NONE)))
+      assertThatThrownBy(() -> notes.inTransaction(tx -> tx.scan("twenty", null, 10, RowLock.NONE)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("'twenty' is not an id of notes");
     }

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * rolling its transaction back), and can deny that its scans follow the listing order.
  */
 final class RecordingSource implements LegacySource {
-  /** One scan: the id it read after and the ids it read. */
+  /** One scan of rows (not of ids alone): the id it read after and the ids it read. */
   record Scan(String afterId, List<String> ids) {}
 
   private final LegacySource delegate;
@@ -93,14 +93,19 @@ final class RecordingSource implements LegacySource {
       }
 
       @Override
-      public List<LegacyRow> scan(String afterId, int limit, RowLock lock) throws SQLException {
-        List<LegacyRow> rows = tx.scan(afterId, limit, lock);
+      public List<LegacyRow> scan(String afterId, String upToId, int limit, RowLock lock) throws SQLException {
+        List<LegacyRow> rows = tx.scan(afterId, upToId, limit, lock);
         scans.add(new Scan(afterId, rows.stream().map(LegacyRow::id).toList()));
         if (scanCount.incrementAndGet() == crashAtScan) {
           throw new IllegalStateException("simulated crash in scan " + crashAtScan + " after id " + afterId);
         }
         afterScan.accept(rows);
         return rows;
+      }
+
+      @Override
+      public List<String> scanIds(String afterId, int limit) throws SQLException {
+        return tx.scanIds(afterId, limit);
       }
 
       @Override

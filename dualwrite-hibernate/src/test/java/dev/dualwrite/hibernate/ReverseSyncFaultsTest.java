@@ -213,9 +213,9 @@ class ReverseSyncFaultsTest {
     }
 
     @Override
-    public List<dev.dualwrite.legacy.LegacyRow> scan(String afterId, int limit,
+    public List<dev.dualwrite.legacy.LegacyRow> scan(String afterId, String upToId, int limit,
         dev.dualwrite.legacy.RowLock lock) throws SQLException {
-      return tx.scan(afterId, limit, lock);
+      return tx.scan(afterId, upToId, limit, lock);
     }
 
     @Override

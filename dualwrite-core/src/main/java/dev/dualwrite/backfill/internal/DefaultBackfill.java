@@ -9,6 +9,7 @@ import dev.dualwrite.backfill.BackfillConfig;
 import dev.dualwrite.backfill.BackfillListener;
 import dev.dualwrite.backfill.BackfillProgress;
 import dev.dualwrite.capture.ChangeCapture;
+import dev.dualwrite.internal.DaemonThreads;
 import dev.dualwrite.internal.NodeServices;
 import dev.dualwrite.jdbc.internal.Jdbc;
 import dev.dualwrite.legacy.LegacyRow;
@@ -17,11 +18,11 @@ import dev.dualwrite.legacy.RowLock;
 import dev.dualwrite.legacy.internal.LegacyTransactions;
 import dev.dualwrite.legacy.internal.RunControl;
 import dev.dualwrite.outbox.Change;
-import dev.dualwrite.outbox.ChangeOperation;
-import dev.dualwrite.outbox.ChangeOrigin;
 import dev.dualwrite.phase.PhaseMove;
 import dev.dualwrite.phase.PhaseState;
 import dev.dualwrite.phase.Phases;
+import dev.dualwrite.storage.internal.BackfillChunksTable;
+import dev.dualwrite.storage.internal.BackfillChunksTable.Chunk;
 import dev.dualwrite.storage.internal.BackfillTable;
 import dev.failsafe.RateLimiter;
 import java.sql.SQLException;
@@ -31,32 +32,45 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Backfill} that {@link dev.dualwrite.backfill.BackfillBuilder} builds.
  *
- * <p>One chunk is one legacy transaction: lock the checkpoint row, scan the next rows after its last id, append their
- * snapshots to the outbox and advance the checkpoint, then commit. The rows are read with shared row locks, because a
- * change's version is its outbox row id: a live write to a row of the chunk then either committed before the read (and
- * is in the snapshot) or waits for the chunk to commit (and gets a higher version). A copy is thereby newer than
- * whatever an earlier mirroring stretch left in the new service, tombstones included, and older than every live write
- * that follows it.
- * Thread-safe.
+ * <p>The key range is split into chunks as it goes: a node claims the next {@code chunkSize} keys under the lock of the
+ * entity's checkpoint row (a chunk row in {@code dualwrite_backfill_chunks}, leased to the node, and the checkpoint's
+ * {@code last_id} moved to the chunk's last key), then copies the chunk in one legacy transaction of its own: lock the
+ * chunk's row and check the lease, read the chunk's rows with shared row locks, copy them ({@link DirectCopy}), delete
+ * the chunk's row and add its rows to the checkpoint, commit. Several threads and several nodes claim chunks beside
+ * each other; a chunk whose node died is taken over once its lease has passed (at once by a later run of the same
+ * node). The shared locks give the copies their place in the change sequence: a live write to a row of the chunk
+ * either committed before the read (and is in the snapshot, with a lower version) or waits for the chunk to commit
+ * (and gets a higher version). Thread-safe.
  */
 public final class DefaultBackfill implements Backfill {
   private static final Logger log = LoggerFactory.getLogger(DefaultBackfill.class);
+  /** How often a thread with no chunk to claim looks again, while other chunks are being copied. */
+  private static final Duration WAIT_FOR_CHUNKS = Duration.ofMillis(200);
 
   private final String entity;
-  private final EntityMigration migration;
   private final LegacySource source;
   private final LegacyTransactions transactions;
   private final ChangeCapture capture;
+  private final DirectCopy copy;
   private final Phases phases;
   private final BackfillConfig config;
   private final RateLimiter<Object> throttle;
+  private final String node;
   /**
    * The node's clock, ticked to microseconds: what dualwrite's timestamp columns keep, so that a recorded time reads
    * back equal.
@@ -64,22 +78,46 @@ public final class DefaultBackfill implements Backfill {
   private final Clock clock;
   private final RunControl control;
 
-  /** What one chunk's transaction did: the checkpoint after it and the changes it appended. */
-  private record Chunk(BackfillCheckpoint checkpoint, List<Change> changes) {}
+  /** What copying one chunk did: the checkpoint after it, its rows and the changes it appended to the outbox. */
+  private record Copied(BackfillCheckpoint checkpoint, int rows, List<Change> queued) {}
+
+  /** What a claim found: a chunk to copy, nothing to claim yet (other chunks are being copied), or the end. */
+  private record Claim(Chunk chunk, boolean finished) {
+    static final Claim WAIT = new Claim(null, false);
+    static final Claim FINISHED = new Claim(null, true);
+  }
+
+  /** One run's shared state: what its threads copied, the chunks they hold, and the first failure. */
+  private final class Run {
+    final long startedNanos = System.nanoTime();
+    final long rowsAtStart;
+    final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    final ReentrantLock claiming = new ReentrantLock();
+    final AtomicLong rowsThisRun = new AtomicLong();
+    volatile BackfillCheckpoint latest;
+    volatile long lastLogNanos = startedNanos;
+
+    Run(BackfillCheckpoint start, long rowsAtStart) {
+      this.latest = start;
+      this.rowsAtStart = rowsAtStart;
+    }
+  }
 
   /** Runs on {@code dualWrite}'s node, with its capture and clock. */
   public DefaultBackfill(DualWrite dualWrite, LegacySource source, BackfillConfig config) {
-    NodeServices node = NodeServices.of(dualWrite);
+    NodeServices services = NodeServices.of(dualWrite);
     this.entity = source.entity();
-    this.migration = dualWrite.entity(entity);
+    EntityMigration migration = dualWrite.entity(entity);
     this.source = source;
     this.transactions = new LegacyTransactions(source);
-    this.capture = node.capture().orElseThrow(() -> new IllegalStateException(
+    this.capture = services.capture().orElseThrow(() -> new IllegalStateException(
         "no outbox: configure withDataSource(...) with the monolith's database"));
     this.phases = dualWrite.phases();
     this.control = new RunControl("backfill", entity, phases);
     this.config = config;
-    this.clock = Clock.tick(node.clock(), Duration.ofNanos(1000));
+    this.node = services.name();
+    this.clock = Clock.tick(services.clock(), Duration.ofNanos(1000));
+    this.copy = new DirectCopy(entity, migration.resource(), services, capture, clock);
     this.throttle = config.rowsPerSecond() == 0 ? null
         : RateLimiter.smoothBuilder(config.rowsPerSecond(), Duration.ofSeconds(1)).build();
   }
@@ -125,72 +163,203 @@ public final class DefaultBackfill implements Backfill {
     String startId = start.lastId();
     long rowsAtStart = transactions.run("counting the rows to copy", tx -> tx.countAfter(startId));
     log.info("backfill {}: {} ({} rows to copy, {})", entity,
-        startId == null ? "starting from the first key" : "resuming after id " + startId, rowsAtStart, config);
-    long startedNanos = System.nanoTime();
-    long lastLogNanos = startedNanos;
-    long rowsThisRun = 0;
-    BackfillCheckpoint checkpoint = start;
-    while (!control.stopRequested()) {
-      requireMirroringPhase();
-      String after = checkpoint.lastId();
-      String what = after == null ? "first backfill chunk" : "backfill chunk after id " + after;
-      Chunk chunk = transactions.run(what, tx -> {
-        BackfillCheckpoint locked = BackfillTable.lock(tx.connection(), entity);
-        if (locked.finished()) {
-          return new Chunk(locked, List.of());
+        startId == null ? "starting from the first key" : "continuing after id " + startId + " and with the chunks"
+            + " claimed before it that are not copied yet", rowsAtStart, config);
+    Run run = new Run(start, rowsAtStart);
+    if (config.threads() == 1) {
+      copyChunks(run);
+    } else {
+      ExecutorService threads = Executors.newFixedThreadPool(config.threads(),
+          DaemonThreads.numbered("dualwrite-backfill-" + entity + "-"));
+      try {
+        List<Future<?>> workers = new ArrayList<>();
+        for (int i = 0; i < config.threads(); i++) {
+          workers.add(threads.submit(() -> copyChunks(run)));
         }
-        List<LegacyRow> rows = tx.scan(locked.lastId(), config.chunkSize(), RowLock.SHARED);
-        Instant now = clock.instant();
-        if (rows.isEmpty()) {
-          BackfillTable.finish(tx.connection(), entity, now);
-          return new Chunk(BackfillTable.lock(tx.connection(), entity), List.of());
+        RuntimeException failure = null;
+        for (Future<?> worker : workers) {
+          try {
+            worker.get();
+          } catch (ExecutionException e) {
+            control.requestStop();
+            if (failure == null) {
+              failure = e.getCause() instanceof RuntimeException r ? r
+                  : new DualWriteException("backfill " + entity + " failed: " + e.getCause(), e.getCause());
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            control.requestStop();
+          }
         }
-        List<Change> changes = new ArrayList<>(rows.size());
-        for (LegacyRow row : rows) {
-          changes.add(Change.of(entity, migration.resource(), row.id(), ChangeOperation.UPSERT, row.payload(),
-              ChangeOrigin.BACKFILL));
+        if (failure != null) {
+          throw failure;
         }
-        List<Change> appended = capture.append(tx.connection(), changes);
-        String lastId = rows.get(rows.size() - 1).id();
-        BackfillTable.advance(tx.connection(), entity, lastId, rows.size(), now);
-        return new Chunk(new BackfillCheckpoint(entity, lastId, locked.rowsDone() + rows.size(),
-            locked.startedAt(), now, null), appended);
-      });
-      checkpoint = chunk.checkpoint();
-      int copied = chunk.changes().size();
-      if (copied > 0) {
-        capture.committed(chunk.changes());
+      } finally {
+        threads.shutdownNow();
       }
-      rowsThisRun += copied;
-      long now = System.nanoTime();
-      BackfillProgress progress = progress(checkpoint, rowsThisRun, rowsAtStart, now - startedNanos);
-      if (checkpoint.finished()) {
-        log.info("{} ({} rows in all)", progress.describe(), checkpoint.rowsDone());
-        notify(progress, true);
-        return checkpoint;
-      }
-      notify(progress, false);
-      if (now - lastLogNanos >= config.progressLogInterval().toNanos()) {
-        log.info(progress.describe());
-        lastLogNanos = now;
-      }
-      throttle(copied);
     }
-    log.info("backfill {}: stopped after id {} ({} rows copied by this run, {} in all); run it again to resume",
-        entity, checkpoint.lastId(), rowsThisRun, checkpoint.rowsDone());
+    BackfillCheckpoint checkpoint = checkpoint().orElse(run.latest);
+    BackfillProgress progress = progress(run, checkpoint);
+    if (checkpoint.finished()) {
+      log.info("{} ({} rows in all)", progress.describe(), checkpoint.rowsDone());
+      notify(progress, true);
+    } else {
+      log.info("backfill {}: stopped with the key range claimed up to id {} ({} rows copied by this run, {} in"
+          + " all); run it again to resume", entity, checkpoint.lastId(), run.rowsThisRun.get(),
+          checkpoint.rowsDone());
+    }
     return checkpoint;
   }
 
-  private BackfillProgress progress(BackfillCheckpoint checkpoint, long rowsThisRun, long rowsAtStart, long nanos) {
-    double seconds = nanos / 1e9;
+  /** One thread's work: claim a chunk, copy it, until every chunk is copied or the run is asked to stop. */
+  private void copyChunks(Run run) {
+    while (!control.stopRequested()) {
+      requireMirroringPhase();
+      Claim claim = claim(run);
+      if (claim.finished()) {
+        return;
+      }
+      if (claim.chunk() == null) {
+        pause(WAIT_FOR_CHUNKS);
+        continue;
+      }
+      Chunk chunk = claim.chunk();
+      try {
+        Copied copied = copy(chunk);
+        if (copied == null) {
+          continue;
+        }
+        if (!copied.queued().isEmpty()) {
+          capture.committed(copied.queued());
+        }
+        run.rowsThisRun.addAndGet(copied.rows());
+        run.latest = copied.checkpoint();
+        BackfillProgress progress = progress(run, copied.checkpoint());
+        notify(progress, false);
+        long now = System.nanoTime();
+        if (now - run.lastLogNanos >= config.progressLogInterval().toNanos()) {
+          run.lastLogNanos = now;
+          log.info(progress.describe());
+        }
+        throttle(copied.rows());
+      } finally {
+        run.inFlight.remove(chunk.upToId());
+      }
+    }
+  }
+
+  /**
+   * The next chunk for this thread: first a chunk left by a dead node (its lease passed) or by an earlier run of this
+   * node, then the next keys after the claimed range. One thread of the node claims at a time.
+   */
+  private Claim claim(Run run) {
+    run.claiming.lock();
+    try {
+      Instant now = clock.instant();
+      Instant leaseUntil = now.plus(config.chunkLease());
+      Optional<Chunk> taken = transactions.run("taking over a backfill chunk", tx -> {
+        for (Chunk chunk : BackfillChunksTable.all(tx.connection(), entity)) {
+          boolean orphaned = chunk.owner().equals(node) || chunk.leaseUntil().isBefore(now);
+          if (orphaned && !run.inFlight.contains(chunk.upToId())) {
+            if (BackfillChunksTable.takeOver(tx.connection(), entity, chunk, node, leaseUntil, now)) {
+              return Optional.of(chunk);
+            }
+          }
+        }
+        return Optional.empty();
+      });
+      if (taken.isPresent()) {
+        Chunk left = taken.get();
+        log.info("backfill {}: taking over the chunk after id {} up to id {}, claimed by {} and not copied", entity,
+            left.afterId(), left.upToId(), left.owner().equals(node) ? "an earlier run of this node"
+                : "node " + left.owner() + " (lease ended " + left.leaseUntil() + ")");
+        run.inFlight.add(left.upToId());
+        return new Claim(new Chunk(left.afterId(), left.upToId(), node, leaseUntil), false);
+      }
+      Claim claim = transactions.run("claiming the next backfill chunk", tx -> {
+        BackfillCheckpoint locked = BackfillTable.lock(tx.connection(), entity);
+        if (locked.finished()) {
+          return Claim.FINISHED;
+        }
+        List<String> ids = tx.scanIds(locked.lastId(), config.chunkSize());
+        if (ids.isEmpty()) {
+          if (!BackfillChunksTable.all(tx.connection(), entity).isEmpty()) {
+            return Claim.WAIT;
+          }
+          BackfillTable.finish(tx.connection(), entity, now);
+          return Claim.FINISHED;
+        }
+        String upTo = ids.get(ids.size() - 1);
+        BackfillChunksTable.insert(tx.connection(), entity, locked.lastId(), upTo, node, leaseUntil, now);
+        BackfillTable.claimTo(tx.connection(), entity, upTo, now);
+        return new Claim(new Chunk(locked.lastId(), upTo, node, leaseUntil), false);
+      });
+      if (claim.chunk() != null) {
+        run.inFlight.add(claim.chunk().upToId());
+      }
+      return claim;
+    } finally {
+      run.claiming.unlock();
+    }
+  }
+
+  /**
+   * Copies one claimed chunk in one transaction; {@code null} when the chunk is no longer this node's (its lease
+   * passed and another node took it over).
+   */
+  private Copied copy(Chunk chunk) {
+    String what = chunk.afterId() == null ? "backfill chunk up to id " + chunk.upToId()
+        : "backfill chunk after id " + chunk.afterId();
+    Copied copied = transactions.run(what, tx -> {
+      if (!BackfillChunksTable.lockIfOwned(tx.connection(), entity, chunk.upToId(), node)) {
+        return null;
+      }
+      int rows = 0;
+      List<Change> queued = new ArrayList<>();
+      String after = chunk.afterId();
+      while (true) {
+        List<LegacyRow> page = tx.scan(after, chunk.upToId(), config.chunkSize(), RowLock.SHARED);
+        if (!page.isEmpty()) {
+          queued.addAll(copy.copy(tx.connection(), page));
+          rows += page.size();
+          after = page.get(page.size() - 1).id();
+        }
+        if (page.size() < config.chunkSize() || after.equals(chunk.upToId())) {
+          break;
+        }
+      }
+      Instant now = clock.instant();
+      BackfillChunksTable.delete(tx.connection(), entity, chunk.upToId());
+      return new Copied(BackfillTable.addRows(tx.connection(), entity, rows, now), rows, queued);
+    });
+    if (copied == null) {
+      log.info("backfill {}: the chunk up to id {} was taken over by another node after its lease passed; skipped",
+          entity, chunk.upToId());
+    }
+    return copied;
+  }
+
+  private void pause(Duration wait) {
+    try {
+      TimeUnit.NANOSECONDS.sleep(wait.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      control.requestStop();
+    }
+  }
+
+  private BackfillProgress progress(Run run, BackfillCheckpoint checkpoint) {
+    double seconds = (System.nanoTime() - run.startedNanos) / 1e9;
+    long rowsThisRun = run.rowsThisRun.get();
     double rate = seconds > 0 ? rowsThisRun / seconds : 0;
-    long rowsLeft = checkpoint.finished() ? 0 : Math.max(0, rowsAtStart - rowsThisRun);
+    long rowsLeft = checkpoint.finished() ? 0 : Math.max(0, run.rowsAtStart - rowsThisRun);
     Duration timeLeft = rate > 0 ? Duration.ofMillis((long) (rowsLeft / rate * 1000)) : null;
     return new BackfillProgress(entity, checkpoint.rowsDone(), rowsThisRun, rate, rowsLeft, timeLeft,
         checkpoint.lastId(), checkpoint.finished());
   }
 
-  private void notify(BackfillProgress progress, boolean finished) {
+  /** Tells the listeners, one call at a time. */
+  private synchronized void notify(BackfillProgress progress, boolean finished) {
     for (BackfillListener listener : config.listeners()) {
       try {
         if (finished) {
@@ -300,6 +469,7 @@ public final class DefaultBackfill implements Backfill {
 
   private void deleteCheckpoint() {
     transactions.run("resetting the backfill checkpoint", tx -> {
+      BackfillChunksTable.deleteAll(tx.connection(), entity);
       BackfillTable.delete(tx.connection(), entity);
       return null;
     });

@@ -10,7 +10,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The table {@code dualwrite_backfill}: one checkpoint row per entity. Every method works on the caller's connection
+ * The table {@code dualwrite_backfill}: one checkpoint row per entity, whose {@code last_id} says how far the key
+ * range has been claimed in chunks ({@link BackfillChunksTable}) and {@code rows_done} how many rows the copied chunks
+ * held. Every method works on the caller's connection
  * inside the caller's transaction and does not commit. Stateless and thread-safe.
  */
 public final class BackfillTable {
@@ -19,8 +21,9 @@ public final class BackfillTable {
   private static final String INSERT =
       "INSERT INTO dualwrite_backfill (entity, last_id, rows_done, started_at, updated_at, finished_at)"
           + " VALUES (?, NULL, 0, ?, ?, NULL)";
-  private static final String ADVANCE =
-      "UPDATE dualwrite_backfill SET last_id = ?, rows_done = rows_done + ?, updated_at = ? WHERE entity = ?";
+  private static final String CLAIM = "UPDATE dualwrite_backfill SET last_id = ?, updated_at = ? WHERE entity = ?";
+  private static final String ADD_ROWS =
+      "UPDATE dualwrite_backfill SET rows_done = rows_done + ?, updated_at = ? WHERE entity = ?";
   private static final String FINISH =
       "UPDATE dualwrite_backfill SET updated_at = ?, finished_at = ? WHERE entity = ?";
   private static final String DELETE = "DELETE FROM dualwrite_backfill WHERE entity = ?";
@@ -33,8 +36,8 @@ public final class BackfillTable {
   }
 
   /**
-   * The entity's checkpoint, locked ({@code FOR UPDATE}) until the transaction ends: concurrent backfills of the entity
-   * take turns chunk by chunk.
+   * The entity's checkpoint, locked ({@code FOR UPDATE}) until the transaction ends: backfills of the entity on several
+   * nodes take turns to claim chunks.
    *
    * @throws IllegalStateException when the entity has no checkpoint (it was reset meanwhile)
    */
@@ -54,16 +57,29 @@ public final class BackfillTable {
     }
   }
 
-  /** Moves the checkpoint past {@code rows} more rows, the last of which has id {@code lastId}. */
-  public static void advance(Connection connection, String entity, String lastId, int rows, Instant now)
-      throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(ADVANCE)) {
+  /** Records that the key range is claimed up to {@code lastId}. */
+  public static void claimTo(Connection connection, String entity, String lastId, Instant now) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(CLAIM)) {
       statement.setString(1, lastId);
-      statement.setLong(2, rows);
-      Jdbc.setInstant(statement, 3, now);
-      statement.setString(4, entity);
+      Jdbc.setInstant(statement, 2, now);
+      statement.setString(3, entity);
       statement.executeUpdate();
     }
+  }
+
+  /**
+   * Adds the rows of a copied chunk and returns the checkpoint after it, locked until the transaction ends (hold it as
+   * briefly as possible: the claims of every node wait for it).
+   */
+  public static BackfillCheckpoint addRows(Connection connection, String entity, int rows, Instant now)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(ADD_ROWS)) {
+      statement.setLong(1, rows);
+      Jdbc.setInstant(statement, 2, now);
+      statement.setString(3, entity);
+      statement.executeUpdate();
+    }
+    return lock(connection, entity);
   }
 
   /** Records that no row is left to copy. */

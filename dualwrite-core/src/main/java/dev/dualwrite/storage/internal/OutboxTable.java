@@ -287,6 +287,46 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
   }
 
   /**
+   * Takes one version from the change sequence without appending a change, on a connection of its own: the version of
+   * a backfill chunk delivered straight to the new service. Taken while the chunk's shared row locks are held, it is
+   * above every change the chunk's snapshots include and below every change they do not, as an appended row's id
+   * would be. On PostgreSQL {@code nextval}; on MariaDB/MySQL and H2 a placeholder row, deleted again, whose id the
+   * table's counter hands out (the counter never goes back).
+   */
+  public long reserveVersion() throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      if (dialect == StorageDialect.POSTGRESQL) {
+        return scalar(c, "SELECT nextval('dualwrite_outbox_id_seq')");
+      }
+      c.setAutoCommit(false);
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO dualwrite_outbox (entity, resource, entity_id,"
+              + " operation, idempotency_key, payload, origin, status, attempts, created_at, next_attempt_at)"
+              + " VALUES ('-', '-', '-', 'DELETE', '-', NULL, 'BACKFILL', 'DELIVERED', 0, ?, ?)",
+          Statement.RETURN_GENERATED_KEYS);
+          PreparedStatement delete = c.prepareStatement("DELETE FROM dualwrite_outbox WHERE id = ?")) {
+        Instant now = clock.instant();
+        Jdbc.setInstant(insert, 1, now);
+        Jdbc.setInstant(insert, 2, now);
+        insert.executeUpdate();
+        long version;
+        try (ResultSet keys = insert.getGeneratedKeys()) {
+          if (!keys.next()) {
+            throw new SQLException("the database returned no generated id for a placeholder row of dualwrite_outbox");
+          }
+          version = keys.getLong(1);
+        }
+        delete.setLong(1, version);
+        delete.executeUpdate();
+        c.commit();
+        return version;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  /**
    * One {@code INSERT ... VALUES (...), (...) RETURNING id}. The ids come from the sequence in the order of the rows
    * in {@code VALUES}, so sorted they match the changes in order (RETURNING itself promises no order).
    */

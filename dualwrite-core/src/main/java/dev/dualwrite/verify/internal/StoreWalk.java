@@ -174,7 +174,7 @@ final class StoreWalk implements AutoCloseable {
   /** Reads the legacy chunk after {@code after} ahead, in a transaction of its own. */
   private void startScan(String after) {
     String what = after == null ? "first verification chunk" : "verification chunk after id " + after;
-    chunks.start(() -> transactions.run(what, tx -> tx.scan(after, config.chunkSize(), RowLock.NONE)));
+    chunks.start(() -> transactions.run(what, tx -> tx.scan(after, null, config.chunkSize(), RowLock.NONE)));
   }
 
   private <T> List<T> sample(List<T> items) {

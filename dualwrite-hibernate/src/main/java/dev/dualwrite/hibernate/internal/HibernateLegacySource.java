@@ -49,8 +49,8 @@ public final class HibernateLegacySource implements LegacySource {
   private final MirroredEntity mirrored;
   private final Class<Object> type;
   private final JavaType<?> idType;
-  private final String firstPage;
-  private final String nextPage;
+  private final String from;
+  private final String id;
   private final String byIds;
   private final String countAll;
   private final String countAfter;
@@ -63,10 +63,8 @@ public final class HibernateLegacySource implements LegacySource {
     Class<Object> mappedClass = (Class<Object>) persister.getMappedClass();
     this.type = mappedClass;
     this.idType = persister.getIdentifierMapping().getJavaType();
-    String from = "from " + persister.getEntityName() + " e";
-    String id = "e." + persister.getIdentifierPropertyName();
-    this.firstPage = "select e " + from + " order by " + id;
-    this.nextPage = "select e " + from + " where " + id + " > :after order by " + id;
+    this.from = "from " + persister.getEntityName() + " e";
+    this.id = "e." + persister.getIdentifierPropertyName();
     this.byIds = "select e " + from + " where " + id + " in (:ids)";
     this.countAll = "select count(e) " + from;
     this.countAfter = "select count(e) " + from + " where " + id + " > :after";
@@ -156,11 +154,37 @@ public final class HibernateLegacySource implements LegacySource {
     }
 
     @Override
-    public List<LegacyRow> scan(String afterId, int limit, RowLock lock) {
-      SelectionQuery<Object> query = afterId == null
-          ? session.createSelectionQuery(firstPage, type)
-          : session.createSelectionQuery(nextPage, type).setParameter("after", parseId(afterId));
+    public List<LegacyRow> scan(String afterId, String upToId, int limit, RowLock lock) {
+      SelectionQuery<Object> query = page("select e ", afterId, upToId, type);
       return rows(locked(query, lock).setMaxResults(limit).setFetchSize(limit).getResultList());
+    }
+
+    /** The ids alone: an index-only scan of the id column, no entity built. */
+    @Override
+    public List<String> scanIds(String afterId, int limit) {
+      List<Object> ids = page("select " + id + " ", afterId, null, Object.class).setReadOnly(true)
+          .setMaxResults(limit).setFetchSize(limit).getResultList();
+      return ids.stream().map(MirroredEntity::idString).toList();
+    }
+
+    /** A keyset page: {@code select} over the ids after {@code afterId} up to {@code upToId}, each bound optional. */
+    private <R> SelectionQuery<R> page(String select, String afterId, String upToId, Class<R> result) {
+      List<String> bounds = new ArrayList<>(2);
+      if (afterId != null) {
+        bounds.add(id + " > :after");
+      }
+      if (upToId != null) {
+        bounds.add(id + " <= :upTo");
+      }
+      String where = bounds.isEmpty() ? "" : " where " + String.join(" and ", bounds);
+      SelectionQuery<R> query = session.createSelectionQuery(select + from + where + " order by " + id, result);
+      if (afterId != null) {
+        query.setParameter("after", parseId(afterId));
+      }
+      if (upToId != null) {
+        query.setParameter("upTo", parseId(upToId));
+      }
+      return query;
     }
 
     @Override
@@ -342,8 +366,10 @@ public final class HibernateLegacySource implements LegacySource {
       return query.getSingleResult();
     }
 
+    /** Read-only in every case (no copy of the loaded state kept for dirty checking); locked as asked. */
     private SelectionQuery<Object> locked(SelectionQuery<Object> query, RowLock lock) {
-      return lock == RowLock.SHARED ? query.setLockMode(LockModeType.PESSIMISTIC_READ) : query.setReadOnly(true);
+      SelectionQuery<Object> readOnly = query.setReadOnly(true);
+      return lock == RowLock.SHARED ? readOnly.setLockMode(LockModeType.PESSIMISTIC_READ) : readOnly;
     }
 
     private List<LegacyRow> rows(List<Object> entities) {
