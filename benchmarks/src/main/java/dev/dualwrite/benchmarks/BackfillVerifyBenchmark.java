@@ -16,8 +16,10 @@ import org.hibernate.SessionFactory;
 
 /**
  * {@code backfill_rows_per_s}, {@code backfill_heap_mb}, {@code verify_rows_per_s}, {@code verify_heap_mb}: the
- * backfill of 1,000,000 legacy rows (copied into the outbox, and delivered into a loopback service in a process of its
- * own by this node's relay running at the same time), then the full verification of those rows. Heap figures are the
+ * backfill of 1,000,000 legacy rows with its default settings but chunks of 5,000 (two threads; the copies go straight
+ * to a loopback service in a process of its own, and through the outbox only when the service does not acknowledge
+ * them), then the full verification of those rows. {@code backfill_delivered_rows_per_s} counts until the outbox is
+ * drained too. Heap figures are the
  * peak heap in use in this JVM (dualwrite, Hibernate, the JDBC pool) while each runs.
  */
 final class BackfillVerifyBenchmark {

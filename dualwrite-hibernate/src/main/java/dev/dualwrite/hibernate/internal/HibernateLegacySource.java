@@ -26,10 +26,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
+import org.hibernate.StatelessSession;
 import org.hibernate.Transaction;
 import org.hibernate.engine.config.spi.ConfigurationService;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SessionImplementor;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.persister.entity.AbstractEntityPersister;
 import org.hibernate.persister.entity.EntityPersister;
 import org.hibernate.query.SelectionQuery;
@@ -41,7 +43,8 @@ import org.hibernate.type.descriptor.java.JavaType;
  * the live write path sends ({@link MirroredEntity#snapshot} of {@code persister.getValues(entity)}), so a backfilled
  * or repaired snapshot is byte for byte what a live write of the same state sends. Queries are HQL with keyset
  * pagination on the id; {@link RowLock#SHARED} is {@code PESSIMISTIC_READ} ({@code FOR SHARE}, {@code LOCK IN SHARE
- * MODE}). Each transaction has its own session, cleared after every read so that memory stays bounded. Thread-safe.
+ * MODE}). Each transaction has its own session; rows are read through a stateless session on its connection, so that
+ * memory stays bounded and no persistence context is filled. Thread-safe.
  */
 public final class HibernateLegacySource implements LegacySource {
   private final SessionFactoryImplementor factory;
@@ -118,8 +121,9 @@ public final class HibernateLegacySource implements LegacySource {
   public <T> T inTransaction(LegacyWork<T> work) throws SQLException {
     try (Session session = factory.openSession()) {
       Transaction transaction = session.beginTransaction();
-      try {
-        T result = work.run(new HibernateTransaction(session.unwrap(SessionImplementor.class)));
+      try (HibernateTransaction tx = new HibernateTransaction(session.unwrap(SessionImplementor.class))) {
+        T result = work.run(tx);
+        tx.close();
         transaction.commit();
         return result;
       } catch (SQLException | RuntimeException | Error e) {
@@ -140,12 +144,32 @@ public final class HibernateLegacySource implements LegacySource {
     return "HibernateLegacySource[" + entity() + " <- " + persister.getEntityName() + "]";
   }
 
-  /** One transaction's reads, on its own session. */
-  private final class HibernateTransaction implements LegacyTransaction {
+  /**
+   * One transaction, on its own session. Rows are read through a stateless session on the same connection (so in the
+   * same transaction): no persistence context to fill and clear, no copy of the loaded state.
+   */
+  private final class HibernateTransaction implements LegacyTransaction, AutoCloseable {
     private final SessionImplementor session;
+    private StatelessSession reader;
 
     HibernateTransaction(SessionImplementor session) {
       this.session = session;
+    }
+
+    /** The stateless session rows are read with, opened on first use (a cast: Hibernate 6.6 has no unwrap on it). */
+    private SharedSessionContractImplementor reader() {
+      if (reader == null) {
+        reader = factory.withStatelessOptions().connection(connection()).openStatelessSession();
+      }
+      return (SharedSessionContractImplementor) reader;
+    }
+
+    @Override
+    public void close() {
+      if (reader != null) {
+        reader.close();
+        reader = null;
+      }
     }
 
     @Override
@@ -155,20 +179,21 @@ public final class HibernateLegacySource implements LegacySource {
 
     @Override
     public List<LegacyRow> scan(String afterId, String upToId, int limit, RowLock lock) {
-      SelectionQuery<Object> query = page("select e ", afterId, upToId, type);
+      SelectionQuery<Object> query = page(reader(), "select e ", afterId, upToId, type);
       return rows(locked(query, lock).setMaxResults(limit).setFetchSize(limit).getResultList());
     }
 
     /** The ids alone: an index-only scan of the id column, no entity built. */
     @Override
     public List<String> scanIds(String afterId, int limit) {
-      List<Object> ids = page("select " + id + " ", afterId, null, Object.class).setReadOnly(true)
+      List<Object> ids = page(reader(), "select " + id + " ", afterId, null, Object.class)
           .setMaxResults(limit).setFetchSize(limit).getResultList();
       return ids.stream().map(MirroredEntity::idString).toList();
     }
 
     /** A keyset page: {@code select} over the ids after {@code afterId} up to {@code upToId}, each bound optional. */
-    private <R> SelectionQuery<R> page(String select, String afterId, String upToId, Class<R> result) {
+    private <R> SelectionQuery<R> page(SharedSessionContractImplementor on, String select, String afterId,
+        String upToId, Class<R> result) {
       List<String> bounds = new ArrayList<>(2);
       if (afterId != null) {
         bounds.add(id + " > :after");
@@ -177,7 +202,7 @@ public final class HibernateLegacySource implements LegacySource {
         bounds.add(id + " <= :upTo");
       }
       String where = bounds.isEmpty() ? "" : " where " + String.join(" and ", bounds);
-      SelectionQuery<R> query = session.createSelectionQuery(select + from + where + " order by " + id, result);
+      SelectionQuery<R> query = on.createSelectionQuery(select + from + where + " order by " + id, result);
       if (afterId != null) {
         query.setParameter("after", parseId(afterId));
       }
@@ -203,7 +228,7 @@ public final class HibernateLegacySource implements LegacySource {
       if (parsed.isEmpty()) {
         return List.of();
       }
-      return rows(locked(session.createSelectionQuery(byIds, type).setParameterList("ids", parsed), lock)
+      return rows(locked(reader().createSelectionQuery(byIds, type).setParameterList("ids", parsed), lock)
           .getResultList());
     }
 
@@ -366,25 +391,19 @@ public final class HibernateLegacySource implements LegacySource {
       return query.getSingleResult();
     }
 
-    /** Read-only in every case (no copy of the loaded state kept for dirty checking); locked as asked. */
     private SelectionQuery<Object> locked(SelectionQuery<Object> query, RowLock lock) {
-      SelectionQuery<Object> readOnly = query.setReadOnly(true);
-      return lock == RowLock.SHARED ? readOnly.setLockMode(LockModeType.PESSIMISTIC_READ) : readOnly;
+      return lock == RowLock.SHARED ? query.setLockMode(LockModeType.PESSIMISTIC_READ) : query;
     }
 
     private List<LegacyRow> rows(List<Object> entities) {
       List<LegacyRow> rows = new ArrayList<>(entities.size());
+      SharedSessionContractImplementor on = reader();
       for (Object entity : entities) {
-        rows.add(row(entity));
+        Object id = persister.getIdentifier(entity, on);
+        Object[] state = persister.getValues(entity);
+        rows.add(new LegacyRow(MirroredEntity.idString(id), mirrored.snapshot(id, state, on)));
       }
-      session.clear();
       return rows;
-    }
-
-    private LegacyRow row(Object entity) {
-      Object id = persister.getIdentifier(entity, session);
-      Object[] state = persister.getValues(entity);
-      return new LegacyRow(MirroredEntity.idString(id), mirrored.snapshot(id, state, session));
     }
 
     private Object parseId(String id) {
