@@ -12,6 +12,10 @@ import dev.dualwrite.verify.Verifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.hibernate.SessionFactory;
 
 /**
@@ -19,7 +23,8 @@ import org.hibernate.SessionFactory;
  * backfill of 1,000,000 legacy rows with its default settings but chunks of 5,000 (two threads; the copies go straight
  * to a loopback service in a process of its own, and through the outbox only when the service does not acknowledge
  * them), then the full verification of those rows. {@code backfill_delivered_rows_per_s} counts until the outbox is
- * drained too. Heap figures are the
+ * drained too. Then {@code backfill_two_nodes_*}: the same rows copied again by two nodes sharing the chunks, in all
+ * and per node. Heap figures are the
  * peak heap in use in this JVM (dualwrite, Hibernate, the JDBC pool) while each runs.
  */
 final class BackfillVerifyBenchmark {
@@ -64,8 +69,35 @@ final class BackfillVerifyBenchmark {
         figures.add(new Figure("verify_heap_mb", heap.peakMb(), "MiB"));
       }
       figures.add(new Figure("backfill_verify_rows", rows, "rows"));
+
+      // the same rows copied again by two nodes at once, sharing the chunks: what each node did, not a speed-up (the
+      // two nodes share this machine's two cores with PostgreSQL and the service)
+      Backfill.builder(dualWrite, users).build().reset();
+      try (DualWrite second = env.node(b -> b.withTargetUrl(service.baseUrl))) {
+        ExecutorService nodes = Executors.newFixedThreadPool(2);
+        try {
+          long shared = System.nanoTime();
+          Future<Long> first = nodes.submit(() -> copiedBy(dualWrite, users));
+          Future<Long> other = nodes.submit(() -> copiedBy(second, users));
+          long firstRows = first.get();
+          long otherRows = other.get();
+          double seconds = (System.nanoTime() - shared) / 1e9;
+          figures.add(new Figure("backfill_two_nodes_rows_per_s", (firstRows + otherRows) / seconds, "rows/s"));
+          figures.add(new Figure("backfill_two_nodes_node_1_rows_per_s", firstRows / seconds, "rows/s"));
+          figures.add(new Figure("backfill_two_nodes_node_2_rows_per_s", otherRows / seconds, "rows/s"));
+        } finally {
+          nodes.shutdownNow();
+        }
+      }
     }
     return figures;
+  }
+
+  /** Runs the backfill on {@code node}; the rows this node copied. */
+  private static long copiedBy(DualWrite node, LegacySource users) {
+    AtomicLong copied = new AtomicLong();
+    Backfill.builder(node, users).withChunkSize(5000).onProgress(p -> copied.set(p.rowsThisRun())).build().run();
+    return copied.get();
   }
 
   private BackfillVerifyBenchmark() {}
