@@ -23,6 +23,8 @@ import dev.dualwrite.phase.PhaseMove;
 import dev.dualwrite.phase.PhaseState;
 import dev.dualwrite.phase.Phases;
 import dev.dualwrite.storage.internal.BackfillTable;
+import dev.dualwrite.trace.ObservedWork;
+import dev.dualwrite.trace.internal.GuardedTracing;
 import dev.failsafe.RateLimiter;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -30,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -63,6 +66,7 @@ public final class DefaultBackfill implements Backfill {
    */
   private final Clock clock;
   private final RunControl control;
+  private final GuardedTracing tracing;
 
   /** What one chunk's transaction did: the checkpoint after it and the changes it appended. */
   private record Chunk(BackfillCheckpoint checkpoint, List<Change> changes) {}
@@ -78,6 +82,7 @@ public final class DefaultBackfill implements Backfill {
         "no outbox: configure withDataSource(...) with the monolith's database"));
     this.phases = dualWrite.phases();
     this.control = new RunControl("backfill", entity, phases);
+    this.tracing = node.tracing();
     this.config = config;
     this.clock = Clock.tick(node.clock(), Duration.ofNanos(1000));
     this.throttle = config.rowsPerSecond() == 0 ? null
@@ -134,7 +139,7 @@ public final class DefaultBackfill implements Backfill {
       requireMirroringPhase();
       String after = checkpoint.lastId();
       String what = after == null ? "first backfill chunk" : "backfill chunk after id " + after;
-      Chunk chunk = transactions.run(what, tx -> {
+      Chunk chunk = tracing.observe(ObservedWork.BACKFILL_CHUNK, entity, Map.of(), () -> transactions.run(what, tx -> {
         BackfillCheckpoint locked = BackfillTable.lock(tx.connection(), entity);
         if (locked.finished()) {
           return new Chunk(locked, List.of());
@@ -155,7 +160,7 @@ public final class DefaultBackfill implements Backfill {
         BackfillTable.advance(tx.connection(), entity, lastId, rows.size(), now);
         return new Chunk(new BackfillCheckpoint(entity, lastId, locked.rowsDone() + rows.size(),
             locked.startedAt(), now, null), appended);
-      });
+      }), done -> done.checkpoint().finished() ? "finished" : "copied");
       checkpoint = chunk.checkpoint();
       int copied = chunk.changes().size();
       if (copied > 0) {
