@@ -90,7 +90,7 @@ class TraceContextTest {
       }
 
       @Override
-      public Observation start(ObservedWork work, String entity, Traceparent parent) {
+      public Scope start(ObservedWork work, String entity, Traceparent parent) {
         throw new IllegalStateException("tracer down");
       }
     };
@@ -132,10 +132,10 @@ class TraceContextTest {
     }
 
     @Override
-    public Observation start(ObservedWork work, String entity, Traceparent parent) {
+    public Scope start(ObservedWork work, String entity, Traceparent parent) {
       Map<String, String> tags = new ConcurrentHashMap<>();
       started.add(new Started(work, entity, parent, tags));
-      return new Observation() {
+      return new Scope() {
         @Override
         public void tag(String key, String value) {
           tags.put(key, value);

@@ -237,7 +237,7 @@ public final class DefaultRelay implements Relay {
       runSql(() -> held.release(clock.instant()), "release changes while the circuit is open");
       return 0;
     }
-    try (Tracing.Observation observation = tracing.start(ObservedWork.RELAY_DELIVERY, entityTag(batch),
+    try (Tracing.Scope observation = tracing.start(ObservedWork.RELAY_DELIVERY, entityTag(batch),
         batch.stream().map(OutboxEntry::traceparent).filter(Objects::nonNull).findFirst().orElse(null))) {
       List<DeliveryResult> results;
       try {

@@ -36,15 +36,15 @@ public final class GuardedTracing {
   }
 
   /** {@link Tracing#start}; an observation that does nothing when the tracer fails, and none of whose calls throws. */
-  public Tracing.Observation start(ObservedWork work, String entity, Traceparent parent) {
-    Tracing.Observation observation;
+  public Tracing.Scope start(ObservedWork work, String entity, Traceparent parent) {
+    Tracing.Scope observation;
     try {
       observation = tracing.start(work, entity, parent);
     } catch (RuntimeException e) {
       failed("start the observation " + work.observationName(), e);
       return Tracing.none().start(work, entity, parent);
     }
-    return new Tracing.Observation() {
+    return new Tracing.Scope() {
       @Override
       public void tag(String key, String value) {
         guard(() -> observation.tag(key, value), "tag the observation " + work.observationName());
@@ -69,7 +69,7 @@ public final class GuardedTracing {
    */
   public <T> T observe(ObservedWork work, String entity, Map<String, String> tags, Supplier<T> body,
       Function<? super T, String> outcome) {
-    try (Tracing.Observation observation = start(work, entity, null)) {
+    try (Tracing.Scope observation = start(work, entity, null)) {
       tags.forEach(observation::tag);
       T result;
       try {

@@ -4,7 +4,7 @@ import dev.dualwrite.trace.ObservedWork;
 import dev.dualwrite.trace.Traceparent;
 
 /** {@link Tracing#none()}: no context, and one observation that records nothing. */
-enum NoTracing implements Tracing, Tracing.Observation {
+enum NoTracing implements Tracing, Tracing.Scope {
   INSTANCE;
 
   @Override
@@ -13,7 +13,7 @@ enum NoTracing implements Tracing, Tracing.Observation {
   }
 
   @Override
-  public Observation start(ObservedWork work, String entity, Traceparent parent) {
+  public Scope start(ObservedWork work, String entity, Traceparent parent) {
     return this;
   }
 

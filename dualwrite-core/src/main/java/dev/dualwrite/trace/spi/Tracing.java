@@ -30,19 +30,20 @@ public interface Tracing {
 
   /**
    * Starts observing a piece of dualwrite's work on the calling thread and makes it current there (so that
-   * {@link #current} is its context) until {@link Observation#close}.
+   * {@link #current} is its context) until {@link Scope#close}.
    *
    * @param work what is observed
    * @param entity the tag {@code entity}
    * @param parent the trace context to continue (a relay delivery's stored context); {@code null} to continue what is
    *     current on the thread, if anything
    */
-  Observation start(ObservedWork work, String entity, Traceparent parent);
+  Scope start(ObservedWork work, String entity, Traceparent parent);
 
   /**
-   * A started observation. Used by the one thread that started it; closed exactly once, in a finally block.
+   * A started observation, current on the thread that started it until closed. Used by that one thread; closed
+   * exactly once, in a finally block.
    */
-  interface Observation extends AutoCloseable {
+  interface Scope extends AutoCloseable {
     /** Adds a low-cardinality tag (a handful of values per key, see {@link ObservedWork}). */
     void tag(String key, String value);
 
