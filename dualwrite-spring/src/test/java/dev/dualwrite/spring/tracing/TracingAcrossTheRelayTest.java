@@ -48,7 +48,7 @@ class TracingAcrossTheRelayTest {
   @DatabaseTest
   void aTracedRequestsTraceIdReachesTheNewServiceThroughTheRelaysDelivery(TestDatabase db) throws Exception {
     try (RunningMonolith app = RunningMonolith.start(db, service, new Class<?>[] {TracedMonolith.class},
-        "management.tracing.sampling.probability=1.0", "management.otlp.metrics.export.enabled=false")) {
+        "management.tracing.sampling.probability=1.0")) {
       app.bean(DualWrite.class).phases().move("customers", MigrationPhase.DUAL_WRITE, "test", "start mirroring");
       InMemorySpanExporter spans = app.bean(InMemorySpanExporter.class);
 
