@@ -8,6 +8,7 @@ import dev.dualwrite.relay.MirrorListener;
 import dev.dualwrite.relay.RelayConfig;
 import dev.dualwrite.target.HttpTargetClient;
 import dev.dualwrite.target.spi.TargetClient;
+import dev.dualwrite.trace.spi.Tracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ public final class DualWriteBuilder {
   private RelayConfig relayConfig = RelayConfig.defaults();
   private final List<MirrorListener> listeners = new ArrayList<>();
   private PhaseGates phaseGates = PhaseGates.defaults();
+  private Tracing tracing = Tracing.none();
 
   DualWriteBuilder() {}
 
@@ -140,6 +142,17 @@ public final class DualWriteBuilder {
   }
 
   /**
+   * The application's tracer: each outbox row keeps the trace context current when its transaction appended it, and
+   * the relay sends it with the mirrored write (header {@code traceparent}); relay deliveries, backfill chunks and
+   * verification runs are observations of their own ({@link dev.dualwrite.trace.ObservedWork}). Default
+   * {@link Tracing#none()}: nothing is stored, sent or observed.
+   */
+  public DualWriteBuilder withTracing(Tracing tracing) {
+    this.tracing = tracing;
+    return this;
+  }
+
+  /**
    * The clock moves and outbox rows are stamped with, and the backfill's checkpoints and the verifier's runs built on
    * this node; for tests.
    */
@@ -198,6 +211,9 @@ public final class DualWriteBuilder {
     if (phaseGates == null) {
       throw new IllegalArgumentException("phase gates are null; leave them unset for PhaseGates.defaults()");
     }
+    if (tracing == null) {
+      throw new IllegalArgumentException("tracing is null; leave it unset for Tracing.none()");
+    }
     if (createSchema) {
       DualWriteSchema.createIfMissing(dataSource);
     }
@@ -239,5 +255,9 @@ public final class DualWriteBuilder {
 
   PhaseGates phaseGates() {
     return phaseGates;
+  }
+
+  Tracing tracing() {
+    return tracing;
   }
 }

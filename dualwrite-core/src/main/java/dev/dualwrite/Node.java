@@ -30,6 +30,7 @@ import dev.dualwrite.relay.internal.DefaultRelay;
 import dev.dualwrite.storage.internal.LegacyWritePathsTable;
 import dev.dualwrite.storage.internal.OutboxTable;
 import dev.dualwrite.target.spi.TargetClient;
+import dev.dualwrite.trace.internal.GuardedTracing;
 import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -86,12 +87,14 @@ final class Node implements DualWrite, NodeServices {
   private final NodeReverseSync reverseSync;
   private final GuardWatch guards;
   private final LegacyWritePaths writePaths;
+  private final GuardedTracing tracing;
 
   /** Called by {@link DualWriteBuilder#build()} once every setting is checked; {@code targetClient} may be null. */
   Node(DualWriteBuilder settings, PhaseStore phaseStore, TargetClient targetClient) {
     settings.entities().forEach(e -> entities.put(e.name(), e));
     DataSource dataSource = settings.dataSource();
     this.clock = settings.clock();
+    this.tracing = new GuardedTracing(settings.tracing());
     this.targetClient = targetClient;
     this.outbox = dataSource == null ? null : new OutboxTable(dataSource, DatabaseDialect.detect(dataSource), clock);
     this.shadowComparisons = dataSource == null ? null : new JdbcShadowComparisons(dataSource, name);
@@ -113,7 +116,7 @@ final class Node implements DualWrite, NodeServices {
     MirrorListener listener = new CompositeMirrorListener(listeners);
     if (targetClient != null && settings.relayConfig().enabled()) {
       this.relay = new DefaultRelay(outbox, targetClient, Map.copyOf(entities), settings.relayConfig(), listener,
-          clock, name, outbox::pausedEntities);
+          clock, name, outbox::pausedEntities, tracing);
     } else {
       this.relay = null;
       log.info("dualwrite: this node does not deliver the outbox ({})",
@@ -123,7 +126,7 @@ final class Node implements DualWrite, NodeServices {
         : new LegacyWritePaths(phases, new LegacyWritePathsTable(dataSource), name, clock);
     this.capture = outbox == null ? null
         : new NodeCapture(entities, phases, outbox, undeliveredWrites, listener, relay,
-            targetClient == null ? null : new WriteThrough(targetClient, clock), reverseSync, writePaths);
+            targetClient == null ? null : new WriteThrough(targetClient, clock), reverseSync, writePaths, tracing);
     if (outbox != null) {
       every(LocalUndeliveredWrites.SWEEP_INTERVAL, undeliveredWrites::sweep);
       every(SHADOW_FLUSH, () -> {
@@ -315,6 +318,11 @@ final class Node implements DualWrite, NodeServices {
   @Override
   public Clock clock() {
     return clock;
+  }
+
+  @Override
+  public GuardedTracing tracing() {
+    return tracing;
   }
 
   @Override

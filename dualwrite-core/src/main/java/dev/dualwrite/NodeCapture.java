@@ -13,6 +13,7 @@ import dev.dualwrite.read.internal.LocalUndeliveredWrites;
 import dev.dualwrite.relay.MirrorListener;
 import dev.dualwrite.relay.internal.DefaultRelay;
 import dev.dualwrite.storage.internal.OutboxTable;
+import dev.dualwrite.trace.internal.GuardedTracing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -20,8 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A node's {@link ChangeCapture}: phases from the node's cache, changes into its outbox, and on commit the keys held
- * for read-your-writes, the listeners told and the relay woken. Thread-safe.
+ * A node's {@link ChangeCapture}: phases from the node's cache, changes into its outbox with the trace context current
+ * on the appending thread, and on commit the keys held for read-your-writes, the listeners told and the relay woken.
+ * Thread-safe.
  */
 final class NodeCapture implements ChangeCapture {
   private final Map<String, EntityMigration> entities;
@@ -33,11 +35,12 @@ final class NodeCapture implements ChangeCapture {
   private final WriteThrough writeThrough;
   private final NodeReverseSync reverseSync;
   private final LegacyWritePaths writePaths;
+  private final GuardedTracing tracing;
 
   /** {@code relay} is null on a node that does not deliver, {@code writeThrough} on a node without a target. */
   NodeCapture(Map<String, EntityMigration> entities, Phases phases, OutboxTable outbox,
       LocalUndeliveredWrites undeliveredWrites, MirrorListener listener, DefaultRelay relay,
-      WriteThrough writeThrough, NodeReverseSync reverseSync, LegacyWritePaths writePaths) {
+      WriteThrough writeThrough, NodeReverseSync reverseSync, LegacyWritePaths writePaths, GuardedTracing tracing) {
     this.entities = entities;
     this.phases = phases;
     this.outbox = outbox;
@@ -47,6 +50,7 @@ final class NodeCapture implements ChangeCapture {
     this.writeThrough = writeThrough;
     this.reverseSync = reverseSync;
     this.writePaths = writePaths;
+    this.tracing = tracing;
   }
 
   @Override
@@ -70,7 +74,7 @@ final class NodeCapture implements ChangeCapture {
 
   @Override
   public List<Change> append(Connection connection, List<Change> changes) throws SQLException {
-    return outbox.append(connection, changes);
+    return outbox.append(connection, changes, tracing.current());
   }
 
   @Override
@@ -85,7 +89,7 @@ final class NodeCapture implements ChangeCapture {
           + " this node has no target configured. Configure the new service's URL (withTargetUrl, or"
           + " dualwrite.target.url), or move " + first.entity() + " back to NEW_READS.", null);
     }
-    writeThrough.send(connection, changes);
+    writeThrough.send(connection, changes, tracing.current());
   }
 
   @Override

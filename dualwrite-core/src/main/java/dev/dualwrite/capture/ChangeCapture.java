@@ -42,7 +42,9 @@ public interface ChangeCapture {
   boolean isConfigured(String entity);
 
   /**
-   * Appends changes to the outbox on the transaction's own connection. Does not commit.
+   * Appends changes to the outbox on the transaction's own connection, with the trace context current on the calling
+   * thread (see {@link dev.dualwrite.DualWriteBuilder#withTracing}): call it on the transaction's thread. Does not
+   * commit.
    *
    * @return the changes with their versions; hand these to {@link #committed}
    */

@@ -6,6 +6,7 @@ import dev.dualwrite.cutover.internal.NodeReverseSync;
 import dev.dualwrite.gate.internal.ShadowComparisons;
 import dev.dualwrite.read.UndeliveredWrites;
 import dev.dualwrite.target.spi.TargetClient;
+import dev.dualwrite.trace.internal.GuardedTracing;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Objects;
@@ -62,6 +63,9 @@ public interface NodeServices {
 
   /** The node's reverse sync; empty on a node without a data source. */
   Optional<NodeReverseSync> reverseSyncNode();
+
+  /** The node's tracing ({@link dev.dualwrite.DualWriteBuilder#withTracing}); no tracing unless set. */
+  GuardedTracing tracing();
 
   /** The node's clock ({@link dev.dualwrite.DualWriteBuilder#withClock}). */
   Clock clock();

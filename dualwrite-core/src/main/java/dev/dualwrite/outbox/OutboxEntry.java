@@ -1,5 +1,6 @@
 package dev.dualwrite.outbox;
 
+import dev.dualwrite.trace.Traceparent;
 import java.time.Instant;
 
 /**
@@ -15,6 +16,8 @@ import java.time.Instant;
  * @param payload the JSON snapshot, {@code null} for a delete
  * @param attempts the delivery attempts made so far
  * @param createdAt when the change was appended (its transaction's flush)
+ * @param traceparent the trace context of the transaction that appended it, sent with its delivery; {@code null}
+ *     when none was current (or the application has no tracing)
  */
 public record OutboxEntry(
     long id,
@@ -26,7 +29,14 @@ public record OutboxEntry(
     String idempotencyKey,
     String payload,
     int attempts,
-    Instant createdAt) {
+    Instant createdAt,
+    Traceparent traceparent) {
+
+  /** A change without a trace context. */
+  public OutboxEntry(long id, String entity, String resource, String entityId, ChangeOperation operation, long version,
+      String idempotencyKey, String payload, int attempts, Instant createdAt) {
+    this(id, entity, resource, entityId, operation, version, idempotencyKey, payload, attempts, createdAt, null);
+  }
 
   /** Entity, id, operation and version, for logs; never the payload. */
   public String describe() {

@@ -24,6 +24,8 @@ import dev.dualwrite.phase.Phases;
 import dev.dualwrite.storage.internal.BackfillChunksTable;
 import dev.dualwrite.storage.internal.BackfillChunksTable.Chunk;
 import dev.dualwrite.storage.internal.BackfillTable;
+import dev.dualwrite.trace.ObservedWork;
+import dev.dualwrite.trace.internal.GuardedTracing;
 import dev.failsafe.RateLimiter;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -31,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,6 +80,7 @@ public final class DefaultBackfill implements Backfill {
    */
   private final Clock clock;
   private final RunControl control;
+  private final GuardedTracing tracing;
 
   /** What copying one chunk did: the checkpoint after it, its rows and the changes it appended to the outbox. */
   private record Copied(BackfillCheckpoint checkpoint, int rows, List<Change> queued) {}
@@ -114,6 +118,7 @@ public final class DefaultBackfill implements Backfill {
         "no outbox: configure withDataSource(...) with the monolith's database"));
     this.phases = dualWrite.phases();
     this.control = new RunControl("backfill", entity, phases);
+    this.tracing = services.tracing();
     this.config = config;
     this.node = services.name();
     this.clock = Clock.tick(services.clock(), Duration.ofNanos(1000));
@@ -225,7 +230,8 @@ public final class DefaultBackfill implements Backfill {
       }
       Chunk chunk = claim.chunk();
       try {
-        Copied copied = copy(chunk);
+        Copied copied = tracing.observe(ObservedWork.BACKFILL_CHUNK, entity, Map.of(), () -> copy(chunk),
+            done -> done == null ? "taken over" : "copied");
         if (copied == null) {
           continue;
         }

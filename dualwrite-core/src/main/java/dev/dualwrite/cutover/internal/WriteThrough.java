@@ -10,6 +10,7 @@ import dev.dualwrite.target.DeliveryResult;
 import dev.dualwrite.target.Precondition;
 import dev.dualwrite.target.TargetException;
 import dev.dualwrite.target.spi.TargetClient;
+import dev.dualwrite.trace.Traceparent;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -35,18 +36,19 @@ public final class WriteThrough {
 
   /**
    * Writes {@code changes} (as the outbox appended them, with their versions) to the new service, in order, and
-   * records each version as the one legacy took, on {@code connection} inside the caller's transaction.
+   * records each version as the one legacy took, on {@code connection} inside the caller's transaction. Each request
+   * carries {@code traceparent}, the writing transaction's trace context, when it is not null.
    *
    * @throws WriteConflictException when the service holds a change of a row that legacy has not received
    * @throws WriteThroughException when the service cannot be reached or refuses a change
    */
-  public void send(Connection connection, List<Change> changes) {
+  public void send(Connection connection, List<Change> changes, Traceparent traceparent) {
     for (Change change : changes) {
-      send(connection, change);
+      send(connection, change, traceparent);
     }
   }
 
-  private void send(Connection connection, Change change) {
+  private void send(Connection connection, Change change, Traceparent traceparent) {
     String entity = change.entity();
     String id = change.entityId();
     try {
@@ -56,8 +58,8 @@ public final class WriteThrough {
           .map(Precondition::heldVersion).orElse(Precondition.heldFromMirror());
       Instant now = clock.instant();
       DeliveryResult result = target.deliverIf(new OutboxEntry(change.version(), entity, change.resource(), id,
-          change.operation(), change.version(), "write-through-" + change.version(), change.payload(), 0, now),
-          precondition);
+          change.operation(), change.version(), "write-through-" + change.version(), change.payload(), 0, now,
+          traceparent), precondition);
       if (result.outcome() == DeliveryOutcome.REJECTED && Integer.valueOf(412).equals(result.status())) {
         throw conflict(change);
       }

@@ -7,9 +7,13 @@ import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.relay.MirrorListener;
 import dev.dualwrite.relay.Relay;
 import dev.dualwrite.relay.RelayConfig;
+import dev.dualwrite.target.DeliveryOutcome;
 import dev.dualwrite.target.DeliveryResult;
 import dev.dualwrite.target.TargetException;
 import dev.dualwrite.target.spi.TargetClient;
+import dev.dualwrite.trace.ObservedWork;
+import dev.dualwrite.trace.internal.GuardedTracing;
+import dev.dualwrite.trace.spi.Tracing;
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.RetryPolicyConfig;
 import java.time.Clock;
@@ -18,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,6 +64,7 @@ public final class DefaultRelay implements Relay {
   private final ConcurrentLinkedDeque<Thread> idle = new ConcurrentLinkedDeque<>();
   private final AtomicInteger busy = new AtomicInteger();
   private final Supplier<Set<String>> pausedEntities;
+  private final GuardedTracing tracing;
   private volatile Instant lastPurge = Instant.EPOCH;
 
   public DefaultRelay(
@@ -69,10 +75,13 @@ public final class DefaultRelay implements Relay {
       MirrorListener listener,
       Clock clock,
       String node) {
-    this(outbox, client, entities, config, listener, clock, node, Set::of);
+    this(outbox, client, entities, config, listener, clock, node, Set::of, new GuardedTracing(Tracing.none()));
   }
 
-  /** As above; {@code pausedEntities} names the entities not to deliver now (asked before each claim, must be cheap). */
+  /**
+   * As above; {@code pausedEntities} names the entities not to deliver now (asked before each claim, must be cheap),
+   * and each request is an observation of {@code tracing}'s that continues the batch's stored trace context.
+   */
   public DefaultRelay(
       DeliveryQueue outbox,
       TargetClient client,
@@ -81,7 +90,8 @@ public final class DefaultRelay implements Relay {
       MirrorListener listener,
       Clock clock,
       String node,
-      Supplier<Set<String>> pausedEntities) {
+      Supplier<Set<String>> pausedEntities,
+      GuardedTracing tracing) {
     // listener: one that never throws (dualwrite's composite)
     this.outbox = outbox;
     this.client = client;
@@ -93,6 +103,7 @@ public final class DefaultRelay implements Relay {
     this.breaker = CircuitBreaker.builder(config.circuitBreaker().getConfig()).build();
     this.owner = node;
     this.pausedEntities = pausedEntities;
+    this.tracing = tracing;
   }
 
   /** Starts the delivery loops. */
@@ -226,26 +237,47 @@ public final class DefaultRelay implements Relay {
       runSql(() -> held.release(clock.instant()), "release changes while the circuit is open");
       return 0;
     }
-    List<DeliveryResult> results;
-    try {
-      results = client.deliver(batch);
-      if (results.size() != batch.size()) {
-        throw new TargetException(null, "target client returned " + results.size() + " results for "
-            + batch.size() + " changes", null);
+    try (Tracing.Scope observation = tracing.start(ObservedWork.RELAY_DELIVERY, entityTag(batch),
+        batch.stream().map(OutboxEntry::traceparent).filter(Objects::nonNull).findFirst().orElse(null))) {
+      List<DeliveryResult> results;
+      try {
+        results = client.deliver(batch);
+        if (results.size() != batch.size()) {
+          throw new TargetException(null, "target client returned " + results.size() + " results for "
+              + batch.size() + " changes", null);
+        }
+        breaker.recordSuccess();
+      } catch (TargetException e) {
+        breaker.recordFailure();
+        observation.tag("outcome", "failed");
+        observation.error(e);
+        failAll(held, e.status(), e.getMessage());
+        return batch.size();
+      } catch (RuntimeException e) {
+        breaker.recordFailure();
+        log.error("dualwrite relay: target client failed unexpectedly", e);
+        observation.tag("outcome", "failed");
+        observation.error(e);
+        failAll(held, null, e.toString());
+        return batch.size();
       }
-      breaker.recordSuccess();
-    } catch (TargetException e) {
-      breaker.recordFailure();
-      failAll(held, e.status(), e.getMessage());
-      return batch.size();
-    } catch (RuntimeException e) {
-      breaker.recordFailure();
-      log.error("dualwrite relay: target client failed unexpectedly", e);
-      failAll(held, null, e.toString());
+      boolean allTaken = results.stream().allMatch(r -> r.outcome() == DeliveryOutcome.APPLIED
+          || r.outcome() == DeliveryOutcome.STALE);
+      observation.tag("outcome", allTaken ? "delivered" : "rejected");
+      record(held, results);
       return batch.size();
     }
-    record(held, results);
-    return batch.size();
+  }
+
+  /** The tag {@code entity} of a batch's delivery: its entity, or {@code several}. */
+  private static String entityTag(List<OutboxEntry> batch) {
+    String entity = batch.get(0).entity();
+    for (OutboxEntry entry : batch) {
+      if (!entry.entity().equals(entity)) {
+        return "several";
+      }
+    }
+    return entity;
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.dualwrite.outbox.Outbox;
 import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.relay.internal.DeliveryQueue;
 import dev.dualwrite.relay.internal.DeliveryQueue.FailedAttempt;
+import dev.dualwrite.trace.Traceparent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -55,15 +56,15 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
 
   private static final String INSERT =
       "INSERT INTO dualwrite_outbox (entity, resource, entity_id, operation, idempotency_key, payload, origin, status,"
-          + " attempts, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)";
+          + " attempts, created_at, next_attempt_at, traceparent) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)";
   private static final String INSERT_HEAD =
       "INSERT INTO dualwrite_outbox (entity, resource, entity_id, operation, idempotency_key, payload, origin, status,"
-          + " attempts, created_at, next_attempt_at) VALUES ";
+          + " attempts, created_at, next_attempt_at, traceparent) VALUES ";
   private static final int APPEND_ROWS_PER_STATEMENT = 500;
   /** What the idempotency-key column holds for a key derived from the row id ({@link #idempotencyKey}). */
   private static final String DERIVED_KEY = "";
   private static final String COLUMNS =
-      "id, entity, resource, entity_id, operation, idempotency_key, payload, attempts, created_at";
+      "id, entity, resource, entity_id, operation, idempotency_key, payload, attempts, created_at, traceparent";
   private static final String SELECT_DUE_HEAD =
       "SELECT " + COLUMNS + " FROM dualwrite_outbox WHERE status = 'PENDING' AND next_attempt_at <= ?";
   private static final String SELECT_DUE_TAIL = " ORDER BY id LIMIT ?";
@@ -182,15 +183,25 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
    */
   @Override
   public List<Change> append(Connection connection, List<Change> changes) throws SQLException {
+    return append(connection, changes, null);
+  }
+
+  /**
+   * {@link #append(Connection, List)}, each row with {@code traceparent}: the trace context of the appending
+   * transaction, sent with the changes' delivery; {@code null} stores none.
+   */
+  public List<Change> append(Connection connection, List<Change> changes, Traceparent traceparent)
+      throws SQLException {
     if (changes.isEmpty()) {
       return List.of();
     }
     Instant now = clock.instant();
+    String trace = traceparent == null ? null : traceparent.toString();
     if (dialect.claimsInOneStatement()) {
       List<Change> appended = new ArrayList<>(changes.size());
       for (int from = 0; from < changes.size(); from += APPEND_ROWS_PER_STATEMENT) {
         appendInOneStatement(connection, changes.subList(from,
-            Math.min(changes.size(), from + APPEND_ROWS_PER_STATEMENT)), now, appended);
+            Math.min(changes.size(), from + APPEND_ROWS_PER_STATEMENT)), now, trace, appended);
       }
       return appended;
     }
@@ -205,6 +216,7 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
         insert.setString(7, change.origin().name());
         Jdbc.setInstant(insert, 8, now);
         Jdbc.setInstant(insert, 9, now);
+        insert.setString(10, trace);
         insert.addBatch();
       }
       insert.executeBatch();
@@ -330,9 +342,9 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
    * One {@code INSERT ... VALUES (...), (...) RETURNING id}. The ids come from the sequence in the order of the rows
    * in {@code VALUES}, so sorted they match the changes in order (RETURNING itself promises no order).
    */
-  private static void appendInOneStatement(Connection connection, List<Change> changes, Instant now,
+  private static void appendInOneStatement(Connection connection, List<Change> changes, Instant now, String trace,
       List<Change> appended) throws SQLException {
-    String sql = INSERT_HEAD + (",(?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)").repeat(changes.size()).substring(1)
+    String sql = INSERT_HEAD + (",(?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)").repeat(changes.size()).substring(1)
         + " RETURNING id";
     try (PreparedStatement insert = connection.prepareStatement(sql)) {
       int i = 1;
@@ -346,6 +358,7 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
         insert.setString(i++, change.origin().name());
         Jdbc.setInstant(insert, i++, now);
         Jdbc.setInstant(insert, i++, now);
+        insert.setString(i++, trace);
       }
       long[] ids = new long[changes.size()];
       int n = 0;
@@ -931,7 +944,8 @@ public final class OutboxTable implements Outbox, DeliveryQueue {
         idempotencyKey(id, rs.getString("idempotency_key")),
         rs.getString("payload"),
         rs.getInt("attempts"),
-        Jdbc.getInstant(rs, "created_at"));
+        Jdbc.getInstant(rs, "created_at"),
+        Traceparent.parse(rs.getString("traceparent")).orElse(null));
   }
 
   @FunctionalInterface

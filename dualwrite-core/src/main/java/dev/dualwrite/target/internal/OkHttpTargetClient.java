@@ -15,6 +15,7 @@ import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetException;
 import dev.dualwrite.target.TargetPage;
 import dev.dualwrite.target.spi.TargetClient;
+import dev.dualwrite.trace.Traceparent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,8 +36,9 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /**
- * Mirror protocol v1 over OkHttp. One change is sent on its own ({@code PUT}/{@code DELETE}); more go in one
- * {@code POST /v1/_batch}. Thread-safe.
+ * Mirror protocol v1 over OkHttp. One change is sent on its own ({@code PUT}/{@code DELETE}), with its stored trace
+ * context as the {@code traceparent} header; more go in one {@code POST /v1/_batch}, each item with its own
+ * {@code traceparent} field. Thread-safe.
  */
 public final class OkHttpTargetClient implements TargetClient {
   /** The header carrying the change's version. */
@@ -96,6 +98,9 @@ public final class OkHttpTargetClient implements TargetClient {
             .header(VERSION_HEADER, Long.toString(change.version()));
     if (precondition != null) {
       request.header(EXPECTED_VERSION_HEADER, precondition.headerValue());
+    }
+    if (change.traceparent() != null) {
+      request.header(Traceparent.HEADER, change.traceparent().toString());
     }
     if (change.operation() == ChangeOperation.DELETE) {
       request.delete();
@@ -313,6 +318,9 @@ public final class OkHttpTargetClient implements TargetClient {
         json.writeStringField("operation", change.operation().name());
         json.writeNumberField("version", change.version());
         json.writeStringField("idempotencyKey", change.idempotencyKey());
+        if (change.traceparent() != null) {
+          json.writeStringField(Traceparent.HEADER, change.traceparent().toString());
+        }
         json.writeFieldName("data");
         if (change.payload() == null) {
           json.writeNull();

@@ -12,6 +12,8 @@ import dev.dualwrite.legacy.internal.RunControl;
 import dev.dualwrite.phase.Phases;
 import dev.dualwrite.phase.Store;
 import dev.dualwrite.target.spi.TargetClient;
+import dev.dualwrite.trace.ObservedWork;
+import dev.dualwrite.trace.internal.GuardedTracing;
 import dev.dualwrite.verify.RowDifference;
 import dev.dualwrite.verify.VerificationReport;
 import dev.dualwrite.verify.Verifier;
@@ -73,6 +75,7 @@ public final class DefaultVerifier implements Verifier {
   private final RunControl control;
   private final Phases phases;
   private final NodeReverseSync reverseSync;
+  private final GuardedTracing tracing;
 
   /** Runs on {@code dualWrite}'s node, with its target client, capture and clock. */
   public DefaultVerifier(DualWrite dualWrite, LegacySource source, VerifierConfig config) {
@@ -88,6 +91,7 @@ public final class DefaultVerifier implements Verifier {
     this.control = new RunControl("verifier", entity, dualWrite.phases());
     this.phases = dualWrite.phases();
     this.reverseSync = node.reverseSyncNode().orElse(null);
+    this.tracing = node.tracing();
     this.config = config;
     this.clock = Clock.tick(node.clock(), Duration.ofNanos(1000));
     this.comparison = new SnapshotComparison(config.ignoredFields(), migration.sensitiveFields());
@@ -137,7 +141,9 @@ public final class DefaultVerifier implements Verifier {
         log.info("verify {}: the new service is the truth in {}; missing and extra are legacy's{}", entity,
             phases.current(entity), repair ? ", and a repair writes the new service's state into legacy" : "");
       }
-      VerificationReport report = new Execution(run, legacyIsTheCopy).walk();
+      VerificationReport report = tracing.observe(ObservedWork.VERIFICATION_RUN, entity,
+          Map.of("repair", Boolean.toString(repair)), () -> new Execution(run, legacyIsTheCopy).walk(),
+          done -> !done.finished() ? "stopped" : done.isClean() ? "agreed" : "differed");
       log.info("{}", report.describe());
       return report;
     } finally {

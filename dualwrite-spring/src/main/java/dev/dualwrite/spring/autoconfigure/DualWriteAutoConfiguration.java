@@ -11,6 +11,7 @@ import dev.dualwrite.spring.internal.DualWriteFactory;
 import dev.dualwrite.spring.internal.MirroredEntities;
 import dev.dualwrite.spring.internal.StartupChecks;
 import dev.dualwrite.target.spi.TargetClient;
+import dev.dualwrite.trace.spi.Tracing;
 import javax.sql.DataSource;
 import okhttp3.OkHttpClient;
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,7 +34,7 @@ import org.springframework.orm.jpa.persistenceunit.PersistenceManagedTypes;
  * {@code @Mirrored} entities that Spring Boot's JPA auto-configuration scans; and, when {@code dualwrite.target.url}
  * is set, the HTTP client of the new service. Uses the application's Jackson 2 {@link ObjectMapper} and
  * {@link OkHttpClient} beans when there is one of each, any {@link TargetClientCustomizer} beans for the HTTP client,
- * and any {@link PhaseStore} and {@link MirrorListener} beans.
+ * and any {@link PhaseStore}, {@link MirrorListener} and {@link Tracing} beans.
  * Each bean backs off when the application defines its own. Off with {@code dualwrite.enabled=false}.
  */
 // Spring Boot 4's DataSourceAutoConfiguration, then Spring Boot 3.5's
@@ -73,6 +74,7 @@ public final class DualWriteAutoConfiguration {
       ObjectProvider<PhaseStore> phaseStore,
       ObjectProvider<MirrorListener> listeners,
       ObjectProvider<PhaseGate> gates,
+      ObjectProvider<Tracing> tracing,
       Environment environment) {
     StartupChecks.checkTargetProperties(environment);
     return DualWriteFactory.dualWrite(
@@ -82,7 +84,8 @@ public final class DualWriteAutoConfiguration {
         targetClient.getIfUnique(),
         phaseStore.getIfUnique(),
         listeners.orderedStream().toList(),
-        gates.orderedStream().toList());
+        gates.orderedStream().toList(),
+        tracing.getIfUnique(Tracing::none));
   }
 
   /** The {@code @Mirrored} entities among those Spring Boot's JPA auto-configuration scanned. */

@@ -19,6 +19,7 @@ import dev.dualwrite.spring.TargetClientCustomizer;
 import dev.dualwrite.target.HttpTargetClient;
 import dev.dualwrite.target.HttpTargetClientBuilder;
 import dev.dualwrite.target.spi.TargetClient;
+import dev.dualwrite.trace.spi.Tracing;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.RetryPolicyBuilder;
 import java.util.ArrayList;
@@ -49,6 +50,7 @@ public final class DualWriteFactory {
    *     defaults
    * @param targetClient the new service's client, or {@code null} for a node that does not deliver
    * @param phaseStore where phases are kept, or {@code null} for the JDBC store over {@code dataSource}
+   * @param tracing the application's tracing, {@link Tracing#none()} when it has none
    * @throws InvalidConfigurationPropertyValueException naming the property whose value is refused
    * @throws IllegalStateException when there is no entity to migrate
    */
@@ -59,7 +61,8 @@ public final class DualWriteFactory {
       TargetClient targetClient,
       PhaseStore phaseStore,
       List<MirrorListener> listeners,
-      List<PhaseGate> customGates) {
+      List<PhaseGate> customGates,
+      Tracing tracing) {
     DualWriteBuilder builder = DualWrite.builder()
         .withDataSource(dataSource)
         .withPhaseStore(phaseStore)
@@ -67,7 +70,8 @@ public final class DualWriteFactory {
         .withSchemaAutoCreate(properties.schema().autoCreate())
         .withPhaseStaleness(properties.phaseStaleness())
         .withRelay(relay(properties.relay()))
-        .withPhaseGates(gates(properties.gates(), customGates));
+        .withPhaseGates(gates(properties.gates(), customGates))
+        .withTracing(tracing);
     listeners.forEach(builder::onMirrorEvent);
     for (EntityMigration entity : entities(properties, mirrored)) {
       builder.withEntity(entity);

@@ -38,6 +38,12 @@ public final class RunningMonolith implements AutoCloseable {
    * @param properties more {@code name=value} properties, overriding the defaults here
    */
   public static RunningMonolith start(TestDatabase db, ReferenceMirrorService service, String... properties) {
+    return start(db, service, new Class<?>[0], properties);
+  }
+
+  /** As {@link #start(TestDatabase, ReferenceMirrorService, String...)}, with {@code sources} added to the application. */
+  public static RunningMonolith start(TestDatabase db, ReferenceMirrorService service, Class<?>[] sources,
+      String... properties) {
     DualWriteSchema.createIfMissing(db.dataSource());
     db.execute("DELETE FROM dualwrite_outbox", "DELETE FROM dualwrite_phase", "DELETE FROM dualwrite_phase_history");
     Map<String, String> settings = new LinkedHashMap<>();
@@ -66,7 +72,7 @@ public final class RunningMonolith implements AutoCloseable {
     String[] args = settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
         .toArray(String[]::new);
     return new RunningMonolith(
-        new SpringApplicationBuilder(MonolithApplication.class).run(args));
+        new SpringApplicationBuilder(MonolithApplication.class).sources(sources).run(args));
   }
 
   private static void put(Map<String, String> settings, String property) {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.dualwrite.target.Precondition;
+import dev.dualwrite.trace.Traceparent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
@@ -44,6 +45,7 @@ final class MirrorHttpHandler implements HttpHandler {
   private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   private static final String ENTITY_VERSION = "Dualwrite-Entity-Version";
   private static final String EXPECTED_VERSION_HEADER = "Dualwrite-Expected-Version";
+  private static final String TRACEPARENT = Traceparent.HEADER;
   private static final int MAX_KEY_LENGTH = 100;
   private static final int MAX_ITEMS = 1000;
   private static final int DEFAULT_LIMIT = 100;
@@ -61,14 +63,18 @@ final class MirrorHttpHandler implements HttpHandler {
   private final LongAdder requests;
   private final ExecutorService workers;
   private final ScheduledExecutorService scheduler;
+  private final Map<String, String> traceparents;
 
+  /** {@code traceparents}: where the trace context each write arrived with is put, by {@link #writeKey}. */
   MirrorHttpHandler(
       MirrorStore store,
       Faults faults,
       LongAdder requests,
       ExecutorService workers,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler,
+      Map<String, String> traceparents) {
     this.store = store;
+    this.traceparents = traceparents;
     this.faults = faults;
     this.requests = requests;
     this.workers = workers;
@@ -182,6 +188,7 @@ final class MirrorHttpHandler implements HttpHandler {
     if (!body.isObject()) {
       throw badRequest("body must be a JSON object (the full entity snapshot), got " + describe(body));
     }
+    received(resource, id, requestTraceparent(exchange));
     return conditionalWrite(exchange, resource, id, idempotencyKey, StoredDocument.live(id, version, body));
   }
 
@@ -223,6 +230,7 @@ final class MirrorHttpHandler implements HttpHandler {
   private Response delete(HttpExchange exchange, String resource, String id) {
     String idempotencyKey = idempotencyKey(exchange);
     long version = entityVersion(exchange);
+    received(resource, id, requestTraceparent(exchange));
     return conditionalWrite(exchange, resource, id, idempotencyKey, StoredDocument.tombstone(id, version));
   }
 
@@ -240,15 +248,17 @@ final class MirrorHttpHandler implements HttpHandler {
       throw badRequest("changes holds " + changes.size() + " items; at most " + MAX_ITEMS + " are allowed per batch");
     }
     ArrayNode results = MAPPER.createArrayNode();
+    String requestTraceparent = requestTraceparent(exchange);
     for (int i = 0; i < changes.size(); i++) {
-      results.add(batchItem("changes[" + i + "]", changes.get(i)));
+      results.add(batchItem("changes[" + i + "]", changes.get(i), requestTraceparent));
     }
     ObjectNode answer = MAPPER.createObjectNode();
     answer.set("results", results);
     return new Response(200, answer);
   }
 
-  private ObjectNode batchItem(String at, JsonNode change) {
+  /** {@code requestTraceparent}: the batch request's header, taken for an item that has no field of its own. */
+  private ObjectNode batchItem(String at, JsonNode change, String requestTraceparent) {
     try {
       if (!change.isObject()) {
         throw badRequest(at + " must be a JSON object, got " + describe(change));
@@ -273,6 +283,9 @@ final class MirrorHttpHandler implements HttpHandler {
         default:
           throw badRequest(at + ".operation must be UPSERT or DELETE, got \"" + operation + "\"");
       }
+      JsonNode traceparent = change.get(TRACEPARENT);
+      received(resource, id, traceparent != null && traceparent.isTextual() ? traceparent.textValue()
+          : requestTraceparent);
       return writeResult(store.write(resource, idempotencyKey, candidate));
     } catch (ProtocolException rejected) {
       ObjectNode result = MAPPER.createObjectNode();
@@ -423,6 +436,25 @@ final class MirrorHttpHandler implements HttpHandler {
     } catch (NumberFormatException tooLarge) {
       return -1;
     }
+  }
+
+  /** The request's {@code traceparent} header as sent, or null; the protocol makes it optional and never checks it. */
+  private static String requestTraceparent(HttpExchange exchange) {
+    return exchange.getRequestHeaders().getFirst(TRACEPARENT);
+  }
+
+  /** Remembers the trace context a write of (resource, id) arrived with; forgets it when it came without one. */
+  private void received(String resource, String id, String traceparent) {
+    if (traceparent == null) {
+      traceparents.remove(writeKey(resource, id));
+    } else {
+      traceparents.put(writeKey(resource, id), traceparent);
+    }
+  }
+
+  /** The key of a (resource, id) in the map of received trace contexts. */
+  static String writeKey(String resource, String id) {
+    return resource + "/" + id;
   }
 
   private static String header(HttpExchange exchange, String name, String expected) {

@@ -1,7 +1,5 @@
 package dev.dualwrite.test.service;
 
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -11,12 +9,15 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,7 @@ public final class ReferenceMirrorService implements AutoCloseable, AfterEachCal
   private final MirrorStore store;
   private final Faults faults = new Faults();
   private final LongAdder requests = new LongAdder();
+  private final Map<String, String> traceparents = new ConcurrentHashMap<>();
   private final Object lifecycle = new Object();
   private final int port;
   private Running running;
@@ -188,6 +190,18 @@ public final class ReferenceMirrorService implements AutoCloseable, AfterEachCal
     return store.liveCopies(resource);
   }
 
+  /**
+   * The W3C trace context the last write of the (resource, id) arrived with, as sent: the {@code traceparent} header
+   * of its {@code PUT} or {@code DELETE}, or for an item of a batch the item's {@code traceparent} field (the batch
+   * request's header when the item has none). Empty when that write carried none, or no write of it arrived since
+   * start or the last {@link #clear()}. Read it with {@link dev.dualwrite.trace.Traceparent#parse}.
+   */
+  public Optional<String> traceparent(String resource, String id) {
+    Objects.requireNonNull(resource, "resource");
+    Objects.requireNonNull(id, "id");
+    return Optional.ofNullable(traceparents.get(MirrorHttpHandler.writeKey(resource, id)));
+  }
+
   /** How many writes (single or batch items) were applied since start or the last {@link #clear()}. */
   public long appliedCount() {
     return store.appliedCount();
@@ -256,13 +270,13 @@ public final class ReferenceMirrorService implements AutoCloseable, AfterEachCal
   }
 
   /**
-   * Forgets every document and tombstone of every resource, every change feed and every Idempotency-Key, and zeroes
-   * the counters. The
-   * fault knobs are kept.
+   * Forgets every document and tombstone of every resource, every change feed, every Idempotency-Key and every
+   * received trace context, and zeroes the counters. The fault knobs are kept.
    */
   public void clear() {
     store.clear();
     requests.reset();
+    traceparents.clear();
   }
 
   /**
@@ -316,7 +330,8 @@ public final class ReferenceMirrorService implements AutoCloseable, AfterEachCal
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(daemonThreads("reference-mirror-delay-"));
     server.setExecutor(workers);
-    server.createContext("/", new MirrorHttpHandler(store, faults, requests, workers, scheduler));
+    server.createContext("/", new MirrorHttpHandler(store, faults, requests, workers, scheduler,
+        traceparents));
     server.start();
     return new Running(server, workers, scheduler);
   }
