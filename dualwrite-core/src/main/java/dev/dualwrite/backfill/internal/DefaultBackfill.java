@@ -179,7 +179,14 @@ public final class DefaultBackfill implements Backfill {
       try {
         List<Future<?>> workers = new ArrayList<>();
         for (int i = 0; i < config.threads(); i++) {
-          workers.add(threads.submit(() -> copyChunks(run)));
+          workers.add(threads.submit(() -> {
+            try {
+              copyChunks(run);
+            } catch (RuntimeException | Error e) {
+              control.requestStop(); // the other threads end after their current chunk, and the run fails
+              throw e;
+            }
+          }));
         }
         RuntimeException failure = null;
         for (Future<?> worker : workers) {

@@ -9,6 +9,7 @@ import dev.dualwrite.outbox.ChangeOrigin;
 import dev.dualwrite.outbox.OutboxEntry;
 import dev.dualwrite.target.DeliveryOutcome;
 import dev.dualwrite.target.DeliveryResult;
+import dev.dualwrite.target.TargetException;
 import dev.dualwrite.target.spi.TargetClient;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -83,8 +84,9 @@ final class DirectCopy {
         results = client.get().deliver(entries);
       } catch (RuntimeException e) {
         outboxOnlyUntil = clock.instant().plusSeconds(FALLBACK_SECONDS);
+        // the service's answer is not logged: it may quote the batch's values
         log.warn("backfill {}: the new service did not take a batch of copies ({}); this and the next {} s of"
-            + " copies go through the outbox, whose relay retries them", entity, e.getMessage(), FALLBACK_SECONDS);
+            + " copies go through the outbox, whose relay retries them", entity, failure(e), FALLBACK_SECONDS);
         unacknowledged.addAll(changes.subList(from, changes.size()));
         break;
       }
@@ -101,5 +103,11 @@ final class DirectCopy {
     log.debug("backfill {}: {} copies not acknowledged by the new service go through the outbox", entity,
         unacknowledged.size());
     return capture.append(connection, unacknowledged);
+  }
+
+  /** What failed, without the service's answer: the exception's type and, for an HTTP answer, its status. */
+  private static String failure(RuntimeException e) {
+    return e instanceof TargetException target && target.status() != null
+        ? "HTTP " + target.status() : e.getClass().getSimpleName();
   }
 }

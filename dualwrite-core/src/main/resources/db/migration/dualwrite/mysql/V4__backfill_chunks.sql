@@ -1,5 +1,5 @@
--- dualwrite's own tables, migration 4: a backfill shared by several nodes. Never edited once released; every
--- statement changes nothing when run again.
+-- dualwrite's own tables on MariaDB and MySQL, migration 4: a backfill shared by several nodes. Never edited once
+-- released; every statement changes nothing when run again.
 
 -- The chunks of a backfill that a node has claimed and not finished copying. A node claims the next chunk under the
 -- lock of the entity's checkpoint row (dualwrite_backfill, whose last_id then says how far the key range is claimed):
