@@ -91,18 +91,16 @@ public final class DefaultBackfill implements Backfill {
     static final Claim FINISHED = new Claim(null, true);
   }
 
-  /** One run's shared state: what its threads copied, the chunks they hold, and the first failure. */
+  /** One run's shared state: what its threads copied and the chunks they hold. */
   private final class Run {
     final long startedNanos = System.nanoTime();
     final long rowsAtStart;
     final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     final ReentrantLock claiming = new ReentrantLock();
     final AtomicLong rowsThisRun = new AtomicLong();
-    volatile BackfillCheckpoint latest;
     volatile long lastLogNanos = startedNanos;
 
-    Run(BackfillCheckpoint start, long rowsAtStart) {
-      this.latest = start;
+    Run(long rowsAtStart) {
       this.rowsAtStart = rowsAtStart;
     }
   }
@@ -170,7 +168,7 @@ public final class DefaultBackfill implements Backfill {
     log.info("backfill {}: {} ({} rows to copy, {})", entity,
         startId == null ? "starting from the first key" : "continuing after id " + startId + " and with the chunks"
             + " claimed before it that are not copied yet", rowsAtStart, config);
-    Run run = new Run(start, rowsAtStart);
+    Run run = new Run(rowsAtStart);
     if (config.threads() == 1) {
       copyChunks(run);
     } else {
@@ -210,7 +208,9 @@ public final class DefaultBackfill implements Backfill {
         threads.shutdownNow();
       }
     }
-    BackfillCheckpoint checkpoint = checkpoint().orElse(run.latest);
+    BackfillCheckpoint checkpoint = checkpoint().orElseThrow(() -> new IllegalStateException("the backfill"
+        + " checkpoint of '" + entity + "' disappeared while the backfill ran (reset by another node?); run the"
+        + " backfill again"));
     BackfillProgress progress = progress(run, checkpoint);
     if (checkpoint.finished()) {
       log.info("{} ({} rows in all)", progress.describe(), checkpoint.rowsDone());
@@ -246,7 +246,6 @@ public final class DefaultBackfill implements Backfill {
           capture.committed(copied.queued());
         }
         run.rowsThisRun.addAndGet(copied.rows());
-        run.latest = copied.checkpoint();
         BackfillProgress progress = progress(run, copied.checkpoint());
         notify(progress, false);
         long now = System.nanoTime();
