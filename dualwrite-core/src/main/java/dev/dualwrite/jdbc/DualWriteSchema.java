@@ -31,7 +31,8 @@ public final class DualWriteSchema {
   /** The migrations of every database, in version order; each database's folder holds a file of each name. */
   private static final List<String> MIGRATIONS =
       List.of("V1__dualwrite_tables.sql", "V2__delivery_pause.sql", "V3__reverse_sync.sql",
-          "V4__backfill_chunks.sql", "V5__trace_context.sql");
+          "V4__backfill_chunks.sql", "V5__trace_context.sql",
+          "V6__verification_chunks.sql");
 
   private static final Logger log = LoggerFactory.getLogger(DualWriteSchema.class);
 

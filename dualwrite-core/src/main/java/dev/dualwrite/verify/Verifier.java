@@ -26,8 +26,14 @@ import java.util.Optional;
  * recorded in {@code dualwrite_verification}: a stopped run is resumed by the next, and the latest finished run is the
  * entity's last verification result.
  *
- * <p>Thread-safe; runs execute on the calling thread, one at a time per instance. Run one verification of an entity at
- * a time across nodes.
+ * <p>Several nodes verify an entity together: a node that verifies while the entity has an open run with the same
+ * settings (repair or not, sample rate) joins it. The nodes claim chunks of the key range, each leased to one node in
+ * {@code dualwrite_verification_chunks} ({@link VerifierBuilder#withChunkLease}), and add what each chunk found to the
+ * run's counts as they record it, so that every key is counted once; a chunk whose node died is taken over once its
+ * lease passes. When legacy does not scan in the listing order, the walk of the new service's listing (extra) is done
+ * by one node. Every node's {@link #verify()} returns when the run is finished, with the whole run's report.
+ *
+ * <p>Thread-safe; runs execute on the calling thread, one at a time per entity and node.
  */
 public interface Verifier {
 
@@ -48,14 +54,17 @@ public interface Verifier {
   VerifierConfig config();
 
   /**
-   * Verifies the entity: resumes the entity's last run when it is an unfinished verification with the same sample
-   * rate, otherwise starts a new one. Logs the {@linkplain VerificationReport#summary() summary line}.
+   * Verifies the entity: joins the entity's open run (unfinished, stopped or being verified by other nodes) when it is
+   * a verification with the same sample rate, otherwise gives it up and starts a new one. Returns when the run is
+   * finished (by this node and the others) or this node is stopped. Logs the
+   * {@linkplain VerificationReport#summary() summary line}.
    *
    * @return what the run found; not {@linkplain VerificationReport#finished() finished} when {@link #stop()} was
    *     called
    * @throws dev.dualwrite.DualWriteException when the legacy database or the new service keeps failing; the run is
    *     kept and the next run resumes it
-   * @throws IllegalStateException when this instance is already running
+   * @throws IllegalStateException when this node is already verifying the entity, or when another node is working
+   *     on an open run with other settings
    */
   VerificationReport verify();
 

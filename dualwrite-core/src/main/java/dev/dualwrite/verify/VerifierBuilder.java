@@ -19,6 +19,8 @@ public final class VerifierBuilder {
   public static final int DEFAULT_CHUNK_SIZE = 500;
   /** The largest chunk: the mirror protocol reads at most 1000 ids at once. */
   public static final int MAX_CHUNK_SIZE = 1000;
+  /** The shortest default chunk lease; a longer settle timeout lengthens it ({@link #withChunkLease}). */
+  public static final Duration DEFAULT_CHUNK_LEASE = Duration.ofMinutes(2);
   /** Default settle timeout. */
   public static final Duration DEFAULT_SETTLE_TIMEOUT = Duration.ofSeconds(30);
   /**
@@ -38,6 +40,7 @@ public final class VerifierBuilder {
   double sampleRate = 1;
   Duration settleTimeout = DEFAULT_SETTLE_TIMEOUT;
   int sampleLimit = 10;
+  Duration chunkLease;
   RetryPolicy<Object> readRetries = DEFAULT_READ_RETRIES;
   final Set<String> ignoredFields = new LinkedHashSet<>();
 
@@ -82,6 +85,18 @@ public final class VerifierBuilder {
    */
   public VerifierBuilder withReadRetries(RetryPolicy<Object> readRetries) {
     this.readRetries = readRetries;
+    return this;
+  }
+
+  /**
+   * How long a node holds a chunk of the run it claimed (and the walk of the new service's listing) before another
+   * node may take it over, from 1 second to 24 hours and more than twice the settle timeout (a chunk may wait that
+   * long to settle and again to confirm its repairs); default the longer of {@link #DEFAULT_CHUNK_LEASE} and twice
+   * the settle timeout plus one minute. A node that dies holding a chunk delays it by at most this long; a node
+   * slower than this loses the chunk to another node, which verifies it again (each key is counted once).
+   */
+  public VerifierBuilder withChunkLease(Duration chunkLease) {
+    this.chunkLease = chunkLease;
     return this;
   }
 
@@ -130,6 +145,11 @@ public final class VerifierBuilder {
     }
     if (settleTimeout == null || settleTimeout.isNegative() || settleTimeout.compareTo(Duration.ofHours(1)) > 0) {
       throw invalid("settleTimeout", String.valueOf(settleTimeout), "from 0 (PT0S) to 1 hour (PT1H)");
+    }
+    if (chunkLease != null && (chunkLease.compareTo(Duration.ofSeconds(1)) < 0
+        || chunkLease.compareTo(Duration.ofHours(24)) > 0 || chunkLease.compareTo(settleTimeout.multipliedBy(2)) <= 0)) {
+      throw invalid("chunkLease", String.valueOf(chunkLease), "from 1 second (PT1S) to 24 hours (PT24H), and more"
+          + " than twice the settleTimeout (" + settleTimeout + ")");
     }
     if (sampleLimit < 0 || sampleLimit > 1000) {
       throw invalid("sampleLimit", String.valueOf(sampleLimit), "0 to 1000 keys per kind");

@@ -12,6 +12,7 @@ public final class VerifierConfig {
   private final double sampleRate;
   private final Duration settleTimeout;
   private final int sampleLimit;
+  private final Duration chunkLease;
   private final RetryPolicy<Object> readRetries;
   private final Set<String> ignoredFields;
 
@@ -20,6 +21,10 @@ public final class VerifierConfig {
     this.sampleRate = builder.sampleRate;
     this.settleTimeout = builder.settleTimeout;
     this.sampleLimit = builder.sampleLimit;
+    Duration settleTwice = builder.settleTimeout.multipliedBy(2).plusMinutes(1);
+    this.chunkLease = builder.chunkLease != null ? builder.chunkLease
+        : settleTwice.compareTo(VerifierBuilder.DEFAULT_CHUNK_LEASE) > 0 ? settleTwice
+        : VerifierBuilder.DEFAULT_CHUNK_LEASE;
     this.readRetries = builder.readRetries;
     this.ignoredFields = Set.copyOf(builder.ignoredFields);
   }
@@ -40,6 +45,11 @@ public final class VerifierConfig {
    */
   public Duration settleTimeout() {
     return settleTimeout;
+  }
+
+  /** How long a node holds a chunk it claimed before another node may take it over. */
+  public Duration chunkLease() {
+    return chunkLease;
   }
 
   /** How many example keys of each kind a report keeps. */
@@ -63,7 +73,7 @@ public final class VerifierConfig {
   @Override
   public String toString() {
     return "VerifierConfig[chunks of " + chunkSize + ", sample rate " + sampleRate + ", settle timeout "
-        + settleTimeout + ", " + sampleLimit + " samples per kind, ignoring " + ignoredFields + ", reads tried at most "
+        + settleTimeout + ", chunk lease " + chunkLease + ", " + sampleLimit + " samples per kind, ignoring " + ignoredFields + ", reads tried at most "
         + readRetries.getConfig().getMaxAttempts() + " times within " + readRetries.getConfig().getMaxDuration() + "]";
   }
 }

@@ -1,5 +1,6 @@
 package dev.dualwrite.verify;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dualwrite.DualWrite;
@@ -53,6 +54,21 @@ class VerifierBuilderTest {
         .hasMessage("sampleLimit of the verifier of 'users' is 1001; allowed: 0 to 1000 keys per kind");
     assertThatThrownBy(() -> users().withIgnoredFields("updatedAt", " "))
         .hasMessage("ignoredFields of the verifier of 'users' holds ' '; allowed: non-blank field names");
+  }
+
+  @Test
+  void theChunkLeaseOutlastsTwoSettleTimeouts() {
+    assertThatThrownBy(() -> users().withSettleTimeout(Duration.ofMinutes(1)).withChunkLease(Duration.ofMinutes(2))
+        .build())
+        .hasMessage("chunkLease of the verifier of 'users' is PT2M; allowed: from 1 second (PT1S) to 24 hours (PT24H),"
+            + " and more than twice the settleTimeout (PT1M)");
+    assertThatThrownBy(() -> users().withSettleTimeout(Duration.ZERO).withChunkLease(Duration.ofMillis(500)).build())
+        .hasMessageStartingWith("chunkLease of the verifier of 'users' is PT0.5S");
+    assertThat(new VerifierConfig(users()).chunkLease()).as("default").isEqualTo(Duration.ofMinutes(2));
+    assertThat(new VerifierConfig(users().withSettleTimeout(Duration.ofMinutes(10))).chunkLease())
+        .as("default beside a long settle timeout").isEqualTo(Duration.ofMinutes(21));
+    assertThat(new VerifierConfig(users().withChunkLease(Duration.ofSeconds(90))).chunkLease())
+        .isEqualTo(Duration.ofSeconds(90));
   }
 
   @Test

@@ -10,10 +10,11 @@ import java.sql.SQLException;
 final class DualWriteTables {
   private DualWriteTables() {}
 
-  /** Empties the outbox, the phases, the backfill checkpoints and the verification runs. */
+  /** Empties the outbox, the phases, the backfill checkpoints, the verification runs and their claimed chunks. */
   static void reset(TestDatabase db) {
     MirrorFixture.reset(db);
-    db.execute("DELETE FROM dualwrite_backfill", "DELETE FROM dualwrite_verification");
+    db.execute("DELETE FROM dualwrite_backfill", "DELETE FROM dualwrite_backfill_chunks",
+        "DELETE FROM dualwrite_verification", "DELETE FROM dualwrite_verification_chunks");
   }
 
   /** The newest outbox row of {@code entity} for {@code entityId}: its id (the change's version), payload and origin. */

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 /**
  * A legacy source that records what it scans and how many keys it looks up, can act inside a scan's transaction (run
  * a hook once the rows are read, while their locks are held, or crash on the n-th scan as a killed process would,
- * rolling its transaction back), and can deny that its scans follow the listing order.
+ * rolling its transaction back) or before a read of keys, and can deny that its scans follow the listing order.
  */
 final class RecordingSource implements LegacySource {
   /** One scan of rows (not of ids alone): the id it read after and the ids it read. */
@@ -30,6 +30,7 @@ final class RecordingSource implements LegacySource {
   private volatile boolean inListingOrder;
   private volatile int crashAtScan = -1;
   private volatile Consumer<List<LegacyRow>> afterScan = rows -> {};
+  private volatile Consumer<Collection<String>> beforeRead = ids -> {};
 
   RecordingSource(LegacySource delegate) {
     this.delegate = delegate;
@@ -51,6 +52,12 @@ final class RecordingSource implements LegacySource {
   /** Runs {@code hook} after every scan, inside its transaction. */
   RecordingSource afterScan(Consumer<List<LegacyRow>> hook) {
     this.afterScan = hook;
+    return this;
+  }
+
+  /** Runs {@code hook} before every read of keys by id, inside its transaction. */
+  RecordingSource beforeRead(Consumer<Collection<String>> hook) {
+    this.beforeRead = hook;
     return this;
   }
 
@@ -110,6 +117,7 @@ final class RecordingSource implements LegacySource {
 
       @Override
       public List<LegacyRow> read(Collection<String> ids, RowLock lock) throws SQLException {
+        beforeRead.accept(ids);
         keysLookedUp.addAndGet(ids.size());
         lookups.incrementAndGet();
         return tx.read(ids, lock);

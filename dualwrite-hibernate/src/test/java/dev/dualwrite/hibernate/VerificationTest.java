@@ -3,6 +3,7 @@ package dev.dualwrite.hibernate;
 import static dev.dualwrite.phase.MigrationPhase.DUAL_WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +25,12 @@ import dev.dualwrite.verify.VerificationReport;
 import dev.dualwrite.verify.Verifier;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -283,6 +290,122 @@ class VerificationTest {
       assertThat(report.summary()).isEqualTo("verify users: compared=2000 missing=2 extra=0 different=0");
       assertThat(report.samples().missing()).containsExactly("100", "1900");
       assertThat(verifier.lastReport()).contains(report);
+    }
+  }
+
+  @DatabaseTest
+  void aVerificationSharedByTwoNodesWithOneStoppedMidChunkCountsEveryKeyOnce(TestDatabase db) throws Exception {
+    DualWriteTables.reset(db);
+    int rows = 6000;
+    try (MirrorFixture first = MirrorFixture.start(db, service.baseUrl());
+        MirrorFixture second = MirrorFixture.start(db, service.baseUrl())) {
+      LegacySource users = migrated(first, db, "users", rows);
+      await().atMost(WAIT).until(() -> second.dualWrite.phases().state("users").phase() == DUAL_WRITE);
+      for (String id : List.of("100", "2500", "4999", "6000")) {
+        service.remove("users", id);
+      }
+      plantChanged("users", "3333", "name", "Planted", 0);
+      db.execute("DELETE FROM app_users WHERE id = 1234"); // behind dualwrite's back: the copy becomes an extra
+      service.plant("users", "9000", 1, json("{\"id\":9000,\"name\":\"After the last\"}"));
+      // the first node stops dead in its first chunk, holding it and the chunk it claimed ahead, leases running: its
+      // settling of the missing key 100 waits until the second node has finished the whole run
+      CountDownLatch secondFinished = new CountDownLatch(1);
+      AtomicBoolean stoppedOnce = new AtomicBoolean();
+      RecordingSource stalling = new RecordingSource(users).beforeRead(ids -> {
+        if (ids.contains("100") && stoppedOnce.compareAndSet(false, true)) {
+          try {
+            secondFinished.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      });
+      RecordingSource surviving = new RecordingSource(DualWriteHibernate.legacySource(second.sessions, "users"));
+      ExecutorService nodes = Executors.newFixedThreadPool(2);
+      try {
+        Future<VerificationReport> stalled = nodes.submit(() -> Verifier.builder(first.dualWrite, stalling)
+            .withChunkSize(500).withSettleTimeout(Duration.ofMillis(500)).withChunkLease(Duration.ofSeconds(2))
+            .build().verify());
+        await().atMost(WAIT).until(stoppedOnce::get);
+        Future<VerificationReport> survivor = nodes.submit(() -> Verifier.builder(second.dualWrite, surviving)
+            .withChunkSize(500).withSettleTimeout(Duration.ofMillis(500)).withChunkLease(Duration.ofSeconds(2))
+            .build().verify());
+
+        VerificationReport report = survivor.get(2, TimeUnit.MINUTES);
+        secondFinished.countDown();
+        VerificationReport late = stalled.get(2, TimeUnit.MINUTES);
+
+        assertThat(report.finished()).isTrue();
+        assertThat(report.summary()).as("every key counted once")
+            .isEqualTo("verify users: compared=5999 missing=4 extra=2 different=1");
+        assertThat(report.samples().missing()).containsExactlyInAnyOrder("100", "2500", "4999", "6000");
+        assertThat(report.samples().extra()).containsExactlyInAnyOrder("1234", "9000");
+        assertThat(report.samples().different()).extracting(RowDifference::id).containsExactly("3333");
+        assertThat(surviving.scans()).as("the second node took over the chunks the first held")
+            .anyMatch(scan -> scan.afterId() == null).anyMatch(scan -> "500".equals(scan.afterId()));
+        assertThat(stalling.scans()).as("the first node claimed its chunk and one ahead, then stopped").hasSize(2);
+        assertThat(late).as("the first node's late work on chunks taken over is dropped").isEqualTo(report);
+        assertThat(Verifier.builder(first.dualWrite, users).build().lastReport()).contains(report);
+        assertThat(first.count("SELECT COUNT(*) FROM dualwrite_verification_chunks")).isZero();
+      } finally {
+        secondFinished.countDown();
+        nodes.shutdownNow();
+      }
+    }
+  }
+
+  @DatabaseTest
+  void twoNodesShareAVerificationWhoseListingOneNodeWalks(TestDatabase db) throws Exception {
+    DualWriteTables.reset(db);
+    try (MirrorFixture first = MirrorFixture.start(db, service.baseUrl());
+        MirrorFixture second = MirrorFixture.start(db, service.baseUrl())) {
+      LegacySource users = migrated(first, db, "users", 4000);
+      await().atMost(WAIT).until(() -> second.dualWrite.phases().state("users").phase() == DUAL_WRITE);
+      service.remove("users", "77");
+      service.remove("users", "3999");
+      for (int id = 5001; id <= 5300; id++) {
+        service.plant("users", Integer.toString(id), 1, json("{\"id\":" + id + "}"));
+      }
+      // legacy's order is not the listing's: chunks are looked up, the whole listing walked by one node for extras;
+      // the second node joins while the first is in its first chunk, whose read of the missing key 77 waits for it
+      CountDownLatch secondJoined = new CountDownLatch(1);
+      RecordingSource firstUsers = new RecordingSource(users).notInListingOrder().beforeRead(ids -> {
+        if (ids.contains("77")) {
+          awaitLatch(secondJoined);
+        }
+      });
+      RecordingSource secondUsers =
+          new RecordingSource(DualWriteHibernate.legacySource(second.sessions, "users")).notInListingOrder()
+              .afterScan(chunk -> secondJoined.countDown());
+      ExecutorService nodes = Executors.newFixedThreadPool(2);
+      try {
+        Future<VerificationReport> one = nodes.submit(() -> Verifier.builder(first.dualWrite, firstUsers)
+            .withChunkSize(250).withSettleTimeout(Duration.ofMillis(500)).build().verify());
+        await().atMost(WAIT).until(() -> !firstUsers.scans().isEmpty());
+        Future<VerificationReport> two = nodes.submit(() -> Verifier.builder(second.dualWrite, secondUsers)
+            .withChunkSize(250).withSettleTimeout(Duration.ofMillis(500)).build().verify());
+
+        VerificationReport byFirst = one.get(2, TimeUnit.MINUTES);
+        VerificationReport bySecond = two.get(2, TimeUnit.MINUTES);
+
+        assertThat(byFirst).as("one run, reported by both nodes").isEqualTo(bySecond);
+        assertThat(byFirst.summary()).isEqualTo("verify users: compared=4000 missing=2 extra=300 different=0");
+        assertThat(firstUsers.rowsScanned() + secondUsers.rowsScanned()).as("each legacy row scanned once")
+            .isEqualTo(4000);
+        assertThat(firstUsers.rowsScanned()).isPositive();
+        assertThat(secondUsers.rowsScanned()).isPositive();
+      } finally {
+        secondJoined.countDown();
+        nodes.shutdownNow();
+      }
+    }
+  }
+
+  private static void awaitLatch(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -21,8 +21,8 @@ import dev.dualwrite.outbox.Change;
 import dev.dualwrite.phase.PhaseMove;
 import dev.dualwrite.phase.PhaseState;
 import dev.dualwrite.phase.Phases;
-import dev.dualwrite.storage.internal.BackfillChunksTable;
-import dev.dualwrite.storage.internal.BackfillChunksTable.Chunk;
+import dev.dualwrite.storage.internal.ChunkLeasesTable;
+import dev.dualwrite.storage.internal.ChunkLeasesTable.Chunk;
 import dev.dualwrite.storage.internal.BackfillTable;
 import dev.dualwrite.trace.ObservedWork;
 import dev.dualwrite.trace.internal.GuardedTracing;
@@ -64,6 +64,7 @@ public final class DefaultBackfill implements Backfill {
   private static final Logger log = LoggerFactory.getLogger(DefaultBackfill.class);
   /** How often a thread with no chunk to claim looks again, while other chunks are being copied. */
   private static final Duration WAIT_FOR_CHUNKS = Duration.ofMillis(200);
+  private static final ChunkLeasesTable CHUNKS = ChunkLeasesTable.BACKFILL;
 
   private final String entity;
   private final LegacySource source;
@@ -270,10 +271,10 @@ public final class DefaultBackfill implements Backfill {
       Instant now = clock.instant();
       Instant leaseUntil = now.plus(config.chunkLease());
       Optional<Chunk> taken = transactions.run("taking over a backfill chunk", tx -> {
-        for (Chunk chunk : BackfillChunksTable.all(tx.connection(), entity)) {
+        for (Chunk chunk : CHUNKS.all(tx.connection(), entity)) {
           boolean orphaned = chunk.owner().equals(node) || chunk.leaseUntil().isBefore(now);
           if (orphaned && !run.inFlight.contains(chunk.upToId())) {
-            if (BackfillChunksTable.takeOver(tx.connection(), entity, chunk, node, leaseUntil, now)) {
+            if (CHUNKS.takeOver(tx.connection(), entity, chunk, node, leaseUntil, now)) {
               return Optional.of(chunk);
             }
           }
@@ -295,14 +296,14 @@ public final class DefaultBackfill implements Backfill {
         }
         List<String> ids = tx.scanIds(locked.lastId(), config.chunkSize());
         if (ids.isEmpty()) {
-          if (!BackfillChunksTable.all(tx.connection(), entity).isEmpty()) {
+          if (!CHUNKS.all(tx.connection(), entity).isEmpty()) {
             return Claim.WAIT;
           }
           BackfillTable.finish(tx.connection(), entity, now);
           return Claim.FINISHED;
         }
         String upTo = ids.get(ids.size() - 1);
-        BackfillChunksTable.insert(tx.connection(), entity, locked.lastId(), upTo, node, leaseUntil, now);
+        CHUNKS.insert(tx.connection(), entity, locked.lastId(), upTo, node, leaseUntil, now);
         BackfillTable.claimTo(tx.connection(), entity, upTo, now);
         return new Claim(new Chunk(locked.lastId(), upTo, node, leaseUntil), false);
       });
@@ -323,7 +324,7 @@ public final class DefaultBackfill implements Backfill {
     String what = chunk.afterId() == null ? "backfill chunk up to id " + chunk.upToId()
         : "backfill chunk after id " + chunk.afterId();
     Copied copied = transactions.run(what, tx -> {
-      if (!BackfillChunksTable.lockIfOwned(tx.connection(), entity, chunk.upToId(), node)) {
+      if (!CHUNKS.lockIfOwned(tx.connection(), entity, chunk.upToId(), node)) {
         return null;
       }
       int rows = 0;
@@ -341,7 +342,7 @@ public final class DefaultBackfill implements Backfill {
         }
       }
       Instant now = clock.instant();
-      BackfillChunksTable.delete(tx.connection(), entity, chunk.upToId());
+      CHUNKS.delete(tx.connection(), entity, chunk.upToId());
       return new Copied(BackfillTable.addRows(tx.connection(), entity, rows, now), rows, queued);
     });
     if (copied == null) {
@@ -481,7 +482,7 @@ public final class DefaultBackfill implements Backfill {
 
   private void deleteCheckpoint() {
     transactions.run("resetting the backfill checkpoint", tx -> {
-      BackfillChunksTable.deleteAll(tx.connection(), entity);
+      CHUNKS.deleteAll(tx.connection(), entity);
       BackfillTable.delete(tx.connection(), entity);
       return null;
     });

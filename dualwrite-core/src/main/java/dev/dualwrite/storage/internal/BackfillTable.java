@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The table {@code dualwrite_backfill}: one checkpoint row per entity, whose {@code last_id} says how far the key
- * range has been claimed in chunks ({@link BackfillChunksTable}) and {@code rows_done} how many rows the copied chunks
+ * range has been claimed in chunks ({@link ChunkLeasesTable#BACKFILL}) and {@code rows_done} how many rows the copied chunks
  * held. Every method works on the caller's connection
  * inside the caller's transaction and does not commit. Stateless and thread-safe.
  */

@@ -16,7 +16,8 @@ public final class Tables {
   public static final List<String> ALL = List.of("dualwrite_phase", "dualwrite_phase_history", "dualwrite_outbox",
       "dualwrite_backfill", "dualwrite_verification", "dualwrite_shadow_stats", "dualwrite_delivery_pause",
       "dualwrite_reverse_sync", "dualwrite_legacy_versions", "dualwrite_reverse_dead_letters",
-      "dualwrite_legacy_write_paths", "dualwrite_backfill_chunks");
+      "dualwrite_legacy_write_paths", "dualwrite_backfill_chunks",
+      "dualwrite_verification_chunks");
 
   private static final String ENTITIES =
       "SELECT entity FROM dualwrite_phase UNION SELECT DISTINCT entity FROM dualwrite_outbox"

@@ -2,15 +2,18 @@ package dev.dualwrite.verify.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualwrite.DualWrite;
+import dev.dualwrite.DualWriteException;
 import dev.dualwrite.EntityMigration;
 import dev.dualwrite.capture.ChangeCapture;
 import dev.dualwrite.cutover.internal.NodeReverseSync;
 import dev.dualwrite.internal.NodeServices;
+import dev.dualwrite.jdbc.internal.Jdbc;
 import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.legacy.internal.LegacyTransactions;
 import dev.dualwrite.legacy.internal.RunControl;
 import dev.dualwrite.phase.Phases;
 import dev.dualwrite.phase.Store;
+import dev.dualwrite.storage.internal.ChunkLeasesTable;
 import dev.dualwrite.target.spi.TargetClient;
 import dev.dualwrite.trace.ObservedWork;
 import dev.dualwrite.trace.internal.GuardedTracing;
@@ -19,25 +22,30 @@ import dev.dualwrite.verify.VerificationReport;
 import dev.dualwrite.verify.Verifier;
 import dev.dualwrite.verify.VerifierConfig;
 import dev.dualwrite.verify.internal.Observation.Verdict;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Verifier} that {@link dev.dualwrite.verify.VerifierBuilder} builds.
  *
- * <p>A run walks legacy keys in key order, chunk by chunk, recording the run after every chunk. When legacy scans in
- * the listing order ({@link LegacySource#scansInListingOrder()}), the new service's listing is walked beside it
- * ({@link ListingWalk}): each chunk is compared with the listed documents up to its last key (missing, different and
- * extra at once), and what is listed after legacy's last key is looked up in legacy (extra). Otherwise each chunk's ids
- * are asked of the new service (missing and different), then the whole listing is walked and each page's ids looked up
- * in legacy (extra). Every read of the new service goes through {@link ServiceReads}, which retries what fails for a
+ * <p>A run is shared by every node that verifies the entity with the same settings ({@link SharedRun}): each claims
+ * chunks of the legacy key range, in key order, compares them and adds what it found to the run as it records the
+ * chunk. When legacy scans in the listing order ({@link LegacySource#scansInListingOrder()}), each chunk is compared
+ * with the new service's listing over its key range ({@link ListingWalk}: missing, different and extra at once), and
+ * what is listed after legacy's last key is looked up in legacy (extra). Otherwise each chunk's ids are asked of the
+ * new service (missing and different), then one node walks the whole listing and looks each page's ids up in legacy
+ * (extra). Every read of the new service goes through {@link ServiceReads}, which retries what fails for a
  * moment.
  *
  * <p>The keys of a chunk (or of a piece of the listing) whose first check differs are its suspects, settled together:
@@ -51,8 +59,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The work is split among package-private classes, created per execution: {@link StoreWalk} walks both stores,
  * {@link SuspectSettling} settles the suspects, {@link KeyRepair} repairs and {@link VerificationProgress} logs the
- * progress line; this class keeps the run's bookkeeping and wires them. Thread-safe: one execution at a time per
- * instance, the others are refused.
+ * progress line; this class starts or joins the run, records the verdicts of each piece and wires them. Thread-safe:
+ * one execution at a time per entity and node, the others are refused.
  */
 public final class DefaultVerifier implements Verifier {
   private static final Logger log = LoggerFactory.getLogger(DefaultVerifier.class);
@@ -76,6 +84,10 @@ public final class DefaultVerifier implements Verifier {
   private final Phases phases;
   private final NodeReverseSync reverseSync;
   private final GuardedTracing tracing;
+  /** The node's name: the owner of the pieces of a run this node claims. */
+  private final String node;
+  /** The node and entity of each execution running in this JVM: one per entity and node at a time. */
+  private static final Set<String> RUNNING = ConcurrentHashMap.newKeySet();
 
   /** Runs on {@code dualWrite}'s node, with its target client, capture and clock. */
   public DefaultVerifier(DualWrite dualWrite, LegacySource source, VerifierConfig config) {
@@ -92,6 +104,7 @@ public final class DefaultVerifier implements Verifier {
     this.phases = dualWrite.phases();
     this.reverseSync = node.reverseSyncNode().orElse(null);
     this.tracing = node.tracing();
+    this.node = node.name();
     this.config = config;
     this.clock = Clock.tick(node.clock(), Duration.ofNanos(1000));
     this.comparison = new SnapshotComparison(config.ignoredFields(), migration.sensitiveFields());
@@ -130,6 +143,12 @@ public final class DefaultVerifier implements Verifier {
 
   private VerificationReport execute(boolean repair) {
     control.start();
+    String running = node + "\u0000" + entity;
+    if (!RUNNING.add(running)) {
+      control.finish();
+      throw new IllegalStateException("a verification of '" + entity + "' is already running on node " + node
+          + " (another Verifier of the same node); wait for it, or verify from it");
+    }
     try {
       // in NEW_WRITES and NEW_ONLY the new service is the truth: a repair writes its state into legacy
       boolean legacyIsTheCopy = phases.current(entity).writeAuthority() == Store.NEW;
@@ -147,31 +166,76 @@ public final class DefaultVerifier implements Verifier {
       log.info("{}", report.describe());
       return report;
     } finally {
+      RUNNING.remove(running);
       control.finish();
     }
   }
 
+  /**
+   * Joins the entity's open run when it has the same repair and sample rate; otherwise gives the open run up (unless
+   * another node is working on it) and starts a new one. Two nodes starting at once start one run: the second insert
+   * breaks the one-open-run rule and joins the first.
+   */
   private VerificationRun startOrResume(boolean repair) {
-    return transactions.run("starting a verification run", tx -> {
-      Optional<VerificationRun> latest = runs.latest(tx.connection(), entity);
-      if (latest.isPresent() && latest.get().finishedAt == null && latest.get().repair == repair
-          && latest.get().sampleRate == config.sampleRate()) {
-        VerificationRun resumed = latest.get();
-        log.info("verify {}: resuming the run started at {} ({} rows compared so far)", entity, resumed.startedAt,
-            resumed.compared);
-        return resumed;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return transactions.run("starting a verification run", tx -> {
+          Optional<VerificationRun> open = runs.open(tx.connection(), entity);
+          if (open.isPresent()) {
+            VerificationRun found = open.get();
+            if (found.repair == repair && found.sampleRate == config.sampleRate()) {
+              log.info("verify {}: joining the run started at {} ({} rows compared so far)", entity, found.startedAt,
+                  found.compared);
+              return found;
+            }
+            if (runs.lockOpen(tx.connection(), found.id).isPresent()) {
+              requireNoOtherNodeWorksOn(tx.connection(), found, repair);
+              runs.close(tx.connection(), found.id);
+              log.info("verify {}: giving up the unfinished {} run started at {} (sample rate {}) for a {} run",
+                  entity, found.repair ? "repair" : "verification", found.startedAt, found.sampleRate,
+                  repair ? "repair" : "verification");
+            }
+          }
+          SharedRun.deleteChunks(tx.connection(), entity);
+          VerificationRun run = new VerificationRun(entity, repair, config.sampleRate(), clock.instant());
+          runs.insert(tx.connection(), run);
+          log.info("verify {}: {} run started ({})", entity, repair ? "repair" : "verification", config);
+          return run;
+        });
+      } catch (DualWriteException e) {
+        if (attempt == 3 || !isConstraintViolation(e)) {
+          throw e;
+        }
+        log.debug("verify {}: another node started a run first; joining it", entity);
       }
-      VerificationRun run = new VerificationRun(entity, repair, config.sampleRate(), clock.instant());
-      runs.insert(tx.connection(), run);
-      log.info("verify {}: {} run started ({})", entity, repair ? "repair" : "verification", config);
-      return run;
-    });
+    }
   }
 
+  private void requireNoOtherNodeWorksOn(Connection connection, VerificationRun open, boolean repair)
+      throws SQLException {
+    Instant now = clock.instant();
+    for (ChunkLeasesTable.Chunk chunk : ChunkLeasesTable.VERIFICATION.all(connection, entity)) {
+      if (!chunk.owner().equals(node) && chunk.leaseUntil().isAfter(now)) {
+        throw new IllegalStateException("verify " + entity + ": node " + chunk.owner() + " is working on a "
+            + (open.repair ? "repair" : "verification") + " run with sample rate " + open.sampleRate
+            + " (started " + open.startedAt + "); a " + (repair ? "repair" : "verification") + " with sample rate "
+            + config.sampleRate() + " cannot start until it finishes or is stopped. Run the same kind to join it.");
+      }
+    }
+  }
+
+  private static boolean isConstraintViolation(Throwable failure) {
+    for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof SQLException sql && Jdbc.isConstraintViolation(sql)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /**
-   * One execution of a run on the calling thread: wires the walk, the settling and the repair, and keeps the run's
-   * bookkeeping (verdicts, counts, samples, the recorded progress).
+   * One execution of a run on this node: wires the walk, the settling and the repair, and records the verdicts of
+   * each piece in the piece's tally.
    */
   private final class Execution {
     private final VerificationRun run;
@@ -180,12 +244,10 @@ public final class DefaultVerifier implements Verifier {
     private final SuspectSettling settling;
     private final KeyRepair repairs;
     private final LegacyRepair legacyRepairs;
-    private final long retriesBefore;
 
     Execution(VerificationRun run, boolean legacyIsTheCopy) {
       this.run = run;
-      this.retriesBefore = run.retries;
-      this.progress = new VerificationProgress(entity, run, reads);
+      this.progress = new VerificationProgress(entity, reads);
       this.settling = new SuspectSettling(entity, transactions, reads, comparison, MAPPER, progress);
       this.repairs = new KeyRepair(entity, migration.resource(), transactions, capture, settling, config);
       this.legacyRepairs = legacyIsTheCopy && reverseSync != null ? new LegacyRepair(entity, migration.resource(),
@@ -193,37 +255,20 @@ public final class DefaultVerifier implements Verifier {
     }
 
     VerificationReport walk() {
-      if (run.stage == VerificationRun.Stage.LEGACY) {
-        progress.legacyRowsAtStart(
-            transactions.run("counting the rows to verify", tx -> tx.countAfter(run.legacyAfter)));
+      SharedRun shared = new SharedRun(run.id, entity, transactions, runs, node, config.chunkSize(),
+          config.chunkLease(), config.sampleLimit(), source.scansInListingOrder(), clock);
+      try (StoreWalk walk = new StoreWalk(run, migration.resource(), transactions, reads, settling, progress, config,
+          shared, source.scansInListingOrder(), this::settle)) {
+        walk.walk(control::stopRequested);
       }
-      try (StoreWalk walk = new StoreWalk(run, source, migration.resource(), transactions, reads, settling, progress,
-          config, this::settle)) {
-        while (!control.stopRequested() && run.stage != VerificationRun.Stage.DONE) {
-          walk.step();
-          if (run.stage == VerificationRun.Stage.DONE) {
-            run.finishedAt = clock.instant();
-          }
-          run.retries = retriesBefore + reads.retried();
-          save();
-          progress.log(0);
-        }
-      }
-      return run.report();
-    }
-
-    private void save() {
-      transactions.run("recording verification progress", tx -> {
-        runs.update(tx.connection(), run, clock.instant());
-        return null;
-      });
+      return shared.current().report();
     }
 
     /**
-     * Settles the suspects among {@code observations} together, records the verdicts in the run and, for a repair
-     * run, repairs the real differences.
+     * Settles the suspects among {@code observations} together, records the verdicts in {@code tally} and, for a
+     * repair run, repairs the real differences.
      */
-    private void settle(List<Observation> observations) {
+    private void settle(List<Observation> observations, VerificationRun tally) {
       Map<String, Observation> suspects = new LinkedHashMap<>();
       for (Observation observation : observations) {
         if (observation.verdict() != Verdict.SAME) {
@@ -236,34 +281,34 @@ public final class DefaultVerifier implements Verifier {
       SuspectSettling.Settled settled =
           settling.settleTogether(suspects, Set.of(), System.nanoTime() + config.settleTimeout().toNanos());
       for (String id : settled.unsettled().keySet()) {
-        run.inFlight++;
-        addSample(run.inFlightSamples, id);
+        tally.inFlight++;
+        addSample(tally.inFlightSamples, id);
       }
       for (Observation difference : settled.differences()) {
-        record(difference);
+        record(difference, tally);
       }
       if (run.repair && !settled.differences().isEmpty()) {
         KeyRepair.Outcome outcome = legacyRepairs != null ? legacyRepairs.repair(settled.differences())
             : repairs.repair(settled.differences());
-        run.repaired += outcome.sent() - outcome.unrepaired().size();
-        run.notRepaired += outcome.unrepaired().size();
-        outcome.unrepaired().forEach(key -> addSample(run.notRepairedSamples, key));
+        tally.repaired += outcome.sent() - outcome.unrepaired().size();
+        tally.notRepaired += outcome.unrepaired().size();
+        outcome.unrepaired().forEach(key -> addSample(tally.notRepairedSamples, key));
       }
     }
 
-    private void record(Observation difference) {
+    private void record(Observation difference, VerificationRun tally) {
       switch (difference.verdict()) {
         case MISSING -> {
-          run.missing++;
-          addSample(run.missingSamples, difference.id());
+          tally.missing++;
+          addSample(tally.missingSamples, difference.id());
         }
         case EXTRA -> {
-          run.extra++;
-          addSample(run.extraSamples, difference.id());
+          tally.extra++;
+          addSample(tally.extraSamples, difference.id());
         }
         case DIFFERENT -> {
-          run.different++;
-          addSample(run.differentSamples, new RowDifference(difference.id(), difference.newService().version(),
+          tally.different++;
+          addSample(tally.differentSamples, new RowDifference(difference.id(), difference.newService().version(),
               difference.differences()));
         }
         case SAME -> throw new IllegalStateException("a key that agrees is not a difference: " + difference.id());

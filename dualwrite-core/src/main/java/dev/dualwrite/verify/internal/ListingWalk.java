@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The new service's listing, walked beside the legacy chunks when legacy scans in the listing order: {@link #through}
- * hands out the listed documents up to a legacy chunk's last key. The next page is requested as soon as the previous
+ * hands out the listed documents up to a legacy chunk's last key, for one chunk after the other while the chunks a node
+ * claims follow each other (a new walk starts where a chunk claimed after another node's begins). The next page is requested as soon as the previous
  * one arrives ({@link ReadAhead}), so the service answers while the legacy chunk is read and compared; at most two
  * pages are held. Used by one verification run on one thread; {@link #close} stops the reader.
  */

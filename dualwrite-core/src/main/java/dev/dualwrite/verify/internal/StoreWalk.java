@@ -1,30 +1,40 @@
 package dev.dualwrite.verify.internal;
 
 import dev.dualwrite.legacy.LegacyRow;
-import dev.dualwrite.legacy.LegacySource;
 import dev.dualwrite.legacy.RowLock;
 import dev.dualwrite.legacy.internal.LegacyTransactions;
 import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetPage;
 import dev.dualwrite.verify.VerifierConfig;
+import dev.dualwrite.verify.internal.SharedRun.Kind;
+import dev.dualwrite.verify.internal.SharedRun.Piece;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 /**
- * The walk of both stores in one execution of a verification run, one {@link #step} at a time: legacy chunks in key
- * order, read ahead, each compared with the new service's listing walked beside it ({@link ListingWalk}, when legacy
- * scans in the listing order) or with lookups of its ids; then, unless the listing was walked beside legacy, the
- * pages of the new service's listing, each looked up in legacy. Each step's first observations (sampled at the
- * configured rate) go to the run's {@code settle}; the step moves the run's position. Used by one execution on one
- * thread; not thread-safe. {@link #close} stops its readers.
+ * One node's walk of both stores in one execution of a shared verification run ({@link SharedRun}), one piece at a
+ * time: the next piece is claimed ahead, on a thread of its own, while the current one is compared. A legacy chunk is
+ * compared with the new service's listing over its key range ({@link ListingWalk}, when legacy scans in the listing
+ * order: missing, different and extra at once) or with lookups of its ids (missing and different); the listing walk
+ * then looks what is listed in legacy (extra): what is listed after the last legacy key, or the whole listing when
+ * legacy's order is not the listing's. Each piece's first observations (sampled at the configured rate) go to the
+ * execution's {@code settle} with the piece's tally, and the tally is recorded with the piece. Used by one execution on
+ * one thread; not thread-safe. {@link #close} stops the readers and releases the pieces still held.
  */
 final class StoreWalk implements AutoCloseable {
+  /** How long a node with no piece to claim waits before it looks again, while other nodes hold the pieces left. */
+  private static final long WAIT_FOR_PIECES_MILLIS = 200;
+
+
   private final VerificationRun run;
   private final String entity;
   private final String resource;
@@ -33,100 +43,140 @@ final class StoreWalk implements AutoCloseable {
   private final SuspectSettling settling;
   private final VerificationProgress progress;
   private final VerifierConfig config;
-  private final Consumer<List<Observation>> settle;
+  private final SharedRun shared;
+  private final boolean listingBesideLegacy;
+  private final BiConsumer<List<Observation>, VerificationRun> settle;
   private final SplittableRandom random = new SplittableRandom();
-  /** The legacy chunks read ahead, or null when the run is past the legacy walk. */
-  private final ReadAhead<List<LegacyRow>> chunks;
-  /** The new service's listing walked beside legacy, or null. */
-  private final ListingWalk listing;
+  private final ReadAhead<Piece> claims;
+  /** The listing walked beside the legacy chunks, or null; {@link #listedUpTo} says how far it was handed out. */
+  private ListingWalk listing;
+  private String listedUpTo;
 
   /**
-   * Starts the readers of the walk from the run's position: when it is in the legacy walk, the first chunk and, when
-   * legacy scans in the listing order, the listing.
-   *
-   * @param settle settles a step's observations together and records their verdicts in the run
+   * @param run the run as this execution found it: its settings, for the tallies
+   * @param listingBesideLegacy whether legacy scans in the listing order
+   * @param settle settles a piece's observations together and records their verdicts in the piece's tally
    */
-  StoreWalk(VerificationRun run, LegacySource source, String resource, LegacyTransactions transactions,
-      ServiceReads reads, SuspectSettling settling, VerificationProgress progress, VerifierConfig config,
-      Consumer<List<Observation>> settle) {
+  StoreWalk(VerificationRun run, String resource, LegacyTransactions transactions, ServiceReads reads,
+      SuspectSettling settling, VerificationProgress progress, VerifierConfig config, SharedRun shared,
+      boolean listingBesideLegacy, BiConsumer<List<Observation>, VerificationRun> settle) {
     this.run = run;
-    this.entity = source.entity();
+    this.entity = run.entity;
     this.resource = resource;
     this.transactions = transactions;
     this.reads = reads;
     this.settling = settling;
     this.progress = progress;
     this.config = config;
+    this.shared = shared;
+    this.listingBesideLegacy = listingBesideLegacy;
     this.settle = settle;
-    boolean legacyWalk = run.stage == VerificationRun.Stage.LEGACY;
-    this.chunks = legacyWalk ? new ReadAhead<List<LegacyRow>>("dualwrite-verify-legacy-" + entity) : null;
-    try {
-      this.listing = legacyWalk && source.scansInListingOrder()
-          ? new ListingWalk(reads, entity, resource, run.legacyAfter, config.chunkSize())
-          : null;
-    } catch (RuntimeException | Error e) {
-      if (chunks != null) {
-        chunks.close();
+    this.claims = new ReadAhead<>("dualwrite-verify-" + entity);
+  }
+
+  /**
+   * Verifies pieces of the run until it is finished or {@code stopRequested}: each legacy chunk, or the listing walk,
+   * recorded as it is done.
+   */
+  void walk(BooleanSupplier stopRequested) {
+    claimAhead();
+    while (true) {
+      Piece piece = claims.take();
+      if (piece.kind() == Kind.DONE) {
+        return;
       }
-      throw e;
-    }
-    if (chunks != null) {
-      try {
-        startScan(run.legacyAfter);
-      } catch (RuntimeException | Error e) {
-        close();
-        throw e;
+      if (piece.kind() == Kind.WAIT) {
+        if (stopRequested.getAsBoolean() || !pause()) {
+          return;
+        }
+        claimAhead();
+        continue;
+      }
+      if (piece.kind() == Kind.CHUNK) {
+        ListingWalk beside = listingFor(piece);
+        if (!stopRequested.getAsBoolean()) {
+          claimAhead();
+        }
+        VerificationRun tally = VerificationRun.tally(run);
+        long retriedBefore = reads.retried();
+        compareChunk(piece, beside, tally);
+        tally.retries = reads.retried() - retriedBefore;
+        shared.recordChunk(piece, tally);
+      } else {
+        progress.walkingListing();
+        walkListing(piece, stopRequested);
+        if (!stopRequested.getAsBoolean()) {
+          claimAhead();
+        }
+      }
+      if (stopRequested.getAsBoolean()) {
+        return;
       }
     }
   }
 
-  /** Checks the next legacy chunk, or the next page of the listing, and moves the run's position past it. */
-  void step() {
-    if (run.stage == VerificationRun.Stage.LEGACY) {
-      checkLegacyChunk();
-    } else {
-      checkNewPage();
+  private void claimAhead() {
+    claims.start(shared::claim);
+  }
+
+  /**
+   * The listing over {@code chunk}'s key range when legacy scans in the listing order: the walk so far when the chunk
+   * follows the one before it, otherwise a new walk from the chunk's first key.
+   */
+  private ListingWalk listingFor(Piece chunk) {
+    if (!listingBesideLegacy) {
+      return null;
+    }
+    if (listing == null || !Objects.equals(listedUpTo, chunk.after())) {
+      closeListing();
+      listing = new ListingWalk(reads, entity, resource, chunk.after(), config.chunkSize());
+    }
+    listedUpTo = chunk.upTo();
+    return listing;
+  }
+
+  private void closeListing() {
+    if (listing != null) {
+      listing.close();
+      listing = null;
     }
   }
 
   /**
-   * Compares the next legacy chunk, read ahead, with the new service: missing and different, and with a listing,
-   * extra within the chunk's key range. Starts reading the chunk after it.
+   * Compares a legacy chunk with the new service, in batches of at most a chunk (a chunk taken over can hold more
+   * rows than when it was claimed): missing and different, and with a listing, extra within the chunk's key range.
    */
-  private void checkLegacyChunk() {
-    String after = run.legacyAfter;
-    List<LegacyRow> rows = chunks.take();
-    if (rows.isEmpty()) {
-      run.stage = VerificationRun.Stage.NEW;
-      if (listing != null) {
-        run.newAfter = after; // what is listed after legacy's last key has no legacy row in the chunks walked
+  private void compareChunk(Piece chunk, ListingWalk listing, VerificationRun tally) {
+    List<LegacyRow> rows = chunk.rows();
+    for (int from = 0; from < rows.size(); from += config.chunkSize()) {
+      List<LegacyRow> batch = rows.subList(from, Math.min(rows.size(), from + config.chunkSize()));
+      List<LegacyRow> sampled = sample(batch);
+      // A first look asks nothing of the outbox: only keys that differ need to know about undelivered changes, and
+      // their re-check reads them (a key-by-key lookup for every row would cost more than the rest of the chunk).
+      Map<String, TargetDocument> copies = listing == null ? settling.readNew(ids(sampled))
+          : listedCopies(listing, batch, batch.get(batch.size() - 1).id(), tally);
+      List<Observation> observations = new ArrayList<>(sampled.size());
+      for (LegacyRow row : sampled) {
+        observations.add(settling.observe(row.id(), row, false, copies.get(row.id())));
       }
-      return;
+      tally.compared += sampled.size();
+      progress.walked(sampled.size());
+      progress.log(0);
+      settle.accept(observations, tally);
     }
-    String last = rows.get(rows.size() - 1).id();
-    startScan(last);
-    List<LegacyRow> sampled = sample(rows);
-    // A first look asks nothing of the outbox: only keys that differ need to know about undelivered changes, and
-    // their re-check reads them (a key-by-key lookup for every row would cost more than the rest of the chunk).
-    Map<String, TargetDocument> copies = listing == null ? settling.readNew(ids(sampled)) : listedCopies(rows);
-    List<Observation> observations = new ArrayList<>(sampled.size());
-    for (LegacyRow row : sampled) {
-      observations.add(settling.observe(row.id(), row, false, copies.get(row.id())));
+    if (listing != null) {
+      listedCopies(listing, List.of(), chunk.upTo(), tally); // listed after the chunk's last row still there
     }
-    run.compared += sampled.size();
-    progress.walked(rows.size());
-    settle.accept(observations);
-    run.legacyAfter = last;
   }
 
   /**
-   * Takes the listing up to the chunk's last key, in pieces of at most a chunk: the copies of the chunk's rows are
-   * returned, the others are extra (each piece is settled at once, so memory stays bounded however many there are).
+   * Takes the listing up to {@code last}, in pieces of at most a chunk: the copies of {@code rows} are returned, the
+   * others are extra (each piece is settled at once, so memory stays bounded however many there are).
    */
-  private Map<String, TargetDocument> listedCopies(List<LegacyRow> rows) {
+  private Map<String, TargetDocument> listedCopies(ListingWalk listing, List<LegacyRow> rows, String last,
+      VerificationRun tally) {
     Set<String> legacyIds = new HashSet<>(ids(rows));
     Map<String, TargetDocument> copies = new HashMap<>();
-    String last = rows.get(rows.size() - 1).id();
     for (List<TargetDocument> listed = listing.through(last, config.chunkSize()); !listed.isEmpty();
         listed = listing.through(last, config.chunkSize())) {
       List<TargetDocument> unmatched = new ArrayList<>();
@@ -141,40 +191,53 @@ final class StoreWalk implements AutoCloseable {
       for (TargetDocument extra : sample(unmatched)) {
         extras.add(settling.observe(extra.id(), null, false, extra));
       }
-      settle.accept(extras);
+      settle.accept(extras, tally);
     }
     return copies;
   }
 
-  /** Looks the next page of the new service's listing up in legacy: extra. */
-  private void checkNewPage() {
-    TargetPage page = reads.list(run.newAfter, config.chunkSize());
-    List<TargetDocument> sampled = sample(page.items());
-    if (!sampled.isEmpty()) {
-      List<String> ids = sampled.stream().map(TargetDocument::id).toList();
-      Set<String> inLegacy = transactions.run("checking " + ids.size() + " listed keys in legacy",
-          tx -> SuspectSettling.byId(tx.read(ids, RowLock.NONE)).keySet());
-      List<Observation> observations = new ArrayList<>();
-      for (TargetDocument copy : sampled) {
-        if (!inLegacy.contains(copy.id())) {
-          observations.add(settling.observe(copy.id(), null, false, copy));
+  /** Walks the new service's listing from the piece's position, a page at a time, each looked up in legacy: extra. */
+  private void walkListing(Piece listing, BooleanSupplier stopRequested) {
+    String after = listing.after();
+    while (true) {
+      VerificationRun tally = VerificationRun.tally(run);
+      long retriedBefore = reads.retried();
+      TargetPage page = reads.list(after, config.chunkSize());
+      List<TargetDocument> sampled = sample(page.items());
+      if (!sampled.isEmpty()) {
+        List<String> ids = sampled.stream().map(TargetDocument::id).toList();
+        Set<String> inLegacy = transactions.run("checking " + ids.size() + " listed keys in legacy",
+            tx -> SuspectSettling.byId(tx.read(ids, RowLock.NONE)).keySet());
+        List<Observation> observations = new ArrayList<>();
+        for (TargetDocument copy : sampled) {
+          if (!inLegacy.contains(copy.id())) {
+            observations.add(settling.observe(copy.id(), null, false, copy));
+          }
         }
+        settle.accept(observations, tally);
       }
-      settle.accept(observations);
-    }
-    if (page.next() == null || page.items().isEmpty()) {
-      run.stage = VerificationRun.Stage.DONE;
-    } else if (page.next().equals(run.newAfter)) {
-      throw ListingWalk.stalled(entity, resource, run.newAfter, page.next());
-    } else {
-      run.newAfter = page.next();
+      progress.log(0);
+      String next = page.next() == null || page.items().isEmpty() ? null : page.next();
+      if (next != null && next.equals(after)) {
+        throw ListingWalk.stalled(entity, resource, after, next);
+      }
+      tally.retries = reads.retried() - retriedBefore;
+      if (!shared.recordListing(after, next, tally) || next == null || stopRequested.getAsBoolean()) {
+        return;
+      }
+      after = next;
     }
   }
 
-  /** Reads the legacy chunk after {@code after} ahead, in a transaction of its own. */
-  private void startScan(String after) {
-    String what = after == null ? "first verification chunk" : "verification chunk after id " + after;
-    chunks.start(() -> transactions.run(what, tx -> tx.scan(after, null, config.chunkSize(), RowLock.NONE)));
+  /** Waits before the next claim; false when interrupted. */
+  private boolean pause() {
+    try {
+      TimeUnit.MILLISECONDS.sleep(WAIT_FOR_PIECES_MILLIS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private <T> List<T> sample(List<T> items) {
@@ -194,17 +257,24 @@ final class StoreWalk implements AutoCloseable {
     return rows.stream().map(LegacyRow::id).toList();
   }
 
-  /** Stops the readers: the listing's, then the legacy chunks'. */
+  /**
+   * Waits for a claim still running ahead, stops the readers and releases the pieces this execution holds, so that
+   * the next node to claim takes them at once.
+   */
   @Override
   public void close() {
     try {
-      if (listing != null) {
-        listing.close();
+      closeListing();
+      if (claims.started()) {
+        try {
+          claims.take();
+        } catch (RuntimeException e) {
+          // the claim failed: it holds nothing, or what it holds is released below
+        }
       }
+      shared.releaseHeld();
     } finally {
-      if (chunks != null) {
-        chunks.close();
-      }
+      claims.close();
     }
   }
 }

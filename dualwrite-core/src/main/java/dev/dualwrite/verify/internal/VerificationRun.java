@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One verification run as it progresses: where it stands, its counts and samples. Mutable; used by one thread.
+ * One verification run as it progresses: where it stands, its counts and samples; or, as a {@linkplain #tally tally},
+ * what one node found in one piece of it, added to the run when the piece is recorded. Mutable; used by one thread.
  */
 final class VerificationRun {
   /** Which walk a run is in. */
@@ -50,6 +51,37 @@ final class VerificationRun {
     this.repair = repair;
     this.sampleRate = sampleRate;
     this.startedAt = startedAt;
+  }
+
+  /** An empty tally of what a piece of {@code run} finds: the same entity and settings, every count 0. */
+  static VerificationRun tally(VerificationRun run) {
+    return new VerificationRun(run.entity, run.repair, run.sampleRate, run.startedAt);
+  }
+
+  /** Adds {@code tally}'s counts to this run's, and its samples up to {@code sampleLimit} of each kind. */
+  void add(VerificationRun tally, int sampleLimit) {
+    compared += tally.compared;
+    missing += tally.missing;
+    extra += tally.extra;
+    different += tally.different;
+    inFlight += tally.inFlight;
+    repaired += tally.repaired;
+    notRepaired += tally.notRepaired;
+    retries += tally.retries;
+    addUpTo(missingSamples, tally.missingSamples, sampleLimit);
+    addUpTo(extraSamples, tally.extraSamples, sampleLimit);
+    addUpTo(differentSamples, tally.differentSamples, sampleLimit);
+    addUpTo(inFlightSamples, tally.inFlightSamples, sampleLimit);
+    addUpTo(notRepairedSamples, tally.notRepairedSamples, sampleLimit);
+  }
+
+  private static <T> void addUpTo(List<T> samples, List<T> more, int limit) {
+    for (T sample : more) {
+      if (samples.size() >= limit) {
+        return;
+      }
+      samples.add(sample);
+    }
   }
 
   VerificationSamples samples() {

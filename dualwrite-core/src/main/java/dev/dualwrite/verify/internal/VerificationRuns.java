@@ -21,10 +21,34 @@ final class VerificationRuns {
     this.mapper = mapper;
   }
 
-  /** The entity's latest run, finished or not. */
-  Optional<VerificationRun> latest(Connection connection, String entity) throws SQLException {
-    Optional<VerificationTable.Row> row = VerificationTable.latest(connection, entity);
+  /** The entity's open run: the unfinished one its nodes verify together. */
+  Optional<VerificationRun> open(Connection connection, String entity) throws SQLException {
+    Optional<VerificationTable.Row> row = VerificationTable.open(connection, entity);
     return row.isEmpty() ? Optional.empty() : Optional.of(run(row.get()));
+  }
+
+  /**
+   * Locks run {@code id}'s row until the transaction ends and reads it, if the run is open; empty when it is
+   * finished or given up.
+   */
+  Optional<VerificationRun> lockOpen(Connection connection, long id) throws SQLException {
+    Optional<VerificationTable.Row> row = VerificationTable.lockOpen(connection, id);
+    return row.isEmpty() ? Optional.empty() : Optional.of(run(row.get()));
+  }
+
+  /** Run {@code id} as recorded. */
+  VerificationRun byId(Connection connection, long id) throws SQLException {
+    Optional<VerificationTable.Row> row = VerificationTable.byId(connection, id);
+    if (row.isEmpty()) {
+      throw new SQLException("verification run " + id + " is no longer in dualwrite_verification (deleted while it"
+          + " ran?); verify again to start a new run");
+    }
+    return run(row.get());
+  }
+
+  /** Gives run {@code id} up unfinished, for a run with other settings. */
+  void close(Connection connection, long id) throws SQLException {
+    VerificationTable.close(connection, id);
   }
 
   /** The entity's latest finished run. */
@@ -33,12 +57,16 @@ final class VerificationRuns {
     return row.isEmpty() ? Optional.empty() : Optional.of(run(row.get()));
   }
 
-  /** Records a new run and sets its id. */
+  /**
+   * Records a new open run and sets its id.
+   *
+   * @throws SQLException a constraint violation when the entity has an open run already
+   */
   void insert(Connection connection, VerificationRun run) throws SQLException {
     run.id = VerificationTable.insert(connection, row(run));
   }
 
-  /** Records where the run stands. */
+  /** Records where the run stands; a finished run is closed. */
   void update(Connection connection, VerificationRun run, Instant now) throws SQLException {
     VerificationTable.update(connection, row(run), now);
   }
