@@ -24,8 +24,9 @@ import org.hibernate.SessionFactory;
  * to a loopback service in a process of its own, and through the outbox only when the service does not acknowledge
  * them), then the full verification of those rows. {@code backfill_delivered_rows_per_s} counts until the outbox is
  * drained too. Then {@code backfill_two_nodes_*}: the same rows copied again by two nodes sharing the chunks, in all
- * and per node. Heap figures are the
- * peak heap in use in this JVM (dualwrite, Hibernate, the JDBC pool) while each runs.
+ * and per node, and {@code verify_two_nodes_*}: those rows verified by two nodes sharing one run, in all and per node
+ * (the legacy rows each node compared). Heap figures are the peak heap in use in this JVM (dualwrite, Hibernate, the
+ * JDBC pool) while each runs.
  */
 final class BackfillVerifyBenchmark {
 
@@ -85,12 +86,35 @@ final class BackfillVerifyBenchmark {
           figures.add(new Figure("backfill_two_nodes_rows_per_s", (firstRows + otherRows) / seconds, "rows/s"));
           figures.add(new Figure("backfill_two_nodes_node_1_rows_per_s", firstRows / seconds, "rows/s"));
           figures.add(new Figure("backfill_two_nodes_node_2_rows_per_s", otherRows / seconds, "rows/s"));
+          if (!dualWrite.relay().drain(Duration.ofMinutes(10))) {
+            throw new IllegalStateException("the relay did not deliver the two nodes' backfill in 10 minutes");
+          }
+          CountingSource firstUsers = new CountingSource(users);
+          CountingSource otherUsers = new CountingSource(users);
+          long verifying = System.nanoTime();
+          Future<VerificationReport> firstReport = nodes.submit(() -> verifiedBy(dualWrite, firstUsers));
+          Future<VerificationReport> otherReport = nodes.submit(() -> verifiedBy(second, otherUsers));
+          VerificationReport report = firstReport.get();
+          otherReport.get();
+          double verified = (System.nanoTime() - verifying) / 1e9;
+          if (!report.isClean() || report.compared() != firstUsers.rows() + otherUsers.rows()) {
+            throw new IllegalStateException("the verification shared by two nodes is not clean, or its nodes scanned "
+                + (firstUsers.rows() + otherUsers.rows()) + " rows: " + report.summary());
+          }
+          figures.add(new Figure("verify_two_nodes_rows_per_s", report.compared() / verified, "rows/s"));
+          figures.add(new Figure("verify_two_nodes_node_1_rows_per_s", firstUsers.rows() / verified, "rows/s"));
+          figures.add(new Figure("verify_two_nodes_node_2_rows_per_s", otherUsers.rows() / verified, "rows/s"));
         } finally {
           nodes.shutdownNow();
         }
       }
     }
     return figures;
+  }
+
+  /** Runs the verification on {@code node}, joining the other node's run. */
+  private static VerificationReport verifiedBy(DualWrite node, LegacySource users) {
+    return Verifier.builder(node, users).withChunkSize(1000).build().verify();
   }
 
   /** Runs the backfill on {@code node}; the rows this node copied. */
