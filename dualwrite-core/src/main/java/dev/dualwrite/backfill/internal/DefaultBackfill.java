@@ -212,7 +212,7 @@ public final class DefaultBackfill implements Backfill {
     BackfillCheckpoint checkpoint = checkpoint().orElseThrow(() -> new IllegalStateException("the backfill"
         + " checkpoint of '" + entity + "' disappeared while the backfill ran (reset by another node?); run the"
         + " backfill again"));
-    BackfillProgress progress = progress(run, checkpoint);
+    BackfillProgress progress = progress(run, checkpoint, run.rowsThisRun.get());
     if (checkpoint.finished()) {
       log.info("{} ({} rows in all)", progress.describe(), checkpoint.rowsDone());
       notify(progress, true);
@@ -246,8 +246,9 @@ public final class DefaultBackfill implements Backfill {
         if (!copied.queued().isEmpty()) {
           capture.committed(copied.queued());
         }
-        run.rowsThisRun.addAndGet(copied.rows());
-        BackfillProgress progress = progress(run, copied.checkpoint());
+        // the count this chunk brought the run to, not a later one: each progress a listener sees is its own
+        long rowsThisRun = run.rowsThisRun.addAndGet(copied.rows());
+        BackfillProgress progress = progress(run, copied.checkpoint(), rowsThisRun);
         notify(progress, false);
         long now = System.nanoTime();
         if (now - run.lastLogNanos >= config.progressLogInterval().toNanos()) {
@@ -361,9 +362,8 @@ public final class DefaultBackfill implements Backfill {
     }
   }
 
-  private BackfillProgress progress(Run run, BackfillCheckpoint checkpoint) {
+  private BackfillProgress progress(Run run, BackfillCheckpoint checkpoint, long rowsThisRun) {
     double seconds = (System.nanoTime() - run.startedNanos) / 1e9;
-    long rowsThisRun = run.rowsThisRun.get();
     double rate = seconds > 0 ? rowsThisRun / seconds : 0;
     long rowsLeft = checkpoint.finished() ? 0 : Math.max(0, run.rowsAtStart - rowsThisRun);
     Duration timeLeft = rate > 0 ? Duration.ofMillis((long) (rowsLeft / rate * 1000)) : null;
