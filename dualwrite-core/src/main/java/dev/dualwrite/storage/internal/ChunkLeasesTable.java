@@ -25,7 +25,6 @@ public final class ChunkLeasesTable {
   /** A claimed chunk: the keys after {@code afterId} ({@code null}: from the first key) up to {@code upToId}. */
   public record Chunk(String afterId, String upToId, String owner, Instant leaseUntil) {}
 
-  private final String table;
   private final String insert;
   private final String selectAll;
   private final String takeOver;
@@ -35,7 +34,6 @@ public final class ChunkLeasesTable {
   private final String deleteAll;
 
   private ChunkLeasesTable(String table) {
-    this.table = table;
     this.insert = "INSERT INTO " + table + " (entity, up_to_id, after_id, lease_owner, lease_until, claimed_at)"
         + " VALUES (?, ?, ?, ?, ?, ?)";
     this.selectAll = "SELECT after_id, up_to_id, lease_owner, lease_until FROM " + table
@@ -46,11 +44,6 @@ public final class ChunkLeasesTable {
     this.extend = "UPDATE " + table + " SET lease_until = ? WHERE entity = ? AND up_to_id = ? AND lease_owner = ?";
     this.delete = "DELETE FROM " + table + " WHERE entity = ? AND up_to_id = ?";
     this.deleteAll = "DELETE FROM " + table + " WHERE entity = ?";
-  }
-
-  /** The table's name. */
-  public String table() {
-    return table;
   }
 
   /** Records a chunk claimed by {@code owner} until {@code leaseUntil}. */
