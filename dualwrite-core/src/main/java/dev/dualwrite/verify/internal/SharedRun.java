@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * <p>A piece is a chunk of the legacy key range (the next {@code chunkSize} keys after the range claimed so far,
  * claimed under the lock of the run's row, which then says how far the range is claimed) or, once every legacy chunk
  * is recorded, the walk of the new service's listing from the run's {@code new_after}, which one node at a time holds
- * (the chunk row whose {@code up_to_id} is empty). A piece is recorded in one transaction that locks its chunk row,
+ * (the chunk row whose {@code up_to_id} is empty). A piece is recorded in a transaction that locks its chunk row,
  * checks that the node still holds the lease, adds the tally to the run's counts and samples, and deletes the row (or
- * moves the listing's position): a piece whose lease passed and that another node took over is found not held and its
+ * moves the listing's position); a legacy chunk is recorded in the transaction that claims the node's next piece but
+ * one, so that the node writes once per chunk and its comparing thread not at all. A piece whose lease passed and that another node took over is found not held and its
  * tally dropped, so that every key is counted once. A piece whose node died is taken over once its lease has passed,
  * and at once by the same node's next execution. Used by one execution; {@link #claim} may run on its read-ahead
  * thread beside the execution's thread.
@@ -99,61 +100,116 @@ final class SharedRun {
   }
 
   /**
-   * The next piece for this node: first one left by a dead node (its lease passed) or by an earlier execution of this
-   * node, then the next legacy keys after the claimed range, then the listing walk.
+   * A legacy chunk this node has compared, and what it found there, to be recorded with the next claim.
+   *
+   * @param chunk the chunk as it was claimed
+   * @param tally what was found in it
    */
-  Piece claim() {
+  record Compared(Piece chunk, VerificationRun tally) {}
+
+  /** What the claim's transaction did: the piece claimed or taken over, and whether the compared chunk was recorded. */
+  private record Claimed(Piece piece, Chunk takenOver, boolean recorded) {}
+
+  /**
+   * Records {@code compared} ({@code null}: nothing to record) and claims the next piece for this node, in one
+   * transaction: first a piece left by a dead node (its lease passed) or by an earlier execution of this node, then
+   * the next legacy keys after the claimed range, then the listing walk. The record locks the compared chunk's row,
+   * checks that this node still holds it, adds its tally to the run and deletes the row, as {@link #record}
+   * does; a node verifying alone so writes once per chunk, as the claim's transaction.
+   */
+  Piece claim(Compared compared) {
     Instant now = clock.instant();
     Instant leaseUntil = now.plus(lease);
-    Optional<Chunk> taken = transactions.run("taking over a verification chunk", tx -> {
-      for (Chunk chunk : CHUNKS.all(tx.connection(), entity)) {
-        boolean orphaned = chunk.owner().equals(node) || chunk.leaseUntil().isBefore(now);
-        if (orphaned && !held.contains(chunk.upToId())
-            && CHUNKS.takeOver(tx.connection(), entity, chunk, node, leaseUntil, now)) {
-          return Optional.of(chunk);
+    Claimed claimed;
+    try {
+      claimed = claimAndRecord(compared, now, leaseUntil);
+    } catch (RuntimeException e) {
+      if (compared != null) {
+        try {
+          record(compared); // what was compared still counts when the next claim fails
+        } catch (RuntimeException recordFailure) {
+          e.addSuppressed(recordFailure);
         }
       }
-      return Optional.empty();
-    });
-    if (taken.isPresent()) {
-      return takenOver(taken.get());
+      throw e;
     }
+    if (compared != null) {
+      recorded(compared, claimed.recorded());
+    }
+    if (claimed.takenOver() != null) {
+      return takenOver(claimed.takenOver());
+    }
+    Piece piece = claimed.piece();
+    if (piece.kind() == Kind.CHUNK || piece.kind() == Kind.LISTING) {
+      held.add(piece.upTo());
+    }
+    return piece;
+  }
+
+  private Claimed claimAndRecord(Compared compared, Instant now, Instant leaseUntil) {
     return transactions.run("claiming the next verification chunk", tx -> {
       Connection connection = tx.connection();
+      // the chunk rows first, then the run's row: the order every transaction of the run takes its locks in
+      boolean owned = compared != null && CHUNKS.lockIfOwned(connection, entity, compared.chunk().upTo(), node);
+      Chunk orphan = null;
+      for (Chunk chunk : CHUNKS.all(connection, entity)) {
+        boolean orphaned = chunk.owner().equals(node) || chunk.leaseUntil().isBefore(now);
+        if (orphaned && !held.contains(chunk.upToId())
+            && CHUNKS.takeOver(connection, entity, chunk, node, leaseUntil, now)) {
+          orphan = chunk;
+          break;
+        }
+      }
       Optional<VerificationRun> open = runs.lockOpen(connection, runId);
       if (open.isEmpty()) {
-        return Piece.DONE; // finished, or given up for a run with other settings
+        return new Claimed(Piece.DONE, null, false); // finished, or given up for a run with other settings
       }
       VerificationRun run = open.get();
-      if (run.stage == VerificationRun.Stage.LEGACY) {
-        List<LegacyRow> rows = scanAfter(tx, run.legacyAfter);
-        if (!rows.isEmpty()) {
-          String upTo = rows.get(rows.size() - 1).id();
-          CHUNKS.insert(connection, entity, run.legacyAfter, upTo, node, leaseUntil, now);
-          held.add(upTo);
-          Piece piece = new Piece(Kind.CHUNK, run.legacyAfter, upTo, rows);
-          run.legacyAfter = upTo;
-          runs.update(connection, run, now);
-          return piece;
-        }
-        if (!CHUNKS.all(connection, entity).isEmpty()) {
-          return Piece.WAIT;
-        }
-        run.stage = VerificationRun.Stage.NEW;
-        // what is listed after legacy's last key has no legacy row in the chunks walked
-        run.newAfter = listingBesideLegacy ? run.legacyAfter : null;
+      if (owned) {
+        addAndEnd(connection, compared, run);
+      }
+      String claimedUpTo = run.legacyAfter;
+      VerificationRun.Stage stage = run.stage;
+      Piece piece = orphan != null ? null : next(tx, run, now, leaseUntil);
+      if (owned || run.stage != stage || !Objects.equals(run.legacyAfter, claimedUpTo)) {
         runs.update(connection, run, now);
       }
-      if (run.stage == VerificationRun.Stage.DONE) {
-        return Piece.DONE;
+      return new Claimed(piece, orphan, owned);
+    });
+  }
+
+  /**
+   * The next piece after the claimed range of {@code run}, locked: a chunk of legacy keys (its lease inserted and the
+   * run's position moved), the listing walk (the run moved to its stage), or a wait while other nodes hold the pieces
+   * left.
+   */
+  private Piece next(LegacyTransaction tx, VerificationRun run, Instant now, Instant leaseUntil)
+      throws SQLException {
+    Connection connection = tx.connection();
+    if (run.stage == VerificationRun.Stage.LEGACY) {
+      List<LegacyRow> rows = scanAfter(tx, run.legacyAfter);
+      if (!rows.isEmpty()) {
+        String upTo = rows.get(rows.size() - 1).id();
+        CHUNKS.insert(connection, entity, run.legacyAfter, upTo, node, leaseUntil, now);
+        Piece piece = new Piece(Kind.CHUNK, run.legacyAfter, upTo, rows);
+        run.legacyAfter = upTo;
+        return piece;
       }
       if (!CHUNKS.all(connection, entity).isEmpty()) {
-        return Piece.WAIT; // another node walks the listing
+        return Piece.WAIT;
       }
-      CHUNKS.insert(connection, entity, null, LISTING, node, leaseUntil, now);
-      held.add(LISTING);
-      return new Piece(Kind.LISTING, run.newAfter, LISTING, List.of());
-    });
+      run.stage = VerificationRun.Stage.NEW;
+      // what is listed after legacy's last key has no legacy row in the chunks walked
+      run.newAfter = listingBesideLegacy ? run.legacyAfter : null;
+    }
+    if (run.stage == VerificationRun.Stage.DONE) {
+      return Piece.DONE;
+    }
+    if (!CHUNKS.all(connection, entity).isEmpty()) {
+      return Piece.WAIT; // another node walks the listing
+    }
+    CHUNKS.insert(connection, entity, null, LISTING, node, leaseUntil, now);
+    return new Piece(Kind.LISTING, run.newAfter, LISTING, List.of());
   }
 
   /** The next chunk's rows after the claimed range, failing with the chunk's position. */
@@ -197,30 +253,43 @@ final class SharedRun {
   }
 
   /**
-   * Adds what a legacy chunk found to the run and ends its lease; false (and nothing added) when the chunk is no
-   * longer this node's.
+   * Records {@code compared} alone, when no claim follows it: adds what it found to the run and ends its lease, or
+   * drops it when the chunk is no longer this node's.
    */
-  boolean recordChunk(Piece chunk, VerificationRun tally) {
-    boolean recorded = transactions.run("recording the verification chunk up to id " + chunk.upTo(), tx -> {
-      Connection connection = tx.connection();
-      if (!CHUNKS.lockIfOwned(connection, entity, chunk.upTo(), node)) {
-        return false;
-      }
-      Optional<VerificationRun> run = runs.lockOpen(connection, runId);
-      if (run.isEmpty()) {
-        return false;
-      }
-      run.get().add(tally, sampleLimit);
-      runs.update(connection, run.get(), clock.instant());
-      CHUNKS.delete(connection, entity, chunk.upTo());
-      return true;
-    });
-    held.remove(chunk.upTo());
+  void record(Compared compared) {
+    boolean recorded = transactions.run("recording the verification chunk up to id " + compared.chunk().upTo(),
+        tx -> {
+          Connection connection = tx.connection();
+          if (!CHUNKS.lockIfOwned(connection, entity, compared.chunk().upTo(), node)) {
+            return false;
+          }
+          Optional<VerificationRun> run = runs.lockOpen(connection, runId);
+          if (run.isEmpty()) {
+            return false;
+          }
+          addAndEnd(connection, compared, run.get());
+          runs.update(connection, run.get(), clock.instant());
+          return true;
+        });
+    recorded(compared, recorded);
+  }
+
+  /** Adds {@code compared}'s tally to {@code run} (locked, written by the caller) and deletes the chunk's lease. */
+  private void addAndEnd(Connection connection, Compared compared, VerificationRun run) throws SQLException {
+    run.add(compared.tally(), sampleLimit);
+    CHUNKS.delete(connection, entity, compared.chunk().upTo());
+  }
+
+  private void recorded(Compared compared, boolean recorded) {
+    held.remove(compared.chunk().upTo());
     if (!recorded) {
-      log.info("verify {}: the chunk up to id {} was taken over by another node after its lease passed, or the run"
-          + " was given up; what this node found in it is dropped", entity, chunk.upTo());
+      logDropped(compared.chunk());
     }
-    return recorded;
+  }
+
+  private void logDropped(Piece chunk) {
+    log.info("verify {}: the chunk up to id {} was taken over by another node after its lease passed, or the run"
+        + " was given up; what this node found in it is dropped", entity, chunk.upTo());
   }
 
   /**

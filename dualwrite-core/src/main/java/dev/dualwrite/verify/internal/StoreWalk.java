@@ -6,6 +6,7 @@ import dev.dualwrite.legacy.internal.LegacyTransactions;
 import dev.dualwrite.target.TargetDocument;
 import dev.dualwrite.target.TargetPage;
 import dev.dualwrite.verify.VerifierConfig;
+import dev.dualwrite.verify.internal.SharedRun.Compared;
 import dev.dualwrite.verify.internal.SharedRun.Kind;
 import dev.dualwrite.verify.internal.SharedRun.Piece;
 import java.util.ArrayList;
@@ -51,6 +52,8 @@ final class StoreWalk implements AutoCloseable {
   /** The listing walked beside the legacy chunks, or null; {@link #listedUpTo} says how far it was handed out. */
   private ListingWalk listing;
   private String listedUpTo;
+  /** The chunk compared last and not yet handed to a claim to record, or null. */
+  private Compared compared;
 
   /**
    * @param run the run as this execution found it: its settings, for the tallies
@@ -75,10 +78,25 @@ final class StoreWalk implements AutoCloseable {
   }
 
   /**
-   * Verifies pieces of the run until it is finished or {@code stopRequested}: each legacy chunk, or the listing walk,
-   * recorded as it is done.
+   * Verifies pieces of the run until it is finished or {@code stopRequested}: each legacy chunk recorded with the
+   * claim that follows its comparison (the claim for the piece after the next one, on the read-ahead thread), or
+   * alone when the walk stops; the listing walk recorded a page at a time.
    */
   void walk(BooleanSupplier stopRequested) {
+    try {
+      walkPieces(stopRequested);
+    } catch (RuntimeException e) {
+      try {
+        recordCompared(); // what was compared before the failure still counts
+      } catch (RuntimeException recordFailure) {
+        e.addSuppressed(recordFailure);
+      }
+      throw e;
+    }
+    recordCompared();
+  }
+
+  private void walkPieces(BooleanSupplier stopRequested) {
     claimAhead();
     while (true) {
       Piece piece = claims.take();
@@ -86,7 +104,8 @@ final class StoreWalk implements AutoCloseable {
         return;
       }
       if (piece.kind() == Kind.WAIT) {
-        if (stopRequested.getAsBoolean() || !pause()) {
+        // with a chunk of its own still to record, the node claims again at once: the record may free what it waits for
+        if (compared == null && (stopRequested.getAsBoolean() || !pause())) {
           return;
         }
         claimAhead();
@@ -101,7 +120,7 @@ final class StoreWalk implements AutoCloseable {
         long retriedBefore = reads.retried();
         compareChunk(piece, beside, tally);
         tally.retries = reads.retried() - retriedBefore;
-        shared.recordChunk(piece, tally);
+        compared = new Compared(piece, tally);
       } else {
         progress.walkingListing();
         walkListing(piece, stopRequested);
@@ -115,8 +134,20 @@ final class StoreWalk implements AutoCloseable {
     }
   }
 
+  /** Records the chunk compared last alone, when no claim follows it. */
+  private void recordCompared() {
+    if (compared != null) {
+      Compared last = compared;
+      compared = null;
+      shared.record(last);
+    }
+  }
+
+  /** Claims the next piece on the read-ahead thread, recording the chunk compared last in the same transaction. */
   private void claimAhead() {
-    claims.start(shared::claim);
+    Compared record = compared;
+    compared = null;
+    claims.start(() -> shared.claim(record));
   }
 
   /**
