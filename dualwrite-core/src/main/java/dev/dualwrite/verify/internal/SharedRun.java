@@ -149,22 +149,26 @@ final class SharedRun {
   private Claimed claimAndRecord(Compared compared, Instant now, Instant leaseUntil) {
     return transactions.run("claiming the next verification chunk", tx -> {
       Connection connection = tx.connection();
-      // the chunk rows first, then the run's row: the order every transaction of the run takes its locks in
+      // the compared chunk's row first, then the run's row: the order every transaction of the run takes its locks
+      // in. Both are locking reads, so the first plain read below comes after the run's lock: on MariaDB and MySQL,
+      // where a transaction reads the snapshot of its first plain read, it sees every claim committed before.
       boolean owned = compared != null && CHUNKS.lockIfOwned(connection, entity, compared.chunk().upTo(), node);
+      Optional<VerificationRun> open = runs.lockOpen(connection, runId);
+      if (open.isEmpty()) {
+        return new Claimed(Piece.DONE, null, false); // finished, or given up for a run with other settings
+      }
+      VerificationRun run = open.get();
       Chunk orphan = null;
       for (Chunk chunk : CHUNKS.all(connection, entity)) {
         boolean orphaned = chunk.owner().equals(node) || chunk.leaseUntil().isBefore(now);
+        // taking a lapsed chunk over can meet its node recording it (chunk row, then run row): the database breaks
+        // that deadlock and the transaction it aborts runs again
         if (orphaned && !held.contains(chunk.upToId())
             && CHUNKS.takeOver(connection, entity, chunk, node, leaseUntil, now)) {
           orphan = chunk;
           break;
         }
       }
-      Optional<VerificationRun> open = runs.lockOpen(connection, runId);
-      if (open.isEmpty()) {
-        return new Claimed(Piece.DONE, null, false); // finished, or given up for a run with other settings
-      }
-      VerificationRun run = open.get();
       if (owned) {
         addAndEnd(connection, compared, run);
       }
