@@ -98,6 +98,8 @@ public final class DefaultBackfill implements Backfill {
     final long rowsAtStart;
     final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     final ReentrantLock claiming = new ReentrantLock();
+    /** When a claim last looked for chunks left by others, or null: at the next claim. Guarded by {@link #claiming}. */
+    Instant lastLeftSearch;
     final AtomicLong rowsThisRun = new AtomicLong();
     volatile long lastLogNanos = startedNanos;
 
@@ -271,17 +273,13 @@ public final class DefaultBackfill implements Backfill {
     try {
       Instant now = clock.instant();
       Instant leaseUntil = now.plus(config.chunkLease());
-      Optional<Chunk> taken = transactions.run("taking over a backfill chunk", tx -> {
-        for (Chunk chunk : CHUNKS.all(tx.connection(), entity)) {
-          boolean orphaned = chunk.owner().equals(node) || chunk.leaseUntil().isBefore(now);
-          if (orphaned && !run.inFlight.contains(chunk.upToId())) {
-            if (CHUNKS.takeOver(tx.connection(), entity, chunk, node, leaseUntil, now)) {
-              return Optional.of(chunk);
-            }
-          }
-        }
-        return Optional.empty();
-      });
+      Optional<Chunk> taken = Optional.empty();
+      if (run.lastLeftSearch == null
+          || !now.isBefore(run.lastLeftSearch.plus(ChunkLeasesTable.LEFT_CHUNKS_SEARCH_INTERVAL))) {
+        taken = transactions.run("taking over a backfill chunk",
+            tx -> CHUNKS.takeOverLeft(tx.connection(), entity, node, run.inFlight, leaseUntil, now));
+        run.lastLeftSearch = now;
+      }
       if (taken.isPresent()) {
         Chunk left = taken.get();
         log.info("backfill {}: taking over the chunk after id {} up to id {}, claimed by {} and not copied", entity,
@@ -310,6 +308,8 @@ public final class DefaultBackfill implements Backfill {
       });
       if (claim.chunk() != null) {
         run.inFlight.add(claim.chunk().upToId());
+      } else if (claim == Claim.WAIT) {
+        run.lastLeftSearch = null; // a node that waits for other nodes' chunks looks for lapsed ones at its next claim
       }
       return claim;
     } finally {

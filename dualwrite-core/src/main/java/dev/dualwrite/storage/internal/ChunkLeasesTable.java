@@ -5,9 +5,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * A table of leased chunks of an entity's key range: {@code dualwrite_backfill_chunks} (the chunks of a backfill
@@ -22,6 +25,13 @@ public final class ChunkLeasesTable {
   /** The chunks of verification runs. */
   public static final ChunkLeasesTable VERIFICATION = new ChunkLeasesTable("dualwrite_verification_chunks");
 
+  /**
+   * How often a node with chunks to claim looks for chunks left by others ({@link #takeOverLeft}), besides its first
+   * claim and the claim after it found nothing to claim: a chunk is taken over once its lease has passed (minutes), so
+   * looking once a second instead of at every claim delays that by a second at most, and spares each claim a read.
+   */
+  public static final Duration LEFT_CHUNKS_SEARCH_INTERVAL = Duration.ofSeconds(1);
+
   /** A claimed chunk: the keys after {@code afterId} ({@code null}: from the first key) up to {@code upToId}. */
   public record Chunk(String afterId, String upToId, String owner, Instant leaseUntil) {}
 
@@ -30,7 +40,9 @@ public final class ChunkLeasesTable {
   private final String takeOver;
   private final String lockOwner;
   private final String extend;
+  private final String move;
   private final String delete;
+  private final String deleteOwned;
   private final String deleteAll;
 
   private ChunkLeasesTable(String table) {
@@ -42,7 +54,10 @@ public final class ChunkLeasesTable {
         + " WHERE entity = ? AND up_to_id = ? AND lease_owner = ? AND lease_until = ?";
     this.lockOwner = "SELECT lease_owner FROM " + table + " WHERE entity = ? AND up_to_id = ? FOR UPDATE";
     this.extend = "UPDATE " + table + " SET lease_until = ? WHERE entity = ? AND up_to_id = ? AND lease_owner = ?";
+    this.move = "UPDATE " + table + " SET after_id = ?, up_to_id = ?, lease_until = ?, claimed_at = ?"
+        + " WHERE entity = ? AND up_to_id = ? AND lease_owner = ?";
     this.delete = "DELETE FROM " + table + " WHERE entity = ? AND up_to_id = ?";
+    this.deleteOwned = "DELETE FROM " + table + " WHERE entity = ? AND up_to_id = ? AND lease_owner = ?";
     this.deleteAll = "DELETE FROM " + table + " WHERE entity = ?";
   }
 
@@ -73,6 +88,22 @@ public final class ChunkLeasesTable {
         return chunks;
       }
     }
+  }
+
+  /**
+   * Takes over the first chunk of the entity left by a dead node (its lease passed before {@code now}) or by an
+   * earlier run of {@code owner} itself, leaving alone those in {@code held} (the ones this run of {@code owner} holds),
+   * and returns it as it was before; empty when there is none.
+   */
+  public Optional<Chunk> takeOverLeft(Connection connection, String entity, String owner, Set<String> held,
+      Instant leaseUntil, Instant now) throws SQLException {
+    for (Chunk chunk : all(connection, entity)) {
+      boolean left = chunk.owner().equals(owner) || chunk.leaseUntil().isBefore(now);
+      if (left && !held.contains(chunk.upToId()) && takeOver(connection, entity, chunk, owner, leaseUntil, now)) {
+        return Optional.of(chunk);
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -119,6 +150,36 @@ public final class ChunkLeasesTable {
       statement.setString(2, entity);
       statement.setString(3, upToId);
       statement.setString(4, owner);
+      return statement.executeUpdate() == 1;
+    }
+  }
+
+  /**
+   * Ends {@code owner}'s lease of the chunk up to {@code upToId} and, in the same row, leases it the next chunk (after
+   * {@code afterId} up to {@code nextUpToId}) until {@code leaseUntil}: one write where a delete and an insert would be
+   * two. Tells whether {@code owner} still held the chunk; when not, nothing is written.
+   */
+  public boolean moveIfOwned(Connection connection, String entity, String upToId, String owner, String afterId,
+      String nextUpToId, Instant leaseUntil, Instant now) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(move)) {
+      statement.setString(1, afterId);
+      statement.setString(2, nextUpToId);
+      Jdbc.setInstant(statement, 3, leaseUntil);
+      Jdbc.setInstant(statement, 4, now);
+      statement.setString(5, entity);
+      statement.setString(6, upToId);
+      statement.setString(7, owner);
+      return statement.executeUpdate() == 1;
+    }
+  }
+
+  /** Deletes {@code owner}'s chunk that is done, and tells whether {@code owner} still held it. */
+  public boolean deleteIfOwned(Connection connection, String entity, String upToId, String owner)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(deleteOwned)) {
+      statement.setString(1, entity);
+      statement.setString(2, upToId);
+      statement.setString(3, owner);
       return statement.executeUpdate() == 1;
     }
   }

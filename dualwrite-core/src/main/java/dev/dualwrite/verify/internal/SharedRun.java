@@ -29,13 +29,16 @@ import org.slf4j.LoggerFactory;
  * <p>A piece is a chunk of the legacy key range (the next {@code chunkSize} keys after the range claimed so far,
  * claimed under the lock of the run's row, which then says how far the range is claimed) or, once every legacy chunk
  * is recorded, the walk of the new service's listing from the run's {@code new_after}, which one node at a time holds
- * (the chunk row whose {@code up_to_id} is empty). A piece is recorded in a transaction that locks its chunk row,
- * checks that the node still holds the lease, adds the tally to the run's counts and samples, and deletes the row (or
- * moves the listing's position); a legacy chunk is recorded in the transaction that claims the node's next piece but
- * one, so that the node writes once per chunk and its comparing thread not at all. A piece whose lease passed and that another node took over is found not held and its
- * tally dropped, so that every key is counted once. A piece whose node died is taken over once its lease has passed,
- * and at once by the same node's next execution. Used by one execution; {@link #claim} may run on its read-ahead
- * thread beside the execution's thread.
+ * (the chunk row whose {@code up_to_id} is empty). A piece is recorded in a transaction that locks the run's row,
+ * ends the node's lease of the piece if the node still holds it (a delete, or for the listing a lock, that finds no
+ * row otherwise), adds the tally to the run's counts and samples (or moves the listing's position); a legacy chunk is
+ * recorded in the transaction that claims the node's next piece but one, its lease row turned into the lease of the
+ * chunk claimed, so that the node writes once per chunk and its comparing thread not at all. Every transaction of the
+ * run locks the run's row before any chunk row. A piece whose lease passed and that another node took over is found
+ * not held and its tally dropped, so that every key is counted once. A piece whose node died is taken over once its
+ * lease has passed (a node looks for such pieces at its first claim, after waiting, and once a second:
+ * {@link ChunkLeasesTable#LEFT_CHUNKS_SEARCH_INTERVAL}), and at once by the same node's next execution. Used by one
+ * execution; {@link #claim} runs on its read-ahead thread, one claim at a time, beside the execution's thread.
  */
 final class SharedRun {
   private static final Logger log = LoggerFactory.getLogger(DefaultVerifier.class);
@@ -78,6 +81,8 @@ final class SharedRun {
   private final int sampleLimit;
   private final boolean listingBesideLegacy;
   private final Clock clock;
+  /** When this execution last looked for chunks left by others, or null: at its next claim. Used by claims alone. */
+  private Instant lastLeftSearch;
   /** The pieces this execution holds: claimed and not yet recorded or released. */
   private final Set<String> held = ConcurrentHashMap.newKeySet();
 
@@ -147,54 +152,61 @@ final class SharedRun {
   }
 
   private Claimed claimAndRecord(Compared compared, Instant now, Instant leaseUntil) {
-    return transactions.run("claiming the next verification chunk", tx -> {
+    boolean searchLeft = lastLeftSearch == null
+        || !now.isBefore(lastLeftSearch.plus(ChunkLeasesTable.LEFT_CHUNKS_SEARCH_INTERVAL));
+    Claimed claimed = transactions.run("claiming the next verification chunk", tx -> {
       Connection connection = tx.connection();
-      // the compared chunk's row first, then the run's row: the order every transaction of the run takes its locks
-      // in. Both are locking reads, so the first plain read below comes after the run's lock: on MariaDB and MySQL,
-      // where a transaction reads the snapshot of its first plain read, it sees every claim committed before.
-      boolean owned = compared != null && CHUNKS.lockIfOwned(connection, entity, compared.chunk().upTo(), node);
+      // the run's row first, then chunk rows: the order every transaction of the run takes its locks in. It is a
+      // locking read, so every plain read below comes after the run's lock: on MariaDB and MySQL, where a transaction
+      // reads the snapshot of its first plain read, it sees every claim committed before.
       Optional<VerificationRun> open = runs.lockOpen(connection, runId);
       if (open.isEmpty()) {
         return new Claimed(Piece.DONE, null, false); // finished, or given up for a run with other settings
       }
       VerificationRun run = open.get();
-      Chunk orphan = null;
-      for (Chunk chunk : CHUNKS.all(connection, entity)) {
-        boolean orphaned = chunk.owner().equals(node) || chunk.leaseUntil().isBefore(now);
-        // taking a lapsed chunk over can meet its node recording it (chunk row, then run row): the database breaks
-        // that deadlock and the transaction it aborts runs again
-        if (orphaned && !held.contains(chunk.upToId())
-            && CHUNKS.takeOver(connection, entity, chunk, node, leaseUntil, now)) {
-          orphan = chunk;
-          break;
-        }
-      }
-      if (owned) {
-        addAndEnd(connection, compared, run);
-      }
+      Chunk orphan = searchLeft ? CHUNKS.takeOverLeft(connection, entity, node, held, leaseUntil, now).orElse(null)
+          : null;
       String claimedUpTo = run.legacyAfter;
       VerificationRun.Stage stage = run.stage;
-      Piece piece = orphan != null ? null : next(tx, run, now, leaseUntil);
+      List<LegacyRow> rows = orphan == null && run.stage == VerificationRun.Stage.LEGACY
+          ? scanAfter(tx, run.legacyAfter) : List.of();
+      String upTo = rows.isEmpty() ? null : rows.get(rows.size() - 1).id();
+      boolean owned = false;
+      boolean leased = false;
+      if (compared != null) {
+        String comparedUpTo = compared.chunk().upTo();
+        // the compared chunk's lease becomes the next chunk's: one row written for both
+        leased = upTo != null
+            && CHUNKS.moveIfOwned(connection, entity, comparedUpTo, node, run.legacyAfter, upTo, leaseUntil, now);
+        owned = leased || upTo == null && CHUNKS.deleteIfOwned(connection, entity, comparedUpTo, node);
+        if (owned) {
+          run.add(compared.tally(), sampleLimit);
+        }
+      }
+      Piece piece = orphan != null ? null : next(connection, run, rows, leased, now, leaseUntil);
       if (owned || run.stage != stage || !Objects.equals(run.legacyAfter, claimedUpTo)) {
         runs.update(connection, run, now);
       }
       return new Claimed(piece, orphan, owned);
     });
+    // a node that waits for other nodes' pieces looks for lapsed ones at its next claim
+    lastLeftSearch = claimed.piece() == Piece.WAIT ? null : searchLeft ? now : lastLeftSearch;
+    return claimed;
   }
 
   /**
-   * The next piece after the claimed range of {@code run}, locked: a chunk of legacy keys (its lease inserted and the
-   * run's position moved), the listing walk (the run moved to its stage), or a wait while other nodes hold the pieces
-   * left.
+   * The next piece after the claimed range of {@code run}, locked: a chunk of legacy keys, the {@code rows} read after
+   * the claimed range (its lease inserted unless {@code leased}, and the run's position moved), the listing walk (the
+   * run moved to its stage), or a wait while other nodes hold the pieces left.
    */
-  private Piece next(LegacyTransaction tx, VerificationRun run, Instant now, Instant leaseUntil)
-      throws SQLException {
-    Connection connection = tx.connection();
+  private Piece next(Connection connection, VerificationRun run, List<LegacyRow> rows, boolean leased, Instant now,
+      Instant leaseUntil) throws SQLException {
     if (run.stage == VerificationRun.Stage.LEGACY) {
-      List<LegacyRow> rows = scanAfter(tx, run.legacyAfter);
       if (!rows.isEmpty()) {
         String upTo = rows.get(rows.size() - 1).id();
-        CHUNKS.insert(connection, entity, run.legacyAfter, upTo, node, leaseUntil, now);
+        if (!leased) {
+          CHUNKS.insert(connection, entity, run.legacyAfter, upTo, node, leaseUntil, now);
+        }
         Piece piece = new Piece(Kind.CHUNK, run.legacyAfter, upTo, rows);
         run.legacyAfter = upTo;
         return piece;
@@ -264,24 +276,15 @@ final class SharedRun {
     boolean recorded = transactions.run("recording the verification chunk up to id " + compared.chunk().upTo(),
         tx -> {
           Connection connection = tx.connection();
-          if (!CHUNKS.lockIfOwned(connection, entity, compared.chunk().upTo(), node)) {
-            return false;
-          }
           Optional<VerificationRun> run = runs.lockOpen(connection, runId);
-          if (run.isEmpty()) {
+          if (run.isEmpty() || !CHUNKS.deleteIfOwned(connection, entity, compared.chunk().upTo(), node)) {
             return false;
           }
-          addAndEnd(connection, compared, run.get());
+          run.get().add(compared.tally(), sampleLimit);
           runs.update(connection, run.get(), clock.instant());
           return true;
         });
     recorded(compared, recorded);
-  }
-
-  /** Adds {@code compared}'s tally to {@code run} (locked, written by the caller) and deletes the chunk's lease. */
-  private void addAndEnd(Connection connection, Compared compared, VerificationRun run) throws SQLException {
-    run.add(compared.tally(), sampleLimit);
-    CHUNKS.delete(connection, entity, compared.chunk().upTo());
   }
 
   private void recorded(Compared compared, boolean recorded) {
@@ -304,12 +307,9 @@ final class SharedRun {
   boolean recordListing(String after, String next, VerificationRun tally) {
     boolean recorded = transactions.run("recording the verification of the listing after " + after, tx -> {
       Connection connection = tx.connection();
-      if (!CHUNKS.lockIfOwned(connection, entity, LISTING, node)) {
-        return false;
-      }
       Optional<VerificationRun> open = runs.lockOpen(connection, runId);
       if (open.isEmpty() || open.get().stage != VerificationRun.Stage.NEW
-          || !Objects.equals(open.get().newAfter, after)) {
+          || !Objects.equals(open.get().newAfter, after) || !CHUNKS.lockIfOwned(connection, entity, LISTING, node)) {
         return false;
       }
       VerificationRun run = open.get();
