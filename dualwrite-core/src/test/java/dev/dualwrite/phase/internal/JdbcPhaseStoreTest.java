@@ -130,9 +130,9 @@ class JdbcPhaseStoreTest {
       assertThat(nodeB.phases().current("stale_users")).isEqualTo(LEGACY_ONLY);
       nodeA.phases().move("stale_users", DUAL_WRITE, "lead", null);
       long movedAt = System.nanoTime();
-      await().atMost(staleness.plusMillis(200)).pollInterval(Duration.ofMillis(10))
-          .until(() -> nodeB.phases().current("stale_users") == DUAL_WRITE);
-      assertThat(Duration.ofNanos(System.nanoTime() - movedAt)).isLessThanOrEqualTo(staleness.plusMillis(200));
+      // however slow the machine, the first read once the bound has passed since the move must see it
+      await().atMost(Duration.ofSeconds(30)).until(() -> System.nanoTime() - movedAt > staleness.toNanos());
+      assertThat(nodeB.phases().current("stale_users")).isEqualTo(DUAL_WRITE);
     }
   }
 
